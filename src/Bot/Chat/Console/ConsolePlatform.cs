@@ -1,0 +1,103 @@
+using System.Text;
+using Bot.Deployments;
+
+namespace Bot.Chat.Console;
+
+/// <summary>
+/// The terminal as a chat channel: each message and each step of a deployment is printed as new
+/// lines, wrapped to the terminal's width (80 columns when it is not a terminal).
+/// </summary>
+public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
+{
+    public const string PlatformName = "console";
+    private const string Indent = "     ";
+    private readonly Lock _gate = new();
+
+    public string Name => PlatformName;
+
+    public static int Width => System.Console.IsOutputRedirected ? 80 : Math.Clamp(System.Console.WindowWidth, 40, 160);
+
+    public Task SendAsync(Conversation to, ChatMessage message, CancellationToken cancellationToken)
+    {
+        Write(Render(message));
+        return Task.CompletedTask;
+    }
+
+    public Task ShowDeploymentAsync(DeploymentCard card, DeploymentEvent trigger, CancellationToken cancellationToken)
+    {
+        var d = card.Deployment;
+        var text = trigger.Kind switch
+        {
+            EventKind.State when d.State == DeploymentState.Queued => null,
+            EventKind.State when d.State == DeploymentState.Running => Wrap($"bot> ⏳ {d.App} #{d.Number} → {d.Env}: {card.StateWord} {card.Summary}", Indent),
+            EventKind.State => Final(card),
+            EventKind.Step => Wrap($"{Indent}▸ {trigger.Text}", Indent + "  "),
+            EventKind.Output or EventKind.ErrorOutput => Wrap($"{Indent}│ {trigger.Text}", Indent + "│ "),
+            EventKind.Warning => Wrap($"{Indent}! {trigger.Text}", Indent + "  "),
+            _ => Wrap($"{Indent}• {trigger.Text}", Indent + "  "),
+        };
+        if (text is not null) Write(text);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Prints what the user typed, as the conversation would show it.</summary>
+    public void Echo(string userName, string text) => Write(Wrap($"{userName}> {text}", Indent));
+
+    private static string Final(DeploymentCard card)
+    {
+        var sb = new StringBuilder();
+        sb.Append(Wrap($"bot> {card.Title}", Indent));
+        sb.Append(Wrap($"{Indent}{card.Summary}", Indent));
+        if (card.Deployment.State == DeploymentState.Succeeded && card.Deployment.Url is { } url)
+            sb.Append(Wrap($"{Indent}{url}", Indent));
+        if (card.Outcome is { } outcome)
+            sb.Append(Wrap($"{Indent}{outcome}", Indent));
+        sb.Append(ActionsLine(card.Actions));
+        return sb.ToString();
+    }
+
+    public static string Render(ChatMessage message)
+    {
+        var sb = new StringBuilder();
+        var mark = message.Tone switch { Tone.Error => "⚠️ ", _ => "" };
+        var first = true;
+        foreach (var line in message.Text.Split('\n'))
+        {
+            sb.Append(Wrap((first ? "bot> " + mark : Indent) + line, Indent + "  "));
+            first = false;
+        }
+        if (message.Lines is { Count: > 0 } lines)
+            foreach (var line in lines)
+                sb.Append(Wrap($"{Indent}│ {line}", Indent + "│ "));
+        sb.Append(ActionsLine(message.ActionList));
+        return sb.ToString();
+    }
+
+    private static string ActionsLine(IReadOnlyList<ChatAction> actions) =>
+        actions.Count == 0 ? "" : Wrap($"{Indent}→ " + string.Join(" · ", actions.Select(a => a.Command)), Indent + "  ");
+
+    /// <summary>Breaks a line at spaces to fit the width; long words are cut.</summary>
+    internal static string Wrap(string line, string continuation)
+    {
+        var width = Width;
+        var sb = new StringBuilder();
+        var rest = line;
+        while (rest.Length > width)
+        {
+            var cut = rest.LastIndexOf(' ', width - 1);
+            if (cut <= continuation.Length) cut = width;
+            sb.Append(rest.AsSpan(0, cut).TrimEnd()).Append('\n');
+            rest = continuation + rest[cut..].TrimStart();
+        }
+        return sb.Append(rest).Append('\n').ToString();
+    }
+
+    private void Write(string text)
+    {
+        lock (_gate)
+        {
+            output.Write(text);
+            output.Flush();
+        }
+    }
+}

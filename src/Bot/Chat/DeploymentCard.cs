@@ -1,0 +1,80 @@
+using Bot.Deployments;
+
+namespace Bot.Chat;
+
+/// <summary>
+/// What a deployment looks like in chat at one moment: app, environment, ref and commit, who, state,
+/// elapsed time, the last output lines, the link, and what to do next. Platforms lay it out.
+/// </summary>
+public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string> RecentLines, DateTimeOffset Now)
+{
+    public const int RecentLineCount = 5;
+
+    private Deployment D => Deployment;
+
+    public string Emoji => D.State switch
+    {
+        DeploymentState.Queued => "🕒",
+        DeploymentState.Running => "⏳",
+        DeploymentState.Succeeded => "✅",
+        DeploymentState.Failed => "❌",
+        DeploymentState.Cancelled => "🚫",
+        _ => "⚠️",
+    };
+
+    public string StateWord => D.State switch
+    {
+        DeploymentState.Queued => "queued",
+        DeploymentState.Running => D.Kind == DeploymentKind.Rollback ? "rolling back" : "deploying",
+        DeploymentState.Succeeded => D.Kind == DeploymentKind.Rollback ? "rolled back" : "live",
+        DeploymentState.Failed => "failed",
+        DeploymentState.Cancelled => "cancelled",
+        _ => "interrupted",
+    };
+
+    public Tone Tone => D.State switch
+    {
+        DeploymentState.Succeeded => Tone.Success,
+        DeploymentState.Failed or DeploymentState.Interrupted => Tone.Error,
+        DeploymentState.Cancelled => Tone.Warning,
+        _ => Tone.Info,
+    };
+
+    /// <summary><c>✅ web #42 → production: live</c></summary>
+    public string Title => $"{Emoji} {D.App} #{D.Number} → {D.Env}: {StateWord}";
+
+    /// <summary><c>main@3f2a1c9 "Fix login" · alice · 1m 12s</c></summary>
+    public string Summary
+    {
+        get
+        {
+            var what = D.Kind == DeploymentKind.Rollback && D.RollbackTo is { } to ? $"back to {to} ({D.RefLabel})" : D.RefLabel;
+            var subject = string.IsNullOrEmpty(D.Subject) ? "" : $" \"{Clip(D.Subject, 60)}\"";
+            var time = D.State == DeploymentState.Queued ? $"queued {Format.Ago(D.CreatedAt, Now)}" : Format.Duration(D.Elapsed(Now));
+            return $"{what}{subject} · {D.Origin.UserName} · {time}";
+        }
+    }
+
+    /// <summary>Why it ended the way it did (failures, cancels, interruptions).</summary>
+    public string? Outcome => D.State is DeploymentState.Succeeded ? null : D.Message;
+
+    public IReadOnlyList<ChatAction> Actions => D.State switch
+    {
+        DeploymentState.Queued or DeploymentState.Running => [new("Cancel", $"cancel {D.App} #{D.Number}", $"Stop {D.Verb} #{D.Number} of {D.App}?")],
+        DeploymentState.Succeeded =>
+        [
+            new("View logs", $"logs {D.App}{InEnv}"),
+            new("Roll back", $"rollback {D.App}{InEnv}", $"Put the release before #{D.Number} of {D.App} back in {D.Env}?"),
+        ],
+        _ =>
+        [
+            new("View logs", $"logs {D.App}{InEnv}"),
+            new("Try again", D.Kind == DeploymentKind.Rollback ? $"rollback {D.App}{InEnv}" : $"deploy {D.App} {D.Ref ?? D.ShortSha} to {D.Env}"),
+            new("History", $"history {D.App}{InEnv}"),
+        ],
+    };
+
+    private string InEnv => $" in {D.Env}";
+
+    private static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+}

@@ -1,0 +1,85 @@
+using Bot.Deployments;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Chat;
+
+/// <summary>
+/// Follows the deployment feed and shows each deployment's card in the conversation that asked for it,
+/// through that conversation's platform. A platform failing never stops the deployment or the others.
+/// </summary>
+public sealed class DeploymentNotifier(
+    DeploymentFeed feed,
+    IEnumerable<IChatPlatform> platforms,
+    IDeploymentStore store,
+    TimeProvider time,
+    ILogger<DeploymentNotifier> logger) : BackgroundService
+{
+    private readonly Dictionary<string, IChatPlatform> _platforms = platforms.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<long, Queue<string>> _recent = [];
+    private DeploymentFeed.Subscription? _subscription;
+
+    /// <summary>Subscribes at once, so updates published before the host starts the loop are not missed.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription ??= feed.Subscribe();
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var subscription = _subscription ??= feed.Subscribe();
+        try
+        {
+            while (await subscription.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+                while (subscription.Reader.TryRead(out var update))
+                    await ShowAsync(update, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Deliver what is already queued (final states above all) before stopping.
+            using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            while (subscription.Reader.TryRead(out var update))
+                await ShowAsync(update, drain.Token).ConfigureAwait(false);
+        }
+    }
+
+    public async Task ShowAsync(DeploymentUpdate update, CancellationToken cancellationToken)
+    {
+        var d = update.Deployment;
+        var recent = await RecentAsync(d, update.Event, cancellationToken).ConfigureAwait(false);
+        if (!_platforms.TryGetValue(d.Origin.Platform, out var platform))
+        {
+            logger.LogDebug("No {Platform} platform here to show {App} #{Number}", d.Origin.Platform, d.App, d.Number);
+            return;
+        }
+        try
+        {
+            await platform.ShowDeploymentAsync(new DeploymentCard(d, recent, time.GetUtcNow()), update.Event, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not show {App} #{Number} on {Platform}", d.App, d.Number, platform.Name);
+        }
+        if (d.IsFinished) _recent.Remove(d.Id);
+    }
+
+    /// <summary>The last output lines of a deployment, kept here as they pass (read from the store the first time).</summary>
+    private async Task<IReadOnlyList<string>> RecentAsync(Deployment d, DeploymentEvent e, CancellationToken cancellationToken)
+    {
+        if (!_recent.TryGetValue(d.Id, out var lines))
+        {
+            lines = new Queue<string>();
+            if (e.Seq > 0)
+                foreach (var old in await store.TailAsync(d.Id, DeploymentCard.RecentLineCount, cancellationToken).ConfigureAwait(false))
+                    if (old.Seq < e.Seq) lines.Enqueue(old.Text);
+            _recent[d.Id] = lines;
+        }
+        if (e.Kind is EventKind.Output or EventKind.ErrorOutput)
+        {
+            lines.Enqueue(e.Text);
+            while (lines.Count > DeploymentCard.RecentLineCount) lines.Dequeue();
+        }
+        return lines.ToArray();
+    }
+}

@@ -1,0 +1,115 @@
+namespace Bot.Commands;
+
+/// <summary>A parsed chat command. The parser knows the grammar, not the apps: names are checked later.</summary>
+public abstract record Command
+{
+    /// <summary>The app the command is about, when it names one.</summary>
+    public virtual string? App => null;
+}
+
+public sealed record DeployCommand(string AppName, string? Ref, string? Env, bool SkipChecks = false) : Command
+{
+    public override string? App => AppName;
+}
+
+/// <summary><c>rollback web [#41|v122|r7] [in env]</c>; <see cref="Release"/> is whatever names the release.</summary>
+public sealed record RollbackCommand(string AppName, string? Release, string? Env) : Command
+{
+    public override string? App => AppName;
+}
+
+/// <summary><c>cancel web</c> or <c>cancel #42</c> (or <c>cancel web #42</c>).</summary>
+public sealed record CancelCommand(string? AppName, int? Number) : Command
+{
+    public override string? App => AppName;
+}
+
+public sealed record StatusCommand(string? AppName, string? Env) : Command
+{
+    public override string? App => AppName;
+}
+
+public sealed record HistoryCommand(string AppName, int Count, string? Env) : Command
+{
+    public override string? App => AppName;
+}
+
+public sealed record LogsCommand(
+    string AppName, int Lines, TimeSpan? Since, string? Grep, string? Env,
+    IReadOnlyDictionary<string, string> Options) : Command
+{
+    public override string? App => AppName;
+}
+
+/// <summary>
+/// <c>lock web [env] [reason]</c>. The parser cannot tell an environment from the first word of a
+/// reason, so <see cref="FirstWord"/> is checked against the app's environments by the handler.
+/// </summary>
+public sealed record LockCommand(string AppName, string? FirstWord, string? Rest) : Command
+{
+    public override string? App => AppName;
+}
+
+public sealed record UnlockCommand(string AppName, string? Env) : Command
+{
+    public override string? App => AppName;
+}
+
+public sealed record AppsCommand : Command;
+
+public sealed record HelpCommand(string? Verb) : Command;
+
+public sealed record ScaleCommand(string AppName, IReadOnlyDictionary<string, int> Quantities, string? Size, string? Env) : Command
+{
+    public override string? App => AppName;
+}
+
+public sealed record RestartCommand(string AppName, string? Process, string? Env) : Command
+{
+    public override string? App => AppName;
+}
+
+public sealed record MaintenanceCommand(string AppName, bool On, string? Env) : Command
+{
+    public override string? App => AppName;
+}
+
+public sealed record PromoteCommand(string AppName, string FromEnv, string ToEnv) : Command
+{
+    public override string? App => AppName;
+}
+
+public sealed record FreezeCommand(string? Reason) : Command;
+
+public sealed record UnfreezeCommand : Command;
+
+public sealed record ApproveCommand(string? AppName, int Number, bool Approve) : Command
+{
+    public override string? App => AppName;
+}
+
+public sealed record AlertsCommand(string? AppName) : Command
+{
+    public override string? App => AppName;
+}
+
+public sealed record MuteCommand(string AppName, TimeSpan? For, bool Mute) : Command
+{
+    public override string? App => AppName;
+}
+
+public sealed record AuditCommand(string? AppName, int Count) : Command
+{
+    public override string? App => AppName;
+}
+
+/// <summary>A command that could not be read: what went wrong and what to type instead.</summary>
+public sealed record ParseError(string Message, ParseErrorKind Kind = ParseErrorKind.Usage, string? Verb = null) : Command;
+
+public enum ParseErrorKind
+{
+    Empty,
+    UnknownVerb,
+    MissingApp,
+    Usage,
+}

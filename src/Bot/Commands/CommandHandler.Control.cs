@@ -1,0 +1,102 @@
+using Bot.Chat;
+using Bot.Configuration;
+using Bot.Deployments;
+using Bot.Targets;
+
+namespace Bot.Commands;
+
+public sealed partial class CommandHandler
+{
+    private async Task<CommandResult> CancelAsync(AppConfig? app, int? number, Origin origin, CancellationToken ct)
+    {
+        var active = (await Store.ListAsync(app?.Name, null, 50, activeOnly: true, ct).ConfigureAwait(false))
+            .Where(d => number is null || d.Number == number).ToList();
+        if (active.Count == 0)
+        {
+            if (number is { } n && app is not null && await Store.FindAsync(app.Name, n, ct).ConfigureAwait(false) is { } ended)
+                return CommandResult.Refuse($"#{n} of {app.Name} already ended: {ended.State.ToString().ToLowerInvariant()}. Type `status {app.Name}` to see what is live.");
+            return CommandResult.Refuse(app is null
+                ? $"Nothing numbered #{number} is queued or running. Type `status` to see what is."
+                : $"Nothing is queued or running for {app.Name}. Type `status {app.Name}` to see what is live.");
+        }
+        if (active.Count > 1)
+            return CommandResult.Refuse("More than one deployment matches; say which: " +
+                string.Join(", ", active.Select(d => $"`cancel {d.App} #{d.Number}` ({d.Env})")) + ".",
+                active.Take(4).Select(d => new ChatAction($"Cancel {d.App} #{d.Number}", $"cancel {d.App} #{d.Number}")).ToArray());
+
+        var target = active[0];
+        var env = apps.Find(target.App)?.ByEnv.GetValueOrDefault(target.Env);
+        if (env is not null && access.CheckDeployer(env, origin, "cancel deployments of") is { } no) return CommandResult.Refuse(no);
+        return await deployments.CancelAsync(target, ct).ConfigureAwait(false) switch
+        {
+            CancelOutcome.CancelledWhileQueued => CommandResult.Reply($"🚫 Cancelled {target.Verb} #{target.Number} of {target.App} before it started.", Tone.Warning),
+            CancelOutcome.Signalled => CommandResult.Reply($"Stopping {target.Verb} #{target.Number} of {target.App} ({target.RefLabel}); I'll say when it has stopped.", Tone.Warning),
+            _ => CommandResult.Refuse($"#{target.Number} of {target.App} had already ended. Type `status {target.App}`."),
+        };
+    }
+
+    private async Task<CommandResult> LockAsync(AppEnvConfig env, LockCommand c, Origin origin, CancellationToken ct)
+    {
+        if (access.CheckDeployer(env, origin, "lock") is { } no) return CommandResult.Refuse(no);
+        var reason = c.FirstWord is { } first && first.Equals(env.Env, StringComparison.OrdinalIgnoreCase) ? c.Rest : Join(c.FirstWord, c.Rest);
+        var now = time.GetUtcNow();
+        var held = await Store.LockAsync(new LockInfo(env.App, env.Env, LockKind.Manual, origin.QualifiedUser, origin.UserName, reason, now, null), ct).ConfigureAwait(false);
+        if (held is null)
+            return CommandResult.Reply($"🔒 Locked {env.App} {env.Env}{(reason is null ? "" : $": \"{reason}\"")}. Only you can deploy it until you type `unlock {env.App} {env.Env}`.",
+                Tone.Success, new ChatAction("Unlock", $"unlock {env.App} {env.Env}"));
+        if (held.HolderId == origin.QualifiedUser)
+            return CommandResult.Reply($"You already hold the lock on {env.App} {env.Env} (since {Format.Clock(held.Since, now)}).", Tone.Info, new ChatAction("Unlock", $"unlock {env.App} {env.Env}"));
+        return CommandResult.Refuse($"{env.App} {env.Env} is already locked by {held.HolderName} since {Format.Clock(held.Since, now)}{Reason(held)}. Ask them to `unlock {env.App} {env.Env}`.");
+    }
+
+    private async Task<CommandResult> UnlockAsync(AppEnvConfig env, Origin origin, CancellationToken ct)
+    {
+        if (access.CheckDeployer(env, origin, "unlock") is { } no) return CommandResult.Refuse(no);
+        var removed = await Store.UnlockAsync(env.App, env.Env, LockKind.Manual, ct).ConfigureAwait(false);
+        if (removed is null)
+            return CommandResult.Reply($"{env.App} {env.Env} was not locked. Type `deploy {env.App}` to deploy.", Tone.Info);
+        var whose = removed.HolderId == origin.QualifiedUser ? "" : $" (it was {removed.HolderName}'s, since {Format.Clock(removed.Since, time.GetUtcNow())})";
+        return CommandResult.Reply($"🔓 Unlocked {env.App} {env.Env}{whose}.", Tone.Success);
+    }
+
+    private async Task<CommandResult> FreezeAsync(FreezeCommand c, Origin origin, CancellationToken ct)
+    {
+        if (access.CheckAdmin(origin, "freeze deploys") is { } no) return CommandResult.Refuse(no);
+        var now = time.GetUtcNow();
+        var held = await Store.LockAsync(new LockInfo(LockInfo.All, LockInfo.All, LockKind.Freeze, origin.QualifiedUser, origin.UserName, c.Reason, now, null), ct).ConfigureAwait(false);
+        return held is null
+            ? CommandResult.Reply($"🧊 Deploys are frozen{(c.Reason is null ? "" : $": \"{c.Reason}\"")}. Running ones finish; new ones wait for `unfreeze`.", Tone.Warning, new ChatAction("Unfreeze", "unfreeze"))
+            : CommandResult.Reply($"Deploys are already frozen by {held.HolderName} since {Format.Clock(held.Since, now)}{Reason(held)}.", Tone.Info);
+    }
+
+    private async Task<CommandResult> UnfreezeAsync(Origin origin, CancellationToken ct)
+    {
+        if (access.CheckAdmin(origin, "unfreeze deploys") is { } no) return CommandResult.Refuse(no);
+        var removed = await Store.UnlockAsync(LockInfo.All, LockInfo.All, LockKind.Freeze, ct).ConfigureAwait(false);
+        return CommandResult.Reply(removed is null ? "Deploys were not frozen." : "🌤 Deploys are open again.", removed is null ? Tone.Info : Tone.Success);
+    }
+
+    private async Task<CommandResult> TargetVerbAsync(Command command, AppEnvConfig env, Origin origin, CancellationToken ct)
+    {
+        var verb = command switch { ScaleCommand => "scale", RestartCommand => "restart", _ => "change maintenance mode of" };
+        if (access.CheckDeployer(env, origin, verb) is { } no) return CommandResult.Refuse(no);
+        var target = targets.Get(env.Target);
+        var answer = (command, target) switch
+        {
+            (ScaleCommand s, ICanScale t) => await t.ScaleAsync(env, s.Quantities, s.Size, ct).ConfigureAwait(false),
+            (RestartCommand r, ICanRestart t) => await t.RestartAsync(env, r.Process, ct).ConfigureAwait(false),
+            (MaintenanceCommand m, ICanMaintain t) => await t.SetMaintenanceAsync(env, m.On, ct).ConfigureAwait(false),
+            _ => null,
+        };
+        return answer is null
+            ? CommandResult.Refuse($"{env.App} runs on the {env.Target} target, which can't {verb.Split(' ')[0]}. Type `help` to see what it can do.")
+            : CommandResult.Reply(answer, Tone.Success, new ChatAction("Status", $"status {env.App}"));
+    }
+
+    private static string? Join(string? a, string? b) => (a, b) switch
+    {
+        (null, _) => b,
+        (_, null) => a,
+        _ => $"{a} {b}",
+    };
+}

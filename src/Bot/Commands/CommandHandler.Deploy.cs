@@ -1,0 +1,120 @@
+using Bot.Chat;
+using Bot.Configuration;
+using Bot.Deployments;
+using Bot.Targets;
+
+namespace Bot.Commands;
+
+public sealed partial class CommandHandler
+{
+    private async Task<CommandResult> DeployAsync(DeployCommand c, AppEnvConfig env, Origin origin, CancellationToken ct)
+    {
+        if (access.CheckDeployer(env, origin, "deploy") is { } no) return CommandResult.Refuse(no);
+        string? gitRef = c.Ref, sha = null, subject = null;
+        if (env.Repository is not null)
+        {
+            var resolved = await git.ResolveAsync(env, c.Ref, IntakeFreshness, ct).ConfigureAwait(false);
+            if (resolved.Commit is not { } commit)
+            {
+                var tips = resolved.Closest.Select(r => new ChatAction($"deploy {env.App} {r}", $"deploy {env.App} {r} to {env.Env}")).ToArray();
+                var closest = resolved.Closest.Count == 0 ? "" : $" Closest: {Quote(resolved.Closest)}.";
+                return CommandResult.Refuse($"{resolved.Error}{closest} Type `deploy {env.App} <branch|tag|sha>`.", tips);
+            }
+            (gitRef, sha, subject) = (commit.Ref, commit.Sha, commit.Subject);
+        }
+        var request = new NewDeployment(env.App, env.Env, DeploymentKind.Deploy, gitRef, sha, subject, origin, null, c.SkipChecks, time.GetUtcNow());
+        return await EnqueueAsync(request, ct).ConfigureAwait(false);
+    }
+
+    private async Task<CommandResult> RollbackAsync(RollbackCommand c, AppEnvConfig env, Origin origin, CancellationToken ct)
+    {
+        if (access.CheckDeployer(env, origin, "roll back") is { } no) return CommandResult.Refuse(no);
+        var succeeded = await Store.SucceededAsync(env.App, env.Env, 50, ct).ConfigureAwait(false);
+        var current = succeeded.FirstOrDefault();
+        var target = targets.Get(env.Target);
+        string? release = null, gitRef = null, sha = null, subject = null;
+        string? note = null;
+
+        if (c.Release is { } named)
+        {
+            Deployment? from = null;
+            if (named.TrimStart('#') is var digits && int.TryParse(digits, out var number) && (named.StartsWith('#') || digits.All(char.IsAsciiDigit)))
+            {
+                from = await Store.FindAsync(env.App, number, ct).ConfigureAwait(false);
+                if (from is null || from.Env != env.Env || from.State != DeploymentState.Succeeded || from.Release is null)
+                    return CommandResult.Refuse($"#{number} is not a successful release of {env.App} in {env.Env}, so I can't put it back. Type `history {env.App}` to see the ones that are.");
+            }
+            else
+            {
+                from = succeeded.FirstOrDefault(d => string.Equals(d.Release, named, StringComparison.OrdinalIgnoreCase));
+                if (from is null && target is not IHasReleases)
+                    return CommandResult.Refuse($"{env.App} has no release `{Tokens.Clip(named)}` in {env.Env}. Type `history {env.App}` to see them, then `rollback {env.App} #<id>`.");
+            }
+            (release, gitRef, sha, subject) = (from?.Release ?? named, from?.Ref, from?.Sha, from?.Subject);
+        }
+        else if (succeeded.Skip(1).FirstOrDefault(d => d.Release != current!.Release) is { } previous)
+        {
+            (release, gitRef, sha, subject) = (previous.Release, previous.Ref, previous.Sha, previous.Subject);
+        }
+        else if (target is IHasReleases)
+        {
+            release = null; // the target knows its own releases and picks the one before the live one
+        }
+        else if (current?.Sha is { } liveSha && env.Repository is not null
+                 && await git.ParentAsync(env, liveSha, ct).ConfigureAwait(false) is { } parent)
+        {
+            (gitRef, sha, subject) = (parent.Ref, parent.Sha, parent.Subject);
+            note = $"There is no earlier release of {env.App} in {env.Env}, so this goes back to the commit before the live one.";
+        }
+        else
+        {
+            return CommandResult.Refuse(current is null
+                ? $"Nothing to roll back: {env.App} has no release in {env.Env} yet. Deploy first: `deploy {env.App}`."
+                : $"Nothing to roll back to: #{current.Number} is the only release of {env.App} in {env.Env}. Deploy an older ref instead: `deploy {env.App} <tag|sha>`.");
+        }
+
+        if (release is not null && current is not null && release == current.Release)
+            return CommandResult.Refuse($"Release {release} (#{current.Number}) is already live in {env.Env}. Type `history {env.App}` to pick another.");
+        var request = new NewDeployment(env.App, env.Env, DeploymentKind.Rollback, gitRef, sha, subject, origin, release, false, time.GetUtcNow());
+        var result = await EnqueueAsync(request, ct).ConfigureAwait(false);
+        return note is null || !result.Ok ? result : result with { Messages = [new ChatMessage(note), .. result.Messages] };
+    }
+
+    private async Task<CommandResult> EnqueueAsync(NewDeployment request, CancellationToken ct)
+    {
+        var result = await deployments.RequestAsync(request, ct).ConfigureAwait(false);
+        if (result is Enqueued { Deployment: var d })
+        {
+            var subject = string.IsNullOrEmpty(d.Subject) ? "" : $" \"{d.Subject}\"";
+            var what = d.Kind == DeploymentKind.Rollback
+                ? $"rollback #{d.Number} of {d.App} in {d.Env} to " + (d.RollbackTo ?? d.RefLabel) + (d.RollbackTo is not null && d.Sha is not null ? $" ({d.RefLabel})" : "") + subject
+                : $"deploy #{d.Number} of {d.App} {d.RefLabel}{subject} to {d.Env}";
+            return new CommandResult([new ChatMessage($"Queued {what}.", Tone.Info, [new ChatAction("Cancel", $"cancel {d.App} #{d.Number}")])], true, d);
+        }
+        return CommandResult.Refuse(BlockedText((Blocked)result, request), BlockedActions((Blocked)result, request));
+    }
+
+    private string BlockedText(Blocked blocked, NewDeployment wanted)
+    {
+        var now = time.GetUtcNow();
+        var l = blocked.Lock;
+        var since = $"since {Format.Clock(l.Since, now)} ({Format.Ago(l.Since, now)})";
+        return (l.Kind, blocked.Holder) switch
+        {
+            (LockKind.Freeze, _) => $"Deploys are frozen by {l.HolderName} {since}" + Reason(l) + ". Type `unfreeze` when it is time to ship again.",
+            (LockKind.Manual, _) => $"{wanted.App} {wanted.Env} is locked by {l.HolderName} {since}" + Reason(l) +
+                                    $". Ask them, or type `unlock {wanted.App} {wanted.Env}` when it is safe.",
+            (_, { } h) => $"{h.App} {h.Env} is busy: {h.Origin.UserName} is {(h.Kind == DeploymentKind.Rollback ? "rolling back" : "deploying")} " +
+                          $"{h.RefLabel} (#{h.Number}, {h.State.ToString().ToLowerInvariant()}) {since}. Wait for it to finish, or type `cancel {h.App} #{h.Number}` to stop it.",
+            _ => $"{wanted.App} {wanted.Env} is busy {since}. Type `status {wanted.App}` to see why.",
+        };
+    }
+
+    private static ChatAction[] BlockedActions(Blocked blocked, NewDeployment wanted) => blocked switch
+    {
+        { Lock.Kind: LockKind.Deploy, Holder: { } h } => [new("Status", $"status {h.App}"), new("Cancel it", $"cancel {h.App} #{h.Number}", $"Stop #{h.Number} of {h.App}?")],
+        _ => [new("Status", $"status {wanted.App}")],
+    };
+
+    private static string Reason(LockInfo l) => string.IsNullOrWhiteSpace(l.Reason) ? "" : $": \"{l.Reason}\"";
+}

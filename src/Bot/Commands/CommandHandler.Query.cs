@@ -1,0 +1,177 @@
+using Bot.Chat;
+using Bot.Configuration;
+using Bot.Deployments;
+using Bot.Targets;
+
+namespace Bot.Commands;
+
+public sealed partial class CommandHandler
+{
+    /// <summary>Verbs the grammar knows but this version does not do yet; help leaves them out.</summary>
+    internal static readonly HashSet<string> NotYetVerbs = ["promote", "approve", "reject", "alerts", "mute", "unmute"];
+
+    private CommandResult ListApps()
+    {
+        if (apps.All.Count == 0)
+            return CommandResult.Refuse("No apps are configured yet. Add one under `Apps` in the config (see README).");
+        var lines = apps.All.OrderBy(a => a.Name, StringComparer.Ordinal)
+            .Select(a => $"• `{a.Name}` ({a.Target}) → {string.Join(", ", a.Environments)}");
+        var first = apps.Names.First();
+        return new CommandResult([new ChatMessage("Apps I can deploy:\n" + string.Join('\n', lines), Tone.Info,
+            [new ChatAction($"deploy {first}", $"deploy {first}"), new ChatAction($"status {first}", $"status {first}")])], true);
+    }
+
+    private CommandResult Help(string? verb)
+    {
+        if (verb is not null)
+        {
+            var info = Verbs.Find(verb);
+            if (info is null || NotYetVerbs.Contains(info.Name))
+            {
+                var best = Suggest.Best(verb, AvailableVerbs().Select(v => v.Name));
+                return CommandResult.Refuse($"There is no command `{Tokens.Clip(verb)}`." + (best is null ? "" : $" Did you mean `{best}`?") + " Type `help` for the list.");
+            }
+            var examples = string.Join('\n', info.Examples.Select(e => $"• `{e}`"));
+            var aliases = info.Aliases is { Length: > 0 } a ? $"\nAlso: {Quote(a)}." : "";
+            return CommandResult.Reply($"`{info.Usage}`\n{info.Summary}{aliases}\nFor example:\n{examples}", Tone.Info,
+                info.Examples.Take(2).Select(e => new ChatAction(e, e)).ToArray());
+        }
+        var list = AvailableVerbs().Select(v => $"• `{v.Usage}` — {v.Summary}");
+        return CommandResult.Reply("Here is what I can do:\n" + string.Join('\n', list) + "\nType `help <command>` for examples.", Tone.Info,
+            new ChatAction("apps", "apps"), new ChatAction("status", "status"));
+    }
+
+    /// <summary>The verbs to offer: not the later ones, and scale/restart/maintenance only if some app's target can.</summary>
+    private IEnumerable<VerbInfo> AvailableVerbs()
+    {
+        var kinds = apps.All.Select(a => targets.Get(a.Target)).ToList();
+        return Verbs.All.Where(v => !NotYetVerbs.Contains(v.Name) && v.Capability switch
+        {
+            "scale" => kinds.Any(t => t is ICanScale),
+            "restart" => kinds.Any(t => t is ICanRestart),
+            "maintenance" => kinds.Any(t => t is ICanMaintain),
+            _ => true,
+        });
+    }
+
+    private async Task<CommandResult> StatusAllAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var locks = await Store.LocksAsync(null, ct).ConfigureAwait(false);
+        var active = await Store.ListAsync(null, null, 100, activeOnly: true, ct).ConfigureAwait(false);
+        var lines = new List<string>();
+        if (locks.FirstOrDefault(l => l.Kind == LockKind.Freeze) is { } freeze)
+            lines.Add($"🧊 Deploys are frozen by {freeze.HolderName} since {Format.Clock(freeze.Since, now)}{Reason(freeze)}.");
+        foreach (var app in apps.All.OrderBy(a => a.Name, StringComparer.Ordinal))
+            foreach (var env in app.Environments)
+                lines.AddRange(await EnvSummaryAsync(app.Name, env, locks, active, now, ct).ConfigureAwait(false));
+        if (lines.Count == 0)
+            return CommandResult.Refuse("No apps are configured yet. Add one under `Apps` in the config (see README).");
+        return CommandResult.Reply(string.Join('\n', lines), Tone.Info);
+    }
+
+    private async Task<IEnumerable<string>> EnvSummaryAsync(
+        string app, string env, IReadOnlyList<LockInfo> locks, IReadOnlyList<Deployment> active, DateTimeOffset now, CancellationToken ct)
+    {
+        var live = (await Store.SucceededAsync(app, env, 1, ct).ConfigureAwait(false)).FirstOrDefault();
+        var lines = new List<string>
+        {
+            live is null
+                ? $"`{app}` {env}: nothing deployed yet"
+                : $"`{app}` {env}: ✅ #{live.Number} {live.RefLabel} · {live.Origin.UserName} · {Format.Ago(live.FinishedAt ?? live.CreatedAt, now)}",
+        };
+        foreach (var d in active.Where(d => d.App == app && d.Env == env))
+            lines.Add($"    {(d.State == DeploymentState.Queued ? "🕒" : "⏳")} #{d.Number} {d.Verb} {d.RefLabel} · {d.Origin.UserName} · {Format.Duration(d.Elapsed(now))}");
+        foreach (var l in locks.Where(l => l.Kind == LockKind.Manual && l.App == app && l.Env == env))
+            lines.Add($"    🔒 locked by {l.HolderName}{Reason(l)}");
+        return lines;
+    }
+
+    private async Task<CommandResult> StatusAsync(AppConfig app, string? onlyEnv, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var locks = await Store.LocksAsync(app.Name, ct).ConfigureAwait(false);
+        var active = await Store.ListAsync(app.Name, null, 20, activeOnly: true, ct).ConfigureAwait(false);
+        var messages = new List<ChatMessage>();
+        foreach (var envName in app.Environments.Where(e => onlyEnv is null || e.Equals(onlyEnv, StringComparison.OrdinalIgnoreCase)))
+        {
+            var env = app.For(envName);
+            var lines = new List<string> { $"{app.Name} · {envName} ({app.Target})" };
+            var live = (await Store.SucceededAsync(app.Name, envName, 1, ct).ConfigureAwait(false)).FirstOrDefault();
+            lines.Add(live is null
+                ? "Live: nothing deployed by me yet."
+                : $"✅ Live: #{live.Number} {live.RefLabel}{Subject(live)} · {live.Origin.UserName} · {Format.Ago(live.FinishedAt ?? live.CreatedAt, now)}{(live.Url ?? env.Url) switch { null => "", var u => $" · {u}" }}");
+            var running = active.FirstOrDefault(d => d.Env == envName);
+            if (running is not null)
+            {
+                lines.Add($"{(running.State == DeploymentState.Queued ? "🕒 Queued" : "⏳ Now")}: #{running.Number} {running.Verb} of {running.RefLabel} · {running.Origin.UserName} · {Format.Duration(running.Elapsed(now))}");
+                foreach (var e in await Store.TailAsync(running.Id, 3, ct).ConfigureAwait(false))
+                    lines.Add($"    │ {e.Text}");
+            }
+            foreach (var l in locks.Where(l => l.Kind != LockKind.Deploy && (l.App == app.Name && l.Env == envName || l.Kind == LockKind.Freeze)))
+                lines.Add(l.Kind == LockKind.Freeze
+                    ? $"🧊 All deploys frozen by {l.HolderName} since {Format.Clock(l.Since, now)}{Reason(l)}"
+                    : $"🔒 Locked by {l.HolderName} since {Format.Clock(l.Since, now)}{Reason(l)}");
+            if (targets.Get(env.Target) is IHasStatus described)
+                lines.AddRange(await described.DescribeAsync(env, ct).ConfigureAwait(false));
+            var actions = running is not null
+                ? new[] { new ChatAction("Cancel", $"cancel {app.Name} #{running.Number}", $"Stop #{running.Number} of {app.Name}?"), new ChatAction("Logs", $"logs {app.Name} in {envName}") }
+                : [new ChatAction("Deploy", $"deploy {app.Name} to {envName}"), new ChatAction("Logs", $"logs {app.Name} in {envName}"), new ChatAction("History", $"history {app.Name} in {envName}")];
+            messages.Add(new ChatMessage(string.Join('\n', lines), Tone.Info, actions));
+        }
+        return new CommandResult(messages, true);
+    }
+
+    private async Task<CommandResult> HistoryAsync(AppEnvConfig env, int count, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var list = await Store.ListAsync(env.App, env.Env, count, activeOnly: false, ct).ConfigureAwait(false);
+        var live = (await Store.SucceededAsync(env.App, env.Env, 1, ct).ConfigureAwait(false)).FirstOrDefault();
+        var messages = new List<ChatMessage>();
+        if (list.Count > 0)
+        {
+            var lines = list.Select(d =>
+                $"#{d.Number} {new DeploymentCard(d, [], now).Emoji} {(d.Kind == DeploymentKind.Rollback ? "rollback " : "")}{d.RefLabel}{Subject(d, 28)} · {d.Origin.UserName} · {Format.Ago(d.CreatedAt, now)}" +
+                (d.StartedAt is null ? "" : $" · {Format.Duration(d.Elapsed(now))}") + (d.Id == live?.Id ? " ← live" : "")).ToList();
+            messages.Add(new ChatMessage($"{env.App} {env.Env}: the last {list.Count} deployments", Tone.Info,
+                [new ChatAction("Roll back", $"rollback {env.App} in {env.Env}", $"Put the release before the live one of {env.App} back?"), new ChatAction("Status", $"status {env.App}")],
+                lines, "history"));
+        }
+        if (targets.Get(env.Target) is IHasReleases releases)
+        {
+            var theirs = await releases.ListReleasesAsync(env, count, ct).ConfigureAwait(false);
+            if (theirs.Count > 0)
+                messages.Add(new ChatMessage($"Releases on {env.Target}:", Tone.Info, null,
+                    theirs.Select(r => $"{r.Name}{(r.Current ? " ← live" : "")} · {r.Description} · {r.By ?? "?"} · {Format.Ago(r.At, now)}").ToList(), "releases"));
+        }
+        if (messages.Count == 0)
+            return CommandResult.Reply($"No deployments of {env.App} to {env.Env} yet. Type `deploy {env.App}` to make the first.", Tone.Info,
+                new ChatAction($"deploy {env.App}", $"deploy {env.App} to {env.Env}"));
+        return new CommandResult(messages, true);
+    }
+
+    private async Task<CommandResult> LogsAsync(AppEnvConfig env, LogsCommand c, CancellationToken ct)
+    {
+        var result = await targets.Get(env.Target).ReadLogsAsync(env, new LogRequest(c.Lines, c.Since, c.Grep, c.Options), ct).ConfigureAwait(false);
+        var lines = result.Lines.Select(redactor.Redact).ToList();
+        if (lines.Count == 0)
+            return CommandResult.Reply(result.Note ?? (c.Grep is null ? $"No log lines from {env.App} {env.Env}." : $"No log lines of {env.App} {env.Env} contain \"{c.Grep}\"."), Tone.Info);
+        var title = $"{env.App} {env.Env}: the last {lines.Count} log lines" + (c.Grep is null ? "" : $" with \"{c.Grep}\"");
+        var more = Math.Min(c.Lines * 4, CommandParser.MaxLogLines);
+        return new CommandResult([new ChatMessage(result.Note is null ? title : $"{title}. {result.Note}", Tone.Info,
+            [new ChatAction("More", $"logs {env.App} {more} in {env.Env}"), new ChatAction("Errors only", $"logs {env.App} 200 in {env.Env} grep error")],
+            lines, $"logs-{env.App}")], true);
+    }
+
+    private async Task<CommandResult> AuditLogAsync(string? app, int count, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var entries = await Store.AuditLogAsync(app, count, ct).ConfigureAwait(false);
+        if (entries.Count == 0) return CommandResult.Reply("The audit log is empty.", Tone.Info);
+        var lines = entries.Select(e => $"{Format.Clock(e.At, now)} {e.UserName} ({e.Platform}): {e.Command} → {e.Result}").ToList();
+        return new CommandResult([new ChatMessage($"The last {entries.Count} commands{(app is null ? "" : $" about {app}")}:", Tone.Info, null, lines, "audit")], true);
+    }
+
+    private static string Subject(Deployment d, int max = 50) =>
+        string.IsNullOrEmpty(d.Subject) ? "" : $" \"{(d.Subject.Length <= max ? d.Subject : d.Subject[..(max - 1)] + "…")}\"";
+}

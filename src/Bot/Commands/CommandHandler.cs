@@ -1,0 +1,170 @@
+using Bot.Chat;
+using Bot.Configuration;
+using Bot.Deployments;
+using Bot.Security;
+using Bot.Sources;
+using Bot.Targets;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Commands;
+
+/// <summary>A line of chat from someone, with where it came from.</summary>
+public sealed record ChatRequest(Origin Origin, string Text);
+
+/// <summary>What to answer; <see cref="Started"/> is the deployment queued by the command, if any.</summary>
+public sealed record CommandResult(IReadOnlyList<ChatMessage> Messages, bool Ok, Deployment? Started = null)
+{
+    public static CommandResult Reply(string text, Tone tone = Tone.Info, params ChatAction[] actions) =>
+        new([new ChatMessage(text, tone, actions)], true);
+
+    public static CommandResult Refuse(string text, params ChatAction[] actions) =>
+        new([new ChatMessage(text, Tone.Error, actions)], false);
+}
+
+/// <summary>
+/// Turns a chat line into an answer: parse, find the app and environment, check who may do it from
+/// where, then answer at once or queue the work. Every command and its outcome goes to the audit log.
+/// Nothing slow happens here except resolving a ref, which reads the app's cached clone.
+/// </summary>
+public sealed partial class CommandHandler(
+    AppCatalog apps,
+    DeploymentService deployments,
+    GitRepositories git,
+    TargetRegistry targets,
+    Access access,
+    Redactor redactor,
+    TimeProvider time,
+    ILogger<CommandHandler> logger)
+{
+    /// <summary>How stale the cached clone may be when a deploy is asked for; the job fetches again anyway.</summary>
+    public static readonly TimeSpan IntakeFreshness = TimeSpan.FromSeconds(10);
+
+    private IDeploymentStore Store => deployments.Store;
+
+    public async Task<CommandResult> HandleAsync(ChatRequest request, CancellationToken cancellationToken)
+    {
+        var command = CommandParser.Parse(request.Text);
+        CommandResult result;
+        try
+        {
+            result = await DispatchAsync(command, request.Origin, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SourceException e)
+        {
+            result = CommandResult.Refuse($"{e.Message} {e.Hint}");
+        }
+        catch (DeployFailedException e)
+        {
+            result = CommandResult.Refuse(e.Hint is null ? e.Message : $"{e.Message} {e.Hint}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Command {Command} failed", command.GetType().Name);
+            result = CommandResult.Refuse("Something went wrong on my side while doing that (it is in the bot's log). Try again, or type `status` to see where things stand.");
+        }
+        await AuditAsync(request, command, result).ConfigureAwait(false);
+        return result;
+    }
+
+    private Task<CommandResult> DispatchAsync(Command command, Origin origin, CancellationToken ct) => command switch
+    {
+        ParseError e => Task.FromResult(ParseFailed(e)),
+        AppsCommand => Task.FromResult(ListApps()),
+        HelpCommand h => Task.FromResult(Help(h.Verb)),
+        FreezeCommand f => FreezeAsync(f, origin, ct),
+        UnfreezeCommand => UnfreezeAsync(origin, ct),
+        AuditCommand a when a.App is null => AuditLogAsync(null, a.Count, ct),
+        StatusCommand { App: null } => StatusAllAsync(ct),
+        CancelCommand { App: null } c => CancelAsync(null, c.Number, origin, ct),
+        AlertsCommand { App: null } => Task.FromResult(NotYet("alerts", "Failed deploys are announced in the conversation that asked.")),
+        ApproveCommand { App: null } a => Task.FromResult(NotYet(a.Approve ? "approve" : "reject", "Deployments do not wait for approval in this version.")),
+        _ when command.App is { } name => WithAppAsync(command, name, origin, ct),
+        _ => Task.FromResult(Help(null)),
+    };
+
+    private async Task<CommandResult> WithAppAsync(Command command, string name, Origin origin, CancellationToken ct)
+    {
+        var app = apps.Find(name);
+        if (app is null) return UnknownApp(name, command);
+        var envName = EnvOf(command, app) ?? app.DefaultEnv;
+        if (!app.HasEnv(envName))
+        {
+            var closest = Suggest.Best(envName, app.Environments);
+            return CommandResult.Refuse($"{app.Name} has no environment `{Tokens.Clip(envName)}`. " +
+                (closest is null ? "" : $"Did you mean `{closest}`? ") + $"Its environments: {Quote(app.Environments)}.");
+        }
+        var env = app.For(envName);
+        if (access.CheckChannel(env, origin) is { } wrongPlace) return CommandResult.Refuse(wrongPlace);
+        return command switch
+        {
+            DeployCommand c => await DeployAsync(c, env, origin, ct).ConfigureAwait(false),
+            RollbackCommand c => await RollbackAsync(c, env, origin, ct).ConfigureAwait(false),
+            CancelCommand c => await CancelAsync(app, c.Number, origin, ct).ConfigureAwait(false),
+            StatusCommand => await StatusAsync(app, EnvOf(command, app), ct).ConfigureAwait(false),
+            HistoryCommand c => await HistoryAsync(env, c.Count, ct).ConfigureAwait(false),
+            LogsCommand c => await LogsAsync(env, c, ct).ConfigureAwait(false),
+            LockCommand c => await LockAsync(env, c, origin, ct).ConfigureAwait(false),
+            UnlockCommand => await UnlockAsync(env, origin, ct).ConfigureAwait(false),
+            ScaleCommand or RestartCommand or MaintenanceCommand => await TargetVerbAsync(command, env, origin, ct).ConfigureAwait(false),
+            AuditCommand c => await AuditLogAsync(app.Name, c.Count, ct).ConfigureAwait(false),
+            PromoteCommand c => NotYet("promote", $"Deploy the same ref instead: `deploy {app.Name} <ref> to {c.ToEnv}`."),
+            ApproveCommand a => NotYet(a.Approve ? "approve" : "reject", "Deployments do not wait for approval in this version."),
+            AlertsCommand or MuteCommand => NotYet(command is AlertsCommand ? "alerts" : "mute", "Failed deploys are announced in the conversation that asked."),
+            _ => Help(null),
+        };
+    }
+
+    /// <summary>The environment a command names; for <c>lock</c>, its first word if that is one of the app's environments.</summary>
+    private static string? EnvOf(Command command, AppConfig app) => command switch
+    {
+        DeployCommand c => c.Env,
+        RollbackCommand c => c.Env,
+        StatusCommand c => c.Env,
+        HistoryCommand c => c.Env,
+        LogsCommand c => c.Env,
+        LockCommand c when c.FirstWord is { } w && app.HasEnv(w) => w,
+        UnlockCommand c => c.Env,
+        ScaleCommand c => c.Env,
+        RestartCommand c => c.Env,
+        MaintenanceCommand c => c.Env,
+        _ => null,
+    };
+
+    private CommandResult ParseFailed(ParseError e)
+    {
+        if (e.Kind == ParseErrorKind.MissingApp && apps.All.Count > 0)
+            return CommandResult.Refuse($"{e.Message} Apps: {Quote(apps.Names)}.");
+        return CommandResult.Refuse(e.Message, e.Kind == ParseErrorKind.UnknownVerb ? [new ChatAction("Help", "help")] : []);
+    }
+
+    private CommandResult UnknownApp(string name, Command command)
+    {
+        var closest = Suggest.Best(name, apps.Names);
+        if (apps.All.Count == 0)
+            return CommandResult.Refuse("No apps are configured yet. Add one under `Apps` in the config (see README).");
+        var text = $"I don't know the app `{Tokens.Clip(name)}`. " + (closest is null ? "" : $"Did you mean `{closest}`? ") + $"Apps: {Quote(apps.Names)}.";
+        var retry = closest is null ? null : CommandText.Render(command, closest);
+        return CommandResult.Refuse(text, retry is null ? [] : [new ChatAction(retry, retry)]);
+    }
+
+    private static CommandResult NotYet(string verb, string instead) =>
+        CommandResult.Refuse($"`{verb}` is not available in this version yet. {instead}");
+
+    private async Task AuditAsync(ChatRequest request, Command command, CommandResult result)
+    {
+        var first = result.Messages.Count > 0 ? result.Messages[0].Text : "";
+        var summary = (result.Ok ? "ok: " : "refused: ") + (first.Length > 200 ? first[..200] + "…" : first);
+        var o = request.Origin;
+        try
+        {
+            await Store.AuditAsync(new AuditEntry(time.GetUtcNow(), o.Platform, o.Conversation, o.UserId, o.UserName,
+                redactor.Redact(TextNormalizer.Normalize(request.Text)), command.App, redactor.Redact(summary)), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not write the audit entry for {User}", o.QualifiedUser);
+        }
+    }
+
+    internal static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"`{n}`"));
+}

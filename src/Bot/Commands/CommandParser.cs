@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Bot.Commands;
+
+/// <summary>
+/// Text → <see cref="Command"/>, with no knowledge of apps or state. Accepts a leading <c>/</c>,
+/// <c>/ops</c>, or bot mention, and what phones and Japanese input methods type (see <see cref="TextNormalizer"/>).
+/// </summary>
+public static partial class CommandParser
+{
+    public const int DefaultHistory = 10, MaxHistory = 100, DefaultLogLines = 50, MaxLogLines = 1000;
+
+    public static Command Parse(string text)
+    {
+        var tokens = Tokens.Split(StripPrefixes(TextNormalizer.Normalize(text)));
+        if (tokens.Count == 0)
+            return new ParseError("Type a command, for example `deploy web` or `help`.", ParseErrorKind.Empty);
+
+        var word = tokens[0];
+        var skipChecks = word.EndsWith('!') && word.Length > 1;
+        if (skipChecks) word = word[..^1];
+        var verb = Verbs.Find(word);
+        if (verb is null)
+            return UnknownVerb(word);
+        if (skipChecks && verb.Name != "deploy")
+            return new ParseError($"Only `deploy!` takes a `!`. Type `{verb.Name}` without it.", ParseErrorKind.Usage, verb.Name);
+
+        var args = new Args(verb, tokens.Skip(1).ToList());
+        try
+        {
+            return verb.Name switch
+            {
+                "deploy" => ParseDeploy(args, skipChecks),
+                "rollback" => new RollbackCommand(args.App(), args.TakeBare(), args.TakeEnv("in", "to")).Also(args.Done),
+                "cancel" => ParseCancel(args),
+                "status" => new StatusCommand(args.TakeBare(), args.TakeEnv("in") ?? args.TakeBare()).Also(args.Done),
+                "history" => new HistoryCommand(args.App(), args.TakeCount(DefaultHistory, MaxHistory), args.TakeEnv("in")).Also(args.Done),
+                "logs" => ParseLogs(args),
+                "lock" => new LockCommand(args.App(), args.TakeBare(), args.Rest()),
+                "unlock" => new UnlockCommand(args.App(), args.TakeEnv("in") ?? args.TakeBare()).Also(args.Done),
+                "apps" => new AppsCommand().Also(args.Done),
+                "help" => new HelpCommand(args.TakeBare()?.ToLowerInvariant()).Also(args.Done),
+                "scale" => ParseScale(args),
+                "restart" => new RestartCommand(args.App(), args.TakeBare(), args.TakeEnv("in")).Also(args.Done),
+                "maintenance" => ParseMaintenance(args),
+                "promote" => ParsePromote(args),
+                "freeze" => new FreezeCommand(args.Rest()),
+                "unfreeze" => new UnfreezeCommand().Also(args.Done),
+                "approve" or "reject" => ParseApproval(args, verb.Name == "approve"),
+                "alerts" => new AlertsCommand(args.TakeBare()).Also(args.Done),
+                "mute" => new MuteCommand(args.App(), args.TakeDuration() ?? TimeSpan.FromHours(1), true).Also(args.Done),
+                "unmute" => new MuteCommand(args.App(), null, false).Also(args.Done),
+                "audit" => new AuditCommand(args.TakeBare(), args.TakeCount(20, MaxHistory)).Also(args.Done),
+                _ => UnknownVerb(word),
+            };
+        }
+        catch (UsageException e)
+        {
+            return new ParseError(e.Message, e.Kind, verb.Name);
+        }
+    }
+
+    private static ParseError UnknownVerb(string word)
+    {
+        var best = Suggest.Best(word, Verbs.All.SelectMany(v => (v.Aliases ?? []).Prepend(v.Name)));
+        var canonical = best is null ? null : Verbs.Find(best)!.Name;
+        var hint = canonical is null ? "Type `help` to see what I can do." : $"Did you mean `{canonical}`? Type `help {canonical}` to see how.";
+        return new ParseError($"I don't know `{Tokens.Clip(word)}`. {hint}", ParseErrorKind.UnknownVerb);
+    }
+
+    /// <summary>Removes bot mentions (<c>&lt;@U123&gt;</c>, <c>@deploybot</c>), <c>/ops</c> and a leading <c>/</c> or <c>!</c>.</summary>
+    internal static string StripPrefixes(string text)
+    {
+        var s = text;
+        while (true)
+        {
+            var m = Mention().Match(s);
+            if (!m.Success) break;
+            s = s[m.Length..].TrimStart(' ', ':', ',');
+        }
+        if (s.StartsWith('/') || s.StartsWith('!')) s = s[1..].TrimStart();
+        var ops = OpsPrefix().Match(s);
+        if (ops.Success) s = s[ops.Length..].TrimStart();
+        if (s.StartsWith('/')) s = s[1..];
+        return s.Trim();
+    }
+
+    [GeneratedRegex(@"^(<@[A-Za-z0-9]+(\|[^>]*)?>|@[\w.\-]+)\s*", RegexOptions.CultureInvariant)]
+    private static partial Regex Mention();
+
+    [GeneratedRegex(@"^ops(\s+|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex OpsPrefix();
+
+    private static T Also<T>(this T command, Action check)
+    {
+        check();
+        return command;
+    }
+
+    private static Command ParseDeploy(Args args, bool skipChecks)
+    {
+        var app = args.App();
+        string? gitRef = null;
+        var slash = app.IndexOf('/');
+        if (slash > 0)
+        {
+            gitRef = app[(slash + 1)..];
+            app = app[..slash];
+        }
+        gitRef ??= args.TakeBare();
+        var env = args.TakeEnv("to", "in");
+        if (skipChecks is false && args.TakeFlag("--force", "-f")) skipChecks = true;
+        if (args.Remaining.Count > 0 && env is null && gitRef is not null)
+            throw new UsageException($"I read `deploy {app} {gitRef}`, then `{Tokens.Clip(args.Remaining[0])}`. To pick an environment type `deploy {app} {gitRef} to {Tokens.Clip(args.Remaining[0])}`.");
+        args.Done();
+        return new DeployCommand(app, string.IsNullOrEmpty(gitRef) ? null : gitRef, env, skipChecks);
+    }
+
+    private static Command ParseCancel(Args args)
+    {
+        string? app = null;
+        int? number = args.TakeNumber();
+        if (number is null)
+        {
+            app = args.TakeBare() ?? throw new UsageException("Which deployment? Type `cancel web` or `cancel #42`.", ParseErrorKind.MissingApp);
+            var hash = app.IndexOf('#');
+            if (hash > 0 && int.TryParse(app[(hash + 1)..], CultureInfo.InvariantCulture, out var n))
+            {
+                number = n;
+                app = app[..hash];
+            }
+            number ??= args.TakeNumber();
+        }
+        args.Done();
+        return new CancelCommand(app, number);
+    }
+
+    private static Command ParseLogs(Args args)
+    {
+        var app = args.App();
+        var lines = args.TakeCount(DefaultLogLines, MaxLogLines);
+        TimeSpan? since = null;
+        string? grep = null, env = null;
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        while (args.Remaining.Count > 0)
+        {
+            var key = args.Remaining[0].TrimStart('-').ToLowerInvariant();
+            args.Remaining.RemoveAt(0);
+            switch (key)
+            {
+                case "since" or "last":
+                    since = args.TakeDuration() ?? throw new UsageException("`since` takes a duration such as `15m`, `2h` or `1d`.");
+                    break;
+                case "grep" or "search" or "filter":
+                    grep = args.Rest() ?? throw new UsageException("`grep` takes the text to look for, e.g. `logs web grep timeout`.");
+                    break;
+                case "in" or "env":
+                    env = args.TakeBare() ?? throw new UsageException("`in` takes an environment name.");
+                    break;
+                case "dyno" or "process" or "source" or "n" or "lines":
+                    var value = args.TakeBare() ?? throw new UsageException($"`{key}` takes a value.");
+                    if (key is "n" or "lines")
+                        lines = Args.ParseCount(value, MaxLogLines) ?? throw new UsageException("`-n` takes a number of lines, e.g. `logs web -n 200`.");
+                    else
+                        options[key == "process" ? "dyno" : key] = value;
+                    break;
+                default:
+                    if (args.Remaining.Count == 0 && Args.ParseDuration(key) is { } d) { since = d; break; }
+                    throw new UsageException($"I don't understand `{Tokens.Clip(key)}` in `logs`. Try `logs {app} 200 since 15m grep error`.");
+            }
+        }
+        return new LogsCommand(app, lines, since, grep, env, options);
+    }
+
+    private static Command ParseScale(Args args)
+    {
+        var app = args.App();
+        var quantities = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        string? size = null;
+        while (args.Remaining.Count > 0 && args.Remaining[0] is var t && t != "in")
+        {
+            args.Remaining.RemoveAt(0);
+            var eq = t.IndexOf('=');
+            if (eq > 0 && int.TryParse(t[(eq + 1)..], CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 100)
+                quantities[t[..eq]] = n;
+            else if (eq < 0 && size is null)
+                size = t;
+            else
+                throw new UsageException($"`{Tokens.Clip(t)}` is not a process count. Type it as `web=2` (0 to 100).");
+        }
+        if (quantities.Count == 0)
+            throw new UsageException($"Say how many of which process, e.g. `scale {app} web=2 worker=1`.");
+        var env = args.TakeEnv("in");
+        args.Done();
+        return new ScaleCommand(app, quantities, size, env);
+    }
+
+    private static Command ParseMaintenance(Args args)
+    {
+        var app = args.App();
+        var onOff = args.TakeBare()?.ToLowerInvariant();
+        var on = onOff switch
+        {
+            "on" or "enable" or "true" => true,
+            "off" or "disable" or "false" => false,
+            _ => throw new UsageException($"Say `on` or `off`: `maintenance {app} on`."),
+        };
+        var env = args.TakeEnv("in");
+        args.Done();
+        return new MaintenanceCommand(app, on, env);
+    }
+
+    private static Command ParsePromote(Args args)
+    {
+        var app = args.App();
+        var from = args.TakeBare();
+        var to = args.TakeEnv("to");
+        if (from is null || to is null)
+            throw new UsageException($"Name both environments: `promote {app} staging to production`.");
+        args.Done();
+        return new PromoteCommand(app, from, to);
+    }
+
+    private static Command ParseApproval(Args args, bool approve)
+    {
+        var verb = approve ? "approve" : "reject";
+        string? app = null;
+        var number = args.TakeNumber();
+        if (number is null)
+        {
+            app = args.TakeBare();
+            number = args.TakeNumber();
+        }
+        if (number is null)
+            throw new UsageException($"Which deployment? Type `{verb} #42`.");
+        args.Done();
+        return new ApproveCommand(app, number.Value, approve);
+    }
+}

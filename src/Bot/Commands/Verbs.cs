@@ -1,0 +1,44 @@
+namespace Bot.Commands;
+
+/// <summary>What <c>help</c> says about a verb, and the names the parser accepts for it.</summary>
+public sealed record VerbInfo(string Name, string Usage, string Summary, string[] Examples, string[]? Aliases = null, string? Capability = null);
+
+public static class Verbs
+{
+    public static readonly IReadOnlyList<VerbInfo> All =
+    [
+        new("deploy", "deploy <app> [<branch|tag|sha>] [to <env>]", "Deploy a branch, tag or commit (default: the app's default branch).",
+            ["deploy web", "deploy web main to staging", "deploy web v1.4.2"], ["ship"]),
+        new("rollback", "rollback <app> [<#id|release>] [in <env>]", "Put the previous (or a named) release back.",
+            ["rollback web", "rollback web #41", "rollback web v122 in staging"], ["revert"]),
+        new("cancel", "cancel <app|#id>", "Stop a queued or running deployment.", ["cancel web", "cancel #42"], ["stop", "abort"]),
+        new("status", "status [<app>] [<env>]", "What is live, what is running, what is locked.", ["status", "status web"], ["st"]),
+        new("history", "history <app> [n] [in <env>]", "The last deployments: who, when, what, result.", ["history web", "history web 20"], ["releases"]),
+        new("logs", "logs <app> [n] [since 15m] [grep <text>]", "The app's recent log lines.",
+            ["logs web", "logs web 200 grep error", "logs web since 30m"], ["log", "tail"]),
+        new("lock", "lock <app> [<env>] [reason]", "Stop others from deploying until you unlock.", ["lock web testing migrations"]),
+        new("unlock", "unlock <app> [<env>]", "Remove a lock.", ["unlock web"]),
+        new("apps", "apps", "List the apps this bot can deploy.", ["apps"], ["list", "ls"]),
+        new("help", "help [<verb>]", "Show commands, or one command in detail.", ["help", "help deploy"], ["?", "commands"]),
+        new("scale", "scale <app> <process>=<n> ... [size]", "Change how many processes run.", ["scale web web=2 worker=1"], null, "scale"),
+        new("restart", "restart <app> [<process>]", "Restart the app's processes.", ["restart web", "restart web web.1"], null, "restart"),
+        new("maintenance", "maintenance <app> on|off", "Turn maintenance mode on or off.", ["maintenance web on"], ["maint"], "maintenance"),
+        new("promote", "promote <app> <from-env> to <to-env>", "Deploy what runs in one environment to another.", ["promote web staging to production"]),
+        new("freeze", "freeze [reason]", "Stop all deploys until unfreeze.", ["freeze release week"]),
+        new("unfreeze", "unfreeze", "Allow deploys again.", ["unfreeze"]),
+        new("approve", "approve #id", "Approve a deployment that waits for approval.", ["approve #42"]),
+        new("reject", "reject #id", "Reject a deployment that waits for approval.", ["reject #42"]),
+        new("alerts", "alerts [<app>]", "Recent alerts and their state.", ["alerts", "alerts web"]),
+        new("mute", "mute <app> [1h]", "Silence an app's alerts for a while (they are still recorded).", ["mute web 1h"]),
+        new("unmute", "unmute <app>", "Let an app's alerts through again.", ["unmute web"]),
+        new("audit", "audit [<app>] [n]", "Who asked for what, where, and what happened.", ["audit", "audit web 20"]),
+    ];
+
+    private static readonly Dictionary<string, VerbInfo> ByName = All
+        .SelectMany(v => (v.Aliases ?? []).Prepend(v.Name).Select(n => (n, v)))
+        .ToDictionary(x => x.n, x => x.v, StringComparer.OrdinalIgnoreCase);
+
+    public static VerbInfo? Find(string word) => ByName.GetValueOrDefault(word);
+
+    public static IEnumerable<string> Names => All.Select(v => v.Name);
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Bot.Configuration;
+
+/// <summary>One configured app with its environments. The first environment is the default.</summary>
+public sealed record AppConfig(
+    string Name,
+    string Target,
+    IReadOnlyList<string> Environments,
+    IReadOnlyDictionary<string, AppEnvConfig> ByEnv)
+{
+    public string DefaultEnv => Environments[0];
+
+    public AppEnvConfig For(string env) => ByEnv[env];
+
+    public AppEnvConfig Default => ByEnv[DefaultEnv];
+
+    public bool HasEnv(string env) => ByEnv.ContainsKey(env);
+}
+
+/// <summary>
+/// An app's settings as they apply to one environment: the app's own keys with the keys under
+/// <c>Environments:&lt;env&gt;</c> laid over them. <see cref="Section"/> is that merged view, from which
+/// each target reads its own sub-section (<c>Shell</c>, <c>Heroku</c>, ...).
+/// </summary>
+public sealed record AppEnvConfig(
+    string App,
+    string Env,
+    string Target,
+    string? Repository,
+    string? DefaultBranch,
+    IReadOnlyList<string> Deployers,
+    IReadOnlyList<string> Approvers,
+    IReadOnlyList<string> Channels,
+    IReadOnlyList<string> AlertChannels,
+    string? Url,
+    IConfiguration Section,
+    string KeyPath)
+{
+    /// <summary>The configuration path of a key of this app, for error messages (<c>Apps:web:Shell:Build</c>).</summary>
+    public string KeyOf(string relative) => $"{KeyPath}:{relative}";
+}

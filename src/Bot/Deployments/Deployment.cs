@@ -1,0 +1,96 @@
+namespace Bot.Deployments;
+
+public enum DeploymentState { Queued, Running, Succeeded, Failed, Cancelled, Interrupted }
+
+public enum DeploymentKind { Deploy, Rollback }
+
+/// <summary>Where a request came from, and so where its progress goes.</summary>
+public sealed record Origin(string Platform, string Conversation, string? Thread, string UserId, string UserName)
+{
+    /// <summary><c>slack:U123</c>: how users are named in config lists.</summary>
+    public string QualifiedUser => $"{Platform}:{UserId}";
+}
+
+/// <summary>One deployment (or rollback) of an app to an environment, numbered per app (<c>#42</c>).</summary>
+public sealed record Deployment(
+    long Id,
+    string App,
+    string Env,
+    int Number,
+    DeploymentKind Kind,
+    string? Ref,
+    string? Sha,
+    string? Subject,
+    Origin Origin,
+    DeploymentState State,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Release,
+    string? Url,
+    string? Message,
+    string? RollbackTo,
+    bool SkipChecks)
+{
+    public bool IsActive => State is DeploymentState.Queued or DeploymentState.Running;
+
+    public bool IsFinished => !IsActive;
+
+    public string ShortSha => Sha is { Length: > 7 } ? Sha[..7] : Sha ?? "";
+
+    /// <summary><c>main@3f2a1c9</c> once resolved, else the ref as typed.</summary>
+    public string RefLabel => (Ref, Sha) switch
+    {
+        (null, null) => "default branch",
+        (null, _) => ShortSha,
+        (_, null) => Ref,
+        _ when Sha.StartsWith(Ref, StringComparison.OrdinalIgnoreCase) => ShortSha,
+        _ => $"{Ref}@{ShortSha}",
+    };
+
+    public string Verb => Kind == DeploymentKind.Rollback ? "rollback" : "deploy";
+
+    public TimeSpan Elapsed(DateTimeOffset now) => (FinishedAt ?? now) - (StartedAt ?? CreatedAt);
+}
+
+public sealed record NewDeployment(
+    string App,
+    string Env,
+    DeploymentKind Kind,
+    string? Ref,
+    string? Sha,
+    string? Subject,
+    Origin Origin,
+    string? RollbackTo,
+    bool SkipChecks,
+    DateTimeOffset At);
+
+public enum EventKind { State, Step, Output, ErrorOutput, Notice, Warning }
+
+/// <summary>One line of a deployment's story, persisted in order (<see cref="Seq"/> grows).</summary>
+public sealed record DeploymentEvent(long DeploymentId, long Seq, DateTimeOffset At, EventKind Kind, string Text);
+
+public enum LockKind { Deploy, Manual, Freeze }
+
+/// <summary>Who holds an app/environment and why. A freeze is a lock on <c>*</c>/<c>*</c>.</summary>
+public sealed record LockInfo(
+    string App, string Env, LockKind Kind, string HolderId, string HolderName, string? Reason, DateTimeOffset Since, long? DeploymentId)
+{
+    public const string All = "*";
+}
+
+public abstract record EnqueueResult;
+
+public sealed record Enqueued(Deployment Deployment) : EnqueueResult;
+
+/// <summary>Refused: someone holds the app/environment (a running deployment, a lock, a freeze).</summary>
+public sealed record Blocked(LockInfo Lock, Deployment? Holder) : EnqueueResult;
+
+public sealed record Job(long Id, string Kind, long? DeploymentId, string? Payload, int Attempts);
+
+public enum LeaseState { Held, CancelRequested, Lost }
+
+public enum CancelOutcome { CancelledWhileQueued, Signalled, NotActive }
+
+public sealed record AuditEntry(
+    DateTimeOffset At, string Platform, string Conversation, string UserId, string UserName, string Command, string? App, string Result);

@@ -1,0 +1,60 @@
+using System.Threading.Channels;
+
+namespace Bot.Deployments;
+
+/// <summary>A deployment as it stood when <see cref="Event"/> was recorded.</summary>
+public sealed record DeploymentUpdate(Deployment Deployment, DeploymentEvent Event);
+
+/// <summary>
+/// In-process fan-out of deployment updates, after they are persisted. The chat edge subscribes; the
+/// engine never knows who listens.
+/// </summary>
+public sealed class DeploymentFeed
+{
+    private readonly Lock _gate = new();
+    private Channel<DeploymentUpdate>[] _subscribers = [];
+
+    public Subscription Subscribe()
+    {
+        var channel = Channel.CreateUnbounded<DeploymentUpdate>(new UnboundedChannelOptions { SingleReader = true });
+        lock (_gate) _subscribers = [.. _subscribers, channel];
+        return new Subscription(this, channel);
+    }
+
+    public void Publish(DeploymentUpdate update)
+    {
+        foreach (var s in Volatile.Read(ref _subscribers))
+            s.Writer.TryWrite(update);
+    }
+
+    private void Remove(Channel<DeploymentUpdate> channel)
+    {
+        lock (_gate) _subscribers = _subscribers.Where(c => c != channel).ToArray();
+        channel.Writer.TryComplete();
+    }
+
+    public sealed class Subscription(DeploymentFeed feed, Channel<DeploymentUpdate> channel) : IDisposable
+    {
+        public ChannelReader<DeploymentUpdate> Reader => channel.Reader;
+
+        public void Dispose() => feed.Remove(channel);
+    }
+}
+
+/// <summary>Wakes the job worker when work is queued or a slot frees up, so it never polls busily.</summary>
+public sealed class JobSignal
+{
+    private readonly SemaphoreSlim _pulse = new(0, 1);
+
+    public void Pulse()
+    {
+        try { _pulse.Release(); }
+        catch (SemaphoreFullException) { /* a wake-up is already pending */ }
+    }
+
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try { await _pulse.WaitAsync(timeout, cancellationToken).ConfigureAwait(false); }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { /* stopping */ }
+    }
+}

@@ -1,0 +1,158 @@
+using Bot.Configuration;
+using Bot.Security;
+using Bot.Sources;
+using Bot.Targets;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Deployments;
+
+/// <summary>
+/// Runs one claimed deployment: fetches the commit, drives the target, persists every event (secrets
+/// removed) and publishes it, and ends the deployment in exactly one final state.
+/// </summary>
+public sealed class DeploymentRunner(
+    IDeploymentStore store,
+    AppCatalog apps,
+    TargetRegistry targets,
+    GitRepositories git,
+    DeploymentFeed feed,
+    Redactor redactor,
+    TimeProvider time,
+    ILogger<DeploymentRunner> logger)
+{
+    private readonly IDeploymentStore _store = store;
+    private readonly AppCatalog _apps = apps;
+    private readonly TargetRegistry _targets = targets;
+    private readonly GitRepositories _git = git;
+    private readonly Redactor _redactor = redactor;
+    private readonly TimeProvider _time = time;
+
+    /// <param name="cancelled">Fires when a user cancels this deployment.</param>
+    /// <param name="stopping">Fires when the bot shuts down; the deployment is then marked interrupted.</param>
+    public async Task<Deployment> RunAsync(long deploymentId, CancellationToken cancelled, CancellationToken stopping)
+    {
+        var deployment = await _store.GetAsync(deploymentId, CancellationToken.None).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"deployment {deploymentId} is not in the store");
+        Publish(deployment, new DeploymentEvent(deployment.Id, 0, _time.GetUtcNow(), EventKind.State, "running"));
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancelled, stopping);
+        var run = new Run(this, deployment);
+        DeploymentState state;
+        string? message = null;
+        try
+        {
+            await run.ExecuteAsync(linked.Token).ConfigureAwait(false);
+            state = DeploymentState.Succeeded;
+        }
+        catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
+        {
+            (state, message) = (DeploymentState.Cancelled, "Cancelled; its processes were stopped.");
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            (state, message) = (DeploymentState.Interrupted, "The bot was shut down while this ran, so it did not finish.");
+        }
+        catch (DeployFailedException e)
+        {
+            (state, message) = (DeploymentState.Failed, Join(e.Message, e.Hint));
+        }
+        catch (SourceException e)
+        {
+            (state, message) = (DeploymentState.Failed, Join(e.Message, e.Hint));
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Deployment {App} #{Number} failed unexpectedly", deployment.App, deployment.Number);
+            (state, message) = (DeploymentState.Failed, $"Something went wrong in the bot: {_redactor.Redact(e.Message)}");
+        }
+
+        var finished = await _store.FinishAsync(deployment.Id, state, message is null ? null : _redactor.Redact(message),
+            run.Release, run.Url, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        Publish(finished, new DeploymentEvent(finished.Id, 0, finished.FinishedAt ?? _time.GetUtcNow(), EventKind.State, finished.State.ToString().ToLowerInvariant()));
+        return finished;
+    }
+
+    /// <summary>After a crash: lets the target stop what the interrupted deployment left going, and notes it.</summary>
+    public async Task CleanUpAsync(Deployment deployment, CancellationToken cancellationToken)
+    {
+        var app = _apps.Find(deployment.App)?.ByEnv.GetValueOrDefault(deployment.Env);
+        if (app is null || _targets.Get(app.Target) is not ICleansUpInterrupted target) return;
+        try
+        {
+            if (target.CleanUp(app) is { } what)
+                await _store.AppendEventAsync(deployment.Id, EventKind.Warning, what, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Cleaning up after interrupted {App} #{Number} failed", deployment.App, deployment.Number);
+        }
+    }
+
+    private static string Join(string message, string? hint) => hint is null ? message : $"{message} {hint}";
+
+    private void Publish(Deployment deployment, DeploymentEvent e) => feed.Publish(new DeploymentUpdate(deployment, e));
+
+    /// <summary>The state of one run: the deployment as it changes, and what the target reported.</summary>
+    private sealed class Run(DeploymentRunner owner, Deployment deployment)
+    {
+        public string? Release { get; private set; }
+        public string? Url { get; private set; }
+
+        public async Task ExecuteAsync(CancellationToken cancellationToken)
+        {
+            var app = owner._apps.Find(deployment.App)?.ByEnv.GetValueOrDefault(deployment.Env)
+                ?? throw new DeployFailedException($"{deployment.App} ({deployment.Env}) is no longer in the configuration.", "Type `apps` to see what can be deployed.");
+            var target = owner._targets.Get(app.Target);
+            var (commit, source) = await PrepareSourceAsync(app, cancellationToken).ConfigureAwait(false);
+            var events = deployment.Kind == DeploymentKind.Rollback
+                ? target.RollbackAsync(new RollbackRequest(app, deployment.Number, deployment.RollbackTo, commit, source), cancellationToken)
+                : target.DeployAsync(new DeployRequest(app, deployment.Number, deployment.Ref, commit, source), cancellationToken);
+            await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+                await RecordAsync(e, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Fetches and re-resolves the ref, so a branch that moved since it was queued deploys its newest commit.</summary>
+        private async Task<(ResolvedCommit?, SourceSnapshot?)> PrepareSourceAsync(AppEnvConfig app, CancellationToken cancellationToken)
+        {
+            if (app.Repository is null) return (null, null);
+            var wanted = deployment.Kind == DeploymentKind.Rollback ? deployment.Sha : deployment.Ref ?? deployment.Sha;
+            if (deployment.Kind == DeploymentKind.Rollback && wanted is null) return (null, null);
+            var resolved = await owner._git.ResolveAsync(app, wanted, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            if (resolved.Commit is not { } commit)
+                throw new DeployFailedException(resolved.Error!, resolved.Closest.Count > 0 ? $"Closest: {string.Join(", ", resolved.Closest.Select(c => $"`{c}`"))}." : null);
+            if (deployment.Kind == DeploymentKind.Rollback)
+                commit = commit with { Ref = deployment.Ref ?? commit.ShortSha };
+            if (deployment.Sha is { } queued && queued != commit.Sha)
+                await RecordAsync(new Notice($"{commit.Ref} moved since it was queued: deploying {commit.ShortSha} (was {queued[..7]})."), cancellationToken).ConfigureAwait(false);
+            if (deployment.Sha != commit.Sha || deployment.Subject != commit.Subject)
+            {
+                await owner._store.SetCommitAsync(deployment.Id, commit.Ref, commit.Sha, commit.Subject, cancellationToken).ConfigureAwait(false);
+                deployment = deployment with { Ref = commit.Ref, Sha = commit.Sha, Subject = commit.Subject };
+            }
+            return (commit, owner._git.Snapshot(app, commit));
+        }
+
+        private async Task RecordAsync(DeployEvent e, CancellationToken cancellationToken)
+        {
+            var (kind, text) = e switch
+            {
+                StepStarted s => (EventKind.Step, s.Step),
+                StepFinished f => (EventKind.Step, $"{f.Step} done in {Format.Duration(f.Elapsed)}"),
+                OutputLine { IsError: true } o => (EventKind.ErrorOutput, o.Text),
+                OutputLine o => (EventKind.Output, o.Text),
+                Notice { IsWarning: true } n => (EventKind.Warning, n.Text),
+                Notice n => (EventKind.Notice, n.Text),
+                Released r => (EventKind.Notice, r.Url is null ? $"Released {r.Release}." : $"Released {r.Release}: {r.Url}"),
+                _ => (EventKind.Notice, e.ToString()),
+            };
+            if (e is Released released)
+            {
+                Release = released.Release;
+                Url = released.Url;
+                deployment = deployment with { Release = Release, Url = Url };
+            }
+            var stored = await owner._store.AppendEventAsync(deployment.Id, kind, owner._redactor.Redact(text), owner._time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            owner.Publish(deployment, stored);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+namespace Bot.Deployments;
+
+/// <summary>
+/// Everything that must survive a restart: deployments and their events, locks, the job queue,
+/// the audit log, processed webhook deliveries and small per-platform notes (message ids of cards).
+/// </summary>
+public interface IDeploymentStore
+{
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates a queued deployment, its job and its app/env lock in one step, or says who holds it.</summary>
+    Task<EnqueueResult> EnqueueAsync(NewDeployment deployment, CancellationToken cancellationToken);
+
+    /// <summary>Takes the oldest queued job (or the one of <paramref name="deploymentId"/>) under a lease; its deployment becomes running.</summary>
+    Task<Job?> ClaimAsync(string owner, DateTimeOffset now, TimeSpan lease, long? deploymentId, CancellationToken cancellationToken);
+
+    Task<LeaseState> RenewAsync(long jobId, string owner, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks running jobs whose owner is gone (<paramref name="ownerIsGone"/>) or whose lease ran out as
+    /// interrupted, with their deployments, and frees their locks. Returns the deployments so marked.
+    /// </summary>
+    Task<IReadOnlyList<Deployment>> RecoverAsync(DateTimeOffset now, Func<string, bool> ownerIsGone, CancellationToken cancellationToken);
+
+    Task<Deployment?> GetAsync(long id, CancellationToken cancellationToken);
+
+    Task<Deployment?> FindAsync(string app, int number, CancellationToken cancellationToken);
+
+    /// <summary>Newest first. <paramref name="app"/>/<paramref name="env"/> null means all.</summary>
+    Task<IReadOnlyList<Deployment>> ListAsync(string? app, string? env, int limit, bool activeOnly, CancellationToken cancellationToken);
+
+    /// <summary>Succeeded deployments of an app/env, newest first: the first is what is live.</summary>
+    Task<IReadOnlyList<Deployment>> SucceededAsync(string app, string env, int limit, CancellationToken cancellationToken);
+
+    Task SetCommitAsync(long id, string? gitRef, string sha, string subject, CancellationToken cancellationToken);
+
+    Task<DeploymentEvent> AppendEventAsync(long deploymentId, EventKind kind, string text, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DeploymentEvent>> EventsAsync(long deploymentId, long afterSeq, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The last <paramref name="count"/> output lines of a deployment, oldest first.</summary>
+    Task<IReadOnlyList<DeploymentEvent>> TailAsync(long deploymentId, int count, CancellationToken cancellationToken);
+
+    /// <summary>Ends a deployment and its job, and frees its app/env lock, in one step.</summary>
+    Task<Deployment> FinishAsync(long id, DeploymentState state, string? message, string? release, string? url, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task<CancelOutcome> RequestCancelAsync(long id, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Takes a manual lock or a freeze; returns the lock that already stands if there is one.</summary>
+    Task<LockInfo?> LockAsync(LockInfo wanted, CancellationToken cancellationToken);
+
+    Task<LockInfo?> UnlockAsync(string app, string env, LockKind kind, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<LockInfo>> LocksAsync(string? app, CancellationToken cancellationToken);
+
+    Task AuditAsync(AuditEntry entry, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AuditEntry>> AuditLogAsync(string? app, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Records a webhook delivery id; false when it was seen before (a retry or redelivery).</summary>
+    Task<bool> TryRecordDeliveryAsync(string source, string deliveryId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task SetNoteAsync(string scope, string key, string value, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task<string?> GetNoteAsync(string scope, string key, CancellationToken cancellationToken);
+}

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Deployments;
+
+public sealed record WorkerOptions
+{
+    public int MaxConcurrentJobs { get; init; } = 4;
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan RenewEvery { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often an idle worker looks for work queued by other processes and for leases that ran out.</summary>
+    public TimeSpan IdleCheck { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// Claims queued jobs and runs them, several at a time (one per app/env is guaranteed by the locks).
+/// Wakes on <see cref="JobSignal"/>; holds a lease on each running job and renews it, picking up
+/// cancels requested from other processes. On start, jobs a dead process was running are marked interrupted.
+/// </summary>
+public sealed class JobWorker(
+    IDeploymentStore store,
+    DeploymentRunner runner,
+    JobSignal signal,
+    RunningJobs running,
+    DeploymentFeed feed,
+    WorkerIdentity identity,
+    WorkerOptions options,
+    TimeProvider time,
+    ILogger<JobWorker> logger) : BackgroundService
+{
+    private readonly List<Task> _active = [];
+
+    /// <summary>Marks abandoned jobs interrupted and tells their conversations; returns how many.</summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var interrupted = await store.RecoverAsync(now, identity.IsGone, cancellationToken).ConfigureAwait(false);
+        foreach (var d in interrupted)
+        {
+            logger.LogWarning("{App} #{Number} was running in a process that stopped; marked interrupted", d.App, d.Number);
+            await runner.CleanUpAsync(d, cancellationToken).ConfigureAwait(false);
+            feed.Publish(new DeploymentUpdate(d, new DeploymentEvent(d.Id, 0, now, EventKind.State, "interrupted")));
+        }
+        return interrupted.Count;
+    }
+
+    /// <summary>Claims and runs the job of one deployment here (the console's <c>send</c>); null if another worker has it.</summary>
+    public async Task<Deployment?> RunOneAsync(long deploymentId, CancellationToken stopping)
+    {
+        var job = await store.ClaimAsync(identity.Id, time.GetUtcNow(), options.Lease, deploymentId, stopping).ConfigureAwait(false);
+        return job is null ? null : await RunJobAsync(job, stopping).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await RecoverAsync(stoppingToken).ConfigureAwait(false);
+        var lastSweep = time.GetTimestamp();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            _active.RemoveAll(t => t.IsCompleted);
+            try
+            {
+                while (_active.Count < options.MaxConcurrentJobs
+                       && await store.ClaimAsync(identity.Id, time.GetUtcNow(), options.Lease, null, stoppingToken).ConfigureAwait(false) is { } job)
+                    _active.Add(RunJobAsync(job, stoppingToken));
+                if (time.GetElapsedTime(lastSweep) >= options.IdleCheck)
+                {
+                    await RecoverAsync(stoppingToken).ConfigureAwait(false);
+                    lastSweep = time.GetTimestamp();
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "The job worker could not reach the store; trying again");
+            }
+            await signal.WaitAsync(options.IdleCheck, stoppingToken).ConfigureAwait(false);
+        }
+        await Task.WhenAll(_active).ConfigureAwait(false);
+    }
+
+    private async Task<Deployment?> RunJobAsync(Job job, CancellationToken stopping)
+    {
+        if (job.DeploymentId is not { } deploymentId)
+        {
+            logger.LogWarning("Job {Job} of kind {Kind} has no handler; ending it", job.Id, job.Kind);
+            return null;
+        }
+        var cancel = running.Add(deploymentId);
+        using var renewing = new CancellationTokenSource();
+        var renewal = RenewLeaseAsync(job, cancel, renewing.Token);
+        try
+        {
+            return await runner.RunAsync(deploymentId, cancel.Token, stopping).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Job {Job} could not be finished; it will be marked interrupted when its lease runs out", job.Id);
+            return null;
+        }
+        finally
+        {
+            await renewing.CancelAsync().ConfigureAwait(false);
+            await renewal.ConfigureAwait(false);
+            running.Remove(deploymentId);
+            signal.Pulse();
+        }
+    }
+
+    private async Task RenewLeaseAsync(Job job, CancellationTokenSource cancel, CancellationToken done)
+    {
+        try
+        {
+            while (!done.IsCancellationRequested)
+            {
+                await Task.Delay(options.RenewEvery, time, done).ConfigureAwait(false);
+                var state = await store.RenewAsync(job.Id, identity.Id, time.GetUtcNow() + options.Lease, done).ConfigureAwait(false);
+                if (state != LeaseState.Held)
+                {
+                    if (state == LeaseState.Lost) logger.LogWarning("Lost the lease on job {Job}; stopping it", job.Id);
+                    await cancel.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) { /* the job ended */ }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Renewing the lease on job {Job} failed", job.Id);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+namespace Bot.Deployments.Sqlite;
+
+/// <summary>Versioned schema: each step runs once, in order, in its own transaction. Never edit a shipped step; add one.</summary>
+internal static class SqliteSchema
+{
+    public static readonly (int Version, string Sql)[] Steps =
+    [
+        (1, """
+            CREATE TABLE deployments (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                app TEXT NOT NULL, env TEXT NOT NULL, number INTEGER NOT NULL, kind TEXT NOT NULL,
+                ref TEXT, sha TEXT, subject TEXT,
+                platform TEXT NOT NULL, conversation TEXT NOT NULL, thread TEXT, user_id TEXT NOT NULL, user_name TEXT NOT NULL,
+                state TEXT NOT NULL, created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER,
+                release TEXT, url TEXT, message TEXT, rollback_to TEXT, skip_checks INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (app, number));
+            CREATE INDEX deployments_app_env ON deployments (app, env, id);
+            CREATE INDEX deployments_active ON deployments (state) WHERE state IN ('queued', 'running');
+
+            CREATE TABLE deployment_events (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                deployment_id INTEGER NOT NULL REFERENCES deployments (id),
+                at INTEGER NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL);
+            CREATE INDEX deployment_events_deployment ON deployment_events (deployment_id, seq);
+
+            CREATE TABLE locks (
+                app TEXT NOT NULL, env TEXT NOT NULL, kind TEXT NOT NULL,
+                holder_id TEXT NOT NULL, holder_name TEXT NOT NULL, reason TEXT, since INTEGER NOT NULL,
+                deployment_id INTEGER REFERENCES deployments (id),
+                PRIMARY KEY (app, env, kind));
+
+            CREATE TABLE jobs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL, deployment_id INTEGER REFERENCES deployments (id), payload TEXT,
+                state TEXT NOT NULL, owner TEXT, lease_until INTEGER, cancel_requested INTEGER NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, finished_at INTEGER);
+            CREATE INDEX jobs_queued ON jobs (id) WHERE state = 'queued';
+            CREATE INDEX jobs_running ON jobs (id) WHERE state = 'running';
+            CREATE INDEX jobs_deployment ON jobs (deployment_id);
+
+            CREATE TABLE audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
+                platform TEXT NOT NULL, conversation TEXT NOT NULL, user_id TEXT NOT NULL, user_name TEXT NOT NULL,
+                command TEXT NOT NULL, app TEXT, result TEXT NOT NULL);
+            CREATE INDEX audit_app ON audit (app, id);
+
+            CREATE TABLE deliveries (
+                source TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL,
+                PRIMARY KEY (source, id)) WITHOUT ROWID;
+            CREATE INDEX deliveries_at ON deliveries (at);
+
+            CREATE TABLE notes (
+                scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, at INTEGER NOT NULL,
+                PRIMARY KEY (scope, key)) WITHOUT ROWID;
+            """),
+    ];
+}

@@ -1,0 +1,59 @@
+namespace Bot.Hosting;
+
+/// <summary>
+/// The command line: <c>bot [serve|worker|chat|send "text"] [--config file] [--data-dir dir] [--as name]</c>.
+/// Options it does not know (such as <c>--urls</c>) are passed on to ASP.NET Core.
+/// </summary>
+public sealed record BotCli(string Verb, string? Text, string? ConfigFile, string? DataDir, string? UserName, string[] PassThrough)
+{
+    public const string Usage = """
+        Usage: bot [command] [options]
+
+        Commands:
+          serve            web server and job worker (the default)
+          worker           job worker only, for a separate worker process
+          chat             talk to the bot in this terminal
+          send "<text>"    run one command, wait for its outcome, print the conversation
+                           (exit code 0 on success, 1 on failure or refusal)
+
+        Options:
+          --config <file>  JSON file with the Apps section (or set BOT_CONFIG)
+          --data-dir <dir> where the database, clones and releases live (or DATA_DIR; default ./data)
+          --as <name>      your name in the console conversation (default: $USER)
+          --urls <urls>    where serve listens (or PORT)
+        """;
+
+    public static BotCli Parse(string[] args)
+    {
+        string verb = "serve";
+        string? text = null, config = null, dataDir = null, user = null;
+        var rest = new List<string>();
+        var verbSeen = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new CliException($"{a} needs a value.");
+            switch (a)
+            {
+                case "--config": config = Next(); break;
+                case "--data-dir": dataDir = Next(); break;
+                case "--as": user = Next(); break;
+                case "-h" or "--help" or "help" when !verbSeen: verb = "help"; verbSeen = true; break;
+                case "serve" or "worker" or "chat" when !verbSeen: verb = a; verbSeen = true; break;
+                case "send" when !verbSeen:
+                    verb = a;
+                    verbSeen = true;
+                    text = i + 1 < args.Length ? args[++i] : throw new CliException("send needs the command text, e.g. bot send \"deploy example main\".");
+                    break;
+                default:
+                    if (!verbSeen && !a.StartsWith('-')) throw new CliException($"Unknown command '{a}'. Try: serve, worker, chat, send \"<text>\".");
+                    if (verb == "send" && !a.StartsWith('-')) text += " " + a;
+                    else rest.Add(a);
+                    break;
+            }
+        }
+        return new BotCli(verb, text, config ?? Environment.GetEnvironmentVariable("BOT_CONFIG"), dataDir, user, rest.ToArray());
+    }
+}
+
+public sealed class CliException(string message) : Exception(message);

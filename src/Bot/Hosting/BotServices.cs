@@ -1,0 +1,72 @@
+using Bot.Chat;
+using Bot.Commands;
+using Bot.Configuration;
+using Bot.Deployments;
+using Bot.Deployments.Sqlite;
+using Bot.Security;
+using Bot.Sources;
+using Bot.Targets;
+using Bot.Targets.Shell;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Bot.Hosting;
+
+/// <summary>Everything the bot is made of, registered once for every way it runs (serve, worker, chat, send).</summary>
+public static class BotServices
+{
+    public static IServiceCollection AddBotCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = ReadOptions(configuration);
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(Redactor.Default);
+        services.TryAddSingleton<IDeploymentStore>(_ => new SqliteDeploymentStore(options.DatabasePath));
+
+        services.AddSingleton<IDeployTarget, ShellTarget>();
+        services.AddSingleton<TargetRegistry>();
+        services.AddSingleton(sp => LoadApps(configuration, sp.GetRequiredService<TargetRegistry>()));
+
+        services.AddSingleton<GitRepositories>();
+        services.AddSingleton<DeploymentFeed>();
+        services.AddSingleton<JobSignal>();
+        services.AddSingleton<RunningJobs>();
+        services.AddSingleton<WorkerIdentity>();
+        services.TryAddSingleton(new WorkerOptions());
+        services.AddSingleton<DeploymentService>();
+        services.AddSingleton<DeploymentRunner>();
+        services.AddSingleton<JobWorker>();
+        services.AddSingleton<Access>();
+        services.AddSingleton<CommandHandler>();
+        services.AddSingleton<DeploymentNotifier>();
+        services.AddSingleton<BotStartup>();
+        return services;
+    }
+
+    /// <summary>The background parts: migrations and repository set-up first, then the notifier and (optionally) the job worker.</summary>
+    public static IServiceCollection AddBotBackground(this IServiceCollection services, bool worker)
+    {
+        services.AddHostedService(sp => sp.GetRequiredService<BotStartup>());
+        services.AddHostedService(sp => sp.GetRequiredService<DeploymentNotifier>());
+        if (worker) services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
+        return services;
+    }
+
+    public static BotOptions ReadOptions(IConfiguration configuration)
+    {
+        var dataDir = configuration["DATA_DIR"] is { Length: > 0 } d ? d : "data";
+        var groups = configuration.GetSection("Groups").GetChildren()
+            .ToDictionary(g => g.Key, g => AppCatalog.List(configuration.GetSection("Groups"), g.Key), StringComparer.OrdinalIgnoreCase);
+        return new BotOptions(Path.GetFullPath(dataDir), groups, AppCatalog.List(configuration, "Admins"));
+    }
+
+    private static AppCatalog LoadApps(IConfiguration configuration, TargetRegistry targets)
+    {
+        var catalog = AppCatalog.Load(configuration, targets.Kinds);
+        foreach (var app in catalog.All)
+            foreach (var env in app.ByEnv.Values)
+                targets.Get(app.Target).Validate(env);
+        return catalog;
+    }
+}

@@ -1,0 +1,54 @@
+using Bot.Configuration;
+using Bot.Deployments;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Bot.Hosting;
+
+/// <summary><c>serve</c>: the web endpoints plus the job worker; <c>worker</c>: the job worker alone.</summary>
+public static class ServeCommand
+{
+    /// <summary>Builds the web app; tests call this with a test server and their own services.</summary>
+    public static WebApplication Build(BotCli cli, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = cli.PassThrough });
+        BotConfiguration.Apply(builder.Configuration, cli);
+        if (builder.Configuration["PORT"] is { Length: > 0 } port && builder.Configuration["urls"] is null)
+            builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
+        builder.Services.AddBotCore(builder.Configuration).AddBotBackground(worker: true);
+        customize?.Invoke(builder);
+        var app = builder.Build();
+        _ = app.Services.GetRequiredService<AppCatalog>();
+        app.MapBotEndpoints();
+        return app;
+    }
+
+    public static async Task<int> RunAsync(BotCli cli)
+    {
+        await using var app = Build(cli);
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    public static async Task<int> RunWorkerAsync(BotCli cli)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = cli.PassThrough });
+        BotConfiguration.Apply(builder.Configuration, cli);
+        builder.Services.AddBotCore(builder.Configuration).AddBotBackground(worker: true);
+        using var host = builder.Build();
+        _ = host.Services.GetRequiredService<AppCatalog>();
+        await host.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    public static void MapBotEndpoints(this WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", async (IDeploymentStore store, CancellationToken ct) =>
+            await store.PingAsync(ct).ConfigureAwait(false) ? Results.Text("ready") : Results.Text("store unreachable", statusCode: 503));
+    }
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Bot.Processes;
+
+/// <summary>How to run one child process.</summary>
+public sealed record ProcessSpec(
+    string FileName,
+    IReadOnlyList<string> Arguments,
+    string? WorkingDirectory = null,
+    IReadOnlyDictionary<string, string?>? Environment = null,
+    TimeSpan? Timeout = null);
+
+public sealed record ProcessOutcome(int ExitCode, bool TimedOut, TimeSpan Elapsed);
+
+/// <summary>
+/// Runs a child in its own process group (through <c>setsid</c>) so that cancelling or timing out kills
+/// the whole tree it started, not just the shell. Output lines are handed to a callback as they come.
+/// </summary>
+public static partial class ChildProcess
+{
+    private const int SIGTERM = 15, SIGKILL = 9;
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan DrainAfterExit = TimeSpan.FromSeconds(1);
+    private static readonly string? Setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
+
+    /// <summary>Runs a shell command line with <c>/bin/sh -c</c>.</summary>
+    public static ProcessSpec Shell(string command, string? workingDirectory, IReadOnlyDictionary<string, string?>? environment, TimeSpan? timeout) =>
+        new("/bin/sh", ["-c", command], workingDirectory, environment, timeout);
+
+    /// <param name="onStarted">Gets the child's pid, which is also its process group id when <c>setsid</c> is used.</param>
+    public static async Task<ProcessOutcome> RunAsync(
+        ProcessSpec spec, Action<string, bool>? onLine, CancellationToken cancellationToken, TimeProvider? time = null, Action<int>? onStarted = null)
+    {
+        time ??= TimeProvider.System;
+        var started = time.GetTimestamp();
+        using var process = new Process { StartInfo = StartInfo(spec) };
+        process.Start();
+        onStarted?.Invoke(process.Id);
+        process.StandardInput.Close();
+
+        var stdout = PumpAsync(process.StandardOutput, line => onLine?.Invoke(line, false));
+        var stderr = PumpAsync(process.StandardError, line => onLine?.Invoke(line, true));
+
+        using var timeout = spec.Timeout is { } t ? new CancellationTokenSource(t, time) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillTreeAsync(process).ConfigureAwait(false);
+            if (!timeout.IsCancellationRequested) throw;
+        }
+
+        // A background child that kept our pipes open must not hold us: read what is there, then move on.
+        await Task.WhenAny(Task.WhenAll(stdout, stderr), Task.Delay(DrainAfterExit, CancellationToken.None)).ConfigureAwait(false);
+        return new ProcessOutcome(process.HasExited ? process.ExitCode : -1, timeout.IsCancellationRequested, time.GetElapsedTime(started));
+    }
+
+    /// <summary>Runs to the end and returns stdout; throws with stderr's last lines on a non-zero exit.</summary>
+    public static async Task<string> CaptureAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        var output = new StringBuilder();
+        var errors = new List<string>();
+        var outcome = await RunAsync(spec, (line, isError) =>
+        {
+            lock (output)
+            {
+                if (isError) { errors.Add(line); if (errors.Count > 20) errors.RemoveAt(0); }
+                else output.Append(line).Append('\n');
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (outcome.ExitCode != 0)
+            throw new ChildProcessException(spec, outcome.ExitCode, string.Join('\n', errors));
+        return output.ToString();
+    }
+
+    private static ProcessStartInfo StartInfo(ProcessSpec spec)
+    {
+        var info = new ProcessStartInfo
+        {
+            FileName = Setsid ?? spec.FileName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = spec.WorkingDirectory ?? "",
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        if (Setsid is not null)
+        {
+            info.ArgumentList.Add("--wait");
+            info.ArgumentList.Add(spec.FileName);
+        }
+        foreach (var a in spec.Arguments) info.ArgumentList.Add(a);
+        if (spec.Environment is not null)
+            foreach (var (k, v) in spec.Environment)
+                if (v is null) info.Environment.Remove(k);
+                else info.Environment[k] = v;
+        return info;
+    }
+
+    private static async Task PumpAsync(StreamReader reader, Action<string> onLine)
+    {
+        try
+        {
+            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+                onLine(line.Length > 4000 ? line[..4000] + " …" : line);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The process is gone and its pipe was closed under us; nothing more to read.
+        }
+    }
+
+    /// <summary>SIGTERM to the process group, then SIGKILL after a grace period.</summary>
+    private static async Task KillTreeAsync(Process process)
+    {
+        if (process.HasExited) return;
+        if (Setsid is not null)
+        {
+            _ = Kill(-process.Id, SIGTERM);
+            using var grace = new CancellationTokenSource(KillGrace);
+            try { await process.WaitForExitAsync(grace.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { /* still alive after the grace period */ }
+            _ = Kill(-process.Id, SIGKILL);
+        }
+        try { process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { /* already exited */ }
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Kills a whole process group at once (SIGKILL); false when there was none.</summary>
+    public static bool KillGroup(int processGroup) => Setsid is not null && Kill(-processGroup, SIGKILL) == 0;
+
+    /// <summary>The kernel's start time of a process (clock ticks since boot), to tell a pid from a reused one.</summary>
+    public static long? StartTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return fields[0] == "Z" ? null : long.Parse(fields[19], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
+
+public sealed class ChildProcessException(ProcessSpec spec, int exitCode, string stderr)
+    : Exception($"{Path.GetFileName(spec.FileName)} {string.Join(' ', spec.Arguments.Take(3))} exited with {exitCode}: {stderr}")
+{
+    public int ExitCode { get; } = exitCode;
+    public string Stderr { get; } = stderr;
+}

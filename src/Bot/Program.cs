@@ -1,0 +1,35 @@
+using Bot.Configuration;
+using Bot.Hosting;
+
+// bot [serve|worker|chat|send "<text>"]: see BotCli.Usage and README.md.
+try
+{
+    var cli = BotCli.Parse(args);
+    return cli.Verb switch
+    {
+        "help" => Usage(),
+        "worker" => await ServeCommand.RunWorkerAsync(cli),
+        "chat" => await ConsoleCommand.ChatAsync(cli),
+        "send" => await ConsoleCommand.SendAsync(cli),
+        _ => await ServeCommand.RunAsync(cli),
+    };
+}
+catch (ConfigException e)
+{
+    Console.Error.WriteLine($"Configuration error: {e.Message}");
+    return 2;
+}
+catch (CliException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine("Type `bot --help` for usage.");
+    return 2;
+}
+
+static int Usage()
+{
+    Console.WriteLine(BotCli.Usage);
+    return 0;
+}
+
+public partial class Program;

@@ -1,0 +1,66 @@
+using System.Collections;
+using System.Text.RegularExpressions;
+
+namespace Bot.Security;
+
+/// <summary>
+/// Removes secrets from text bound for chat, the store or logs: the values of secret-looking
+/// environment variables, and token shapes (Slack tokens, bearer headers, passwords in URLs).
+/// </summary>
+public sealed partial class Redactor
+{
+    public const string Mask = "[redacted]";
+    private static readonly string[] SecretNameParts = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL"];
+
+    private string[] _secrets;
+
+    public Redactor(IEnumerable<string> secrets) =>
+        _secrets = secrets.Where(s => s.Length >= 6).Distinct().OrderByDescending(s => s.Length).ToArray();
+
+    /// <summary>Built from this process's environment at first use.</summary>
+    public static Redactor Default { get; } = FromEnvironment();
+
+    public static Redactor FromEnvironment()
+    {
+        var secrets = new List<string>();
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
+        {
+            if (e.Key is not string name || e.Value is not string value) continue;
+            if (IsSecretName(name)) secrets.Add(value);
+            if (name == "DATABASE_URL" && PasswordInUrl().Match(value) is { Success: true } m) secrets.Add(m.Groups[2].Value);
+        }
+        return new Redactor(secrets);
+    }
+
+    public static bool IsSecretName(string name)
+    {
+        var upper = name.ToUpperInvariant();
+        return SecretNameParts.Any(upper.Contains);
+    }
+
+    /// <summary>Adds values that must never be shown (e.g. an app's secret settings).</summary>
+    public void Add(IEnumerable<string> secrets) =>
+        _secrets = _secrets.Concat(secrets.Where(s => s.Length >= 6)).Distinct().OrderByDescending(s => s.Length).ToArray();
+
+    public string Redact(string text)
+    {
+        if (string.IsNullOrEmpty(text)) return text;
+        var result = text;
+        foreach (var secret in _secrets)
+            if (result.Contains(secret, StringComparison.Ordinal))
+                result = result.Replace(secret, Mask, StringComparison.Ordinal);
+        result = SlackToken().Replace(result, Mask);
+        result = Bearer().Replace(result, "$1" + Mask);
+        result = PasswordInUrl().Replace(result, "$1" + Mask + "@");
+        return result;
+    }
+
+    [GeneratedRegex(@"xox[abposr]-[A-Za-z0-9-]{8,}|xapp-[A-Za-z0-9-]{8,}", RegexOptions.CultureInvariant)]
+    private static partial Regex SlackToken();
+
+    [GeneratedRegex(@"((?:Bearer|Basic|token)\s+)[A-Za-z0-9._~+/=-]{12,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex Bearer();
+
+    [GeneratedRegex(@"(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)([^@\s/]+)@", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex PasswordInUrl();
+}

@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Bot.Commands;
+using Bot.Configuration;
+using Bot.Processes;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Sources;
+
+/// <summary>
+/// One cached bare clone per app under <c>DATA_DIR/repos</c>, fetched on demand: resolves refs to
+/// commits, lists branch and tag names, and hands out <see cref="SourceSnapshot"/>s. Repositories are
+/// local paths, <c>file://</c> URLs or https URLs (with <c>GITHUB_TOKEN</c> for private GitHub ones).
+/// </summary>
+public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogger<GitRepositories> logger)
+{
+    private sealed class Cache
+    {
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public long FetchedAt;
+        public Dictionary<string, string> Refs = new(StringComparer.Ordinal);
+        public string? HeadBranch;
+    }
+
+    private readonly ConcurrentDictionary<string, Cache> _caches = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _subjects = new(StringComparer.Ordinal);
+
+    public string GitDir(string app) => Path.Combine(options.DataDir, "repos", app + ".git");
+
+    /// <summary>
+    /// Resolves <paramref name="gitRef"/> (null: the app's default branch) to a commit. The clone is
+    /// fetched unless it was fetched less than <paramref name="maxAge"/> ago and already knows the ref.
+    /// </summary>
+    public async Task<ResolveResult> ResolveAsync(AppEnvConfig app, string? gitRef, TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        var cache = _caches.GetOrAdd(app.App, _ => new Cache());
+        var fresh = cache.FetchedAt != 0 && time.GetElapsedTime(cache.FetchedAt) <= maxAge;
+        if (!fresh || (gitRef is not null && Find(cache, gitRef) is null && !LooksLikeSha(gitRef)))
+            await FetchAsync(app, cache, cancellationToken).ConfigureAwait(false);
+
+        var name = gitRef ?? app.DefaultBranch ?? cache.HeadBranch ?? "main";
+        var sha = Find(cache, name);
+        if (sha is null && LooksLikeSha(name))
+            sha = await RevParseAsync(app.App, name, cancellationToken).ConfigureAwait(false);
+        if (sha is null)
+        {
+            var names = cache.Refs.Keys.Select(ShortName).Distinct().ToList();
+            var closest = Suggest.Closest(name, names, 3);
+            return new ResolveResult(null, $"No branch, tag or commit `{Tokens.Clip(name)}` in {app.App}'s repository.", closest);
+        }
+        var subject = await SubjectAsync(app.App, sha, cancellationToken).ConfigureAwait(false);
+        return ResolveResult.Found(new ResolvedCommit(name, sha, subject));
+    }
+
+    /// <summary>The parent of a commit, for rolling back when no earlier release exists.</summary>
+    public async Task<ResolvedCommit?> ParentAsync(AppEnvConfig app, string sha, CancellationToken cancellationToken)
+    {
+        var parent = await RevParseAsync(app.App, sha + "^", cancellationToken).ConfigureAwait(false);
+        if (parent is null) return null;
+        return new ResolvedCommit(parent[..7], parent, await SubjectAsync(app.App, parent, cancellationToken).ConfigureAwait(false));
+    }
+
+    public SourceSnapshot Snapshot(AppEnvConfig app, ResolvedCommit commit) => new(GitDir(app.App), commit);
+
+    private static string? Find(Cache cache, string name) =>
+        cache.Refs.GetValueOrDefault("refs/heads/" + name) ?? cache.Refs.GetValueOrDefault("refs/tags/" + name)
+        ?? (name.StartsWith("refs/", StringComparison.Ordinal) ? cache.Refs.GetValueOrDefault(name) : null);
+
+    private static string ShortName(string fullRef) =>
+        fullRef.StartsWith("refs/heads/", StringComparison.Ordinal) ? fullRef["refs/heads/".Length..]
+        : fullRef.StartsWith("refs/tags/", StringComparison.Ordinal) ? fullRef["refs/tags/".Length..] : fullRef;
+
+    private static bool LooksLikeSha(string s) => s.Length is >= 4 and <= 40 && s.All(char.IsAsciiHexDigit);
+
+    private async Task FetchAsync(AppEnvConfig app, Cache cache, CancellationToken cancellationToken)
+    {
+        await cache.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var dir = GitDir(app.App);
+            var url = RemoteUrl(app);
+            if (!Directory.Exists(Path.Combine(dir, "objects")))
+            {
+                Directory.CreateDirectory(dir);
+                await GitAsync(null, cancellationToken, "init", "--bare", "--quiet", dir).ConfigureAwait(false);
+            }
+            await GitAsync(dir, cancellationToken, "fetch", "--prune", "--force", "--quiet", url,
+                "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*").ConfigureAwait(false);
+            if (app.DefaultBranch is null && cache.HeadBranch is null)
+                cache.HeadBranch = await RemoteHeadAsync(dir, url, cancellationToken).ConfigureAwait(false);
+
+            var list = await GitAsync(dir, cancellationToken, "for-each-ref", "--format=%(objectname) %(*objectname) %(refname)", "refs/heads", "refs/tags").ConfigureAwait(false);
+            var refs = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var line in list.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = line.Split(' ');
+                if (parts.Length < 3) continue;
+                // Annotated tags name a tag object; the commit is the peeled object (second column).
+                refs[parts[2]] = parts[1].Length > 0 ? parts[1] : parts[0];
+            }
+            cache.Refs = refs;
+            cache.FetchedAt = time.GetTimestamp();
+        }
+        catch (ChildProcessException e)
+        {
+            logger.LogWarning("Fetching {App} from its repository failed: {Error}", app.App, Redact(e.Stderr));
+            throw new SourceException($"I could not fetch {app.App}'s repository: {FirstLine(Redact(e.Stderr))}", "Check `Repository` in the config and that the bot can reach it, then try again.");
+        }
+        finally
+        {
+            cache.Gate.Release();
+        }
+    }
+
+    private async Task<string?> RemoteHeadAsync(string dir, string url, CancellationToken cancellationToken)
+    {
+        var output = await GitAsync(dir, cancellationToken, "ls-remote", "--symref", url, "HEAD").ConfigureAwait(false);
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("ref: refs/heads/", StringComparison.Ordinal));
+        return line?["ref: refs/heads/".Length..].Split('\t')[0];
+    }
+
+    private async Task<string?> RevParseAsync(string app, string expression, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sha = (await GitAsync(GitDir(app), cancellationToken, "rev-parse", "--verify", "--quiet", expression + "^{commit}").ConfigureAwait(false)).Trim();
+            return sha.Length == 40 ? sha : null;
+        }
+        catch (ChildProcessException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<string> SubjectAsync(string app, string sha, CancellationToken cancellationToken)
+    {
+        if (_subjects.TryGetValue(sha, out var cached)) return cached;
+        var subject = (await GitAsync(GitDir(app), cancellationToken, "log", "-1", "--format=%s", sha).ConfigureAwait(false)).Trim();
+        if (_subjects.Count > 10_000) _subjects.Clear();
+        return _subjects[sha] = subject;
+    }
+
+    private static string RemoteUrl(AppEnvConfig app)
+    {
+        var repo = app.Repository ?? throw new SourceException($"{app.App} has no `Repository` configured.", $"Add `Apps:{app.App}:Repository` to the config.");
+        if (repo.Contains("://", StringComparison.Ordinal) || repo.StartsWith("git@", StringComparison.Ordinal)) return repo;
+        return Path.GetFullPath(repo);
+    }
+
+    private static async Task<string> GitAsync(string? gitDir, CancellationToken cancellationToken, params string[] args)
+    {
+        var all = gitDir is null ? args : ["--git-dir", gitDir, .. args];
+        return await ChildProcess.CaptureAsync(new ProcessSpec("git", all, null, GitEnvironment(), TimeSpan.FromMinutes(5)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Never prompt; pass <c>GITHUB_TOKEN</c> as a header through the environment, not the command line.</summary>
+    private static Dictionary<string, string?> GitEnvironment()
+    {
+        var env = new Dictionary<string, string?> { ["GIT_TERMINAL_PROMPT"] = "0", ["LC_ALL"] = "C", ["GIT_ASKPASS"] = "/bin/true" };
+        if (Environment.GetEnvironmentVariable("GITHUB_TOKEN") is { Length: > 0 } token)
+        {
+            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes("x-access-token:" + token));
+            env["GIT_CONFIG_COUNT"] = "1";
+            env["GIT_CONFIG_KEY_0"] = "http.https://github.com/.extraheader";
+            env["GIT_CONFIG_VALUE_0"] = "Authorization: Basic " + basic;
+        }
+        return env;
+    }
+
+    private static string FirstLine(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim() ?? "unknown error";
+
+    private static string Redact(string s) => Security.Redactor.Default.Redact(s);
+}
+
+/// <summary>A source problem to show in chat (unreachable repository, no Repository key).</summary>
+public sealed class SourceException(string message, string hint) : Exception(message)
+{
+    public string Hint { get; } = hint;
+}

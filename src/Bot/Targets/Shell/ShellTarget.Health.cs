@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+using Bot.Configuration;
+
+namespace Bot.Targets.Shell;
+
+public sealed partial class ShellTarget
+{
+    private sealed class HealthResult
+    {
+        public bool Healthy { get; set; }
+    }
+
+    private sealed class RestoreResult
+    {
+        public string Summary { get; set; } = "";
+    }
+
+    /// <summary>Runs <c>Health</c> until it passes or <see cref="ShellSettings.HealthTimeout"/> runs out; shows the last failed attempt's output.</summary>
+    private async IAsyncEnumerable<DeployEvent> HealthAsync(
+        string command, string dir, IReadOnlyDictionary<string, string?> env, ShellSettings settings, HealthResult health,
+        StepPidFile pid, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        yield return new StepStarted("health");
+        var started = time.GetTimestamp();
+        var attempts = 0;
+        StepResult last;
+        while (true)
+        {
+            attempts++;
+            last = new StepResult();
+            var left = settings.HealthTimeout - time.GetElapsedTime(started);
+            var limit = left < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : left;
+            await foreach (var _ in StepRunner.RunAsync(command, dir, env, limit, last, streamOutput: false, time, cancellationToken, pid).ConfigureAwait(false)) { }
+            if (last.Succeeded)
+            {
+                health.Healthy = true;
+                yield return new StepFinished("health", time.GetElapsedTime(started));
+                yield return new Notice(attempts == 1 ? "Healthy." : $"Healthy after {attempts} checks.");
+                yield break;
+            }
+            // Servers usually come up within a moment: look again soon, then back off to the interval.
+            var wait = TimeSpan.FromMilliseconds(Math.Min(settings.HealthInterval.TotalMilliseconds, 100 * Math.Pow(2, attempts - 1)));
+            if (time.GetElapsedTime(started) + wait >= settings.HealthTimeout) break;
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+        yield return new Notice($"Health check still failing after {attempts} checks in {Format.Duration(time.GetElapsedTime(started))} (last exit code {last.ExitCode}):", IsWarning: true);
+        foreach (var line in last.LastLines.TakeLast(10))
+            yield return new OutputLine(line, IsError: true);
+    }
+
+    /// <summary>
+    /// Puts the release that was live before back by re-running its <c>Deploy</c> (and checking its
+    /// health). Not cancellable: stopping half-way would leave nothing running.
+    /// </summary>
+    private async IAsyncEnumerable<DeployEvent> RestoreAsync(
+        AppEnvConfig app, ShellSettings settings, ReleaseFolders folders, string? previous, RestoreResult restore, StepPidFile pid)
+    {
+        if (previous is null)
+        {
+            restore.Summary = "There was no earlier release to put back, so the app may be down.";
+            yield break;
+        }
+        yield return new Notice($"Putting the previous release {previous} back.", IsWarning: true);
+        var (gitRef, sha) = folders.ReadMeta(previous);
+        var number = int.TryParse(previous.Split('-')[0], out var n) ? n : 0;
+        var env = Environment(app, settings, folders, previous, null, gitRef, sha, number);
+        var dir = folders.PathOf(previous);
+        var deploy = new StepResult();
+        await foreach (var e in Step("restore", settings.Deploy, dir, env, settings.StepTimeout, deploy, pid, CancellationToken.None).ConfigureAwait(false))
+            yield return e;
+        var healthy = deploy.Succeeded;
+        if (healthy && settings.Health is { } health)
+        {
+            var check = new HealthResult();
+            await foreach (var e in HealthAsync(health, dir, env, settings, check, pid, CancellationToken.None).ConfigureAwait(false))
+                yield return e;
+            healthy = check.Healthy;
+        }
+        restore.Summary = healthy
+            ? $"The previous release {previous} is back and healthy."
+            : $"Putting the previous release {previous} back failed too, so the app may be down.";
+    }
+}

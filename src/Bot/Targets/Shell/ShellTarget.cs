@@ -1,0 +1,162 @@
+using System.Collections;
+using System.Runtime.CompilerServices;
+using Bot.Configuration;
+using Bot.Security;
+
+namespace Bot.Targets.Shell;
+
+/// <summary>
+/// Deploys on the bot's own host: checks the commit out into a new release folder, runs the app's
+/// <c>Build</c>, <c>Deploy</c> and <c>Health</c> commands there, and puts the previous release back
+/// when the new one does not come up healthy. Rollback re-runs <c>Deploy</c> in an older release folder.
+/// </summary>
+public sealed partial class ShellTarget(BotOptions options, TimeProvider time) : IDeployTarget, ICleansUpInterrupted
+{
+    public string Kind => "shell";
+
+    public void Validate(AppEnvConfig app)
+    {
+        ShellSettings.Read(app);
+        if (app.Repository is null)
+            throw new ConfigException(app.KeyOf("Repository"), "missing; the shell target checks the app out of a git repository (a path, file:// or https URL)");
+    }
+
+    /// <summary>Stops a step that a killed bot left running for this app/environment.</summary>
+    public string? CleanUp(AppEnvConfig app) =>
+        new StepPidFile(new ReleaseFolders(options.DataDir, app.App, app.Env).Root).StopLeftover() is { } group
+            ? $"Stopped processes an interrupted run left going (process group {group})."
+            : null;
+
+    public async IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var settings = ShellSettings.Read(request.App);
+        var folders = new ReleaseFolders(options.DataDir, request.App.App, request.App.Env);
+        var commit = request.Commit ?? throw new DeployFailedException($"{request.App.App} has no commit to deploy.", "Set `Repository` for the app.");
+        var release = $"{request.Number}-{commit.ShortSha}";
+        if (CleanUp(request.App) is { } leftover) yield return new Notice(leftover, IsWarning: true);
+
+        yield return new StepStarted("checkout");
+        var started = time.GetTimestamp();
+        await request.Source!.ExtractToAsync(folders.PathOf(release), cancellationToken).ConfigureAwait(false);
+        folders.WriteMeta(release, commit.Ref, commit.Sha);
+        yield return new StepFinished("checkout", time.GetElapsedTime(started));
+
+        await foreach (var e in GoLiveAsync(request.App, settings, folders, release, commit.Ref, commit.Sha, request.Number, build: true, cancellationToken).ConfigureAwait(false))
+            yield return e;
+    }
+
+    public async IAsyncEnumerable<DeployEvent> RollbackAsync(RollbackRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var settings = ShellSettings.Read(request.App);
+        var folders = new ReleaseFolders(options.DataDir, request.App.App, request.App.Env);
+        var release = request.Release;
+        var build = false;
+        if (CleanUp(request.App) is { } leftover) yield return new Notice(leftover, IsWarning: true);
+        if (release is null || !folders.Exists(release))
+        {
+            // The folder was pruned (or never made here): rebuild the same commit into a new one.
+            if (request.Commit is null || request.Source is null)
+                throw new DeployFailedException($"Release {release ?? "(none)"} of {request.App.App} is no longer on this host and its commit is unknown.",
+                    $"Deploy a ref instead: `deploy {request.App.App} <branch|tag|sha>`.");
+            release = $"{request.Number}-{request.Commit.ShortSha}";
+            yield return new Notice(request.Release is null
+                ? $"Building {request.Commit.Label} as release {release}."
+                : $"Release folder {request.Release} is gone; rebuilding {request.Commit.Label} as {release}.");
+            yield return new StepStarted("checkout");
+            await request.Source.ExtractToAsync(folders.PathOf(release), cancellationToken).ConfigureAwait(false);
+            folders.WriteMeta(release, request.Commit.Ref, request.Commit.Sha);
+            build = true;
+        }
+        else
+        {
+            yield return new Notice($"Putting release {release} back.");
+        }
+        var (gitRef, sha) = folders.ReadMeta(release);
+        await foreach (var e in GoLiveAsync(request.App, settings, folders, release, gitRef ?? request.Commit?.Ref, sha ?? request.Commit?.Sha, request.Number, build, cancellationToken).ConfigureAwait(false))
+            yield return e;
+    }
+
+    /// <summary>Build (optionally), deploy and health-check <paramref name="release"/>; restore the previous live release if it fails.</summary>
+    private async IAsyncEnumerable<DeployEvent> GoLiveAsync(
+        AppEnvConfig app, ShellSettings settings, ReleaseFolders folders, string release, string? gitRef, string? sha, int number, bool build,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var previous = folders.Current;
+        var dir = folders.PathOf(release);
+        Directory.CreateDirectory(folders.Shared);
+        var env = Environment(app, settings, folders, release, previous, gitRef, sha, number);
+        var pid = new StepPidFile(folders.Root);
+
+        if (build && settings.Build is { } buildCommand)
+        {
+            var result = new StepResult();
+            await foreach (var e in Step("build", buildCommand, dir, env, settings.StepTimeout, result, pid, cancellationToken).ConfigureAwait(false))
+                yield return e;
+            if (!result.Succeeded)
+                throw new DeployFailedException($"Build failed ({Describe(result, settings.StepTimeout)}). Nothing was changed: the live release is still {previous ?? "none"}.",
+                    $"Fix the build and type `deploy {app.App}` again.");
+        }
+
+        var deploy = new StepResult();
+        await foreach (var e in Step("deploy", settings.Deploy, dir, env, settings.StepTimeout, deploy, pid, cancellationToken).ConfigureAwait(false))
+            yield return e;
+        var healthy = deploy.Succeeded;
+        var why = deploy.Succeeded ? null : $"Deploy step failed ({Describe(deploy, settings.StepTimeout)})";
+
+        if (healthy && settings.Health is { } health)
+        {
+            var check = new HealthResult();
+            await foreach (var e in HealthAsync(health, dir, env, settings, check, pid, cancellationToken).ConfigureAwait(false))
+                yield return e;
+            healthy = check.Healthy;
+            why = healthy ? null : $"Health check failed for {Format.Duration(settings.HealthTimeout)}";
+        }
+
+        if (!healthy)
+        {
+            var restored = new RestoreResult();
+            await foreach (var e in RestoreAsync(app, settings, folders, previous, restored, pid).ConfigureAwait(false))
+                yield return e;
+            throw new DeployFailedException($"{why}. {restored.Summary}", $"Type `logs {app.App}` to see why, fix it, and deploy again.");
+        }
+
+        folders.SetCurrent(release);
+        folders.Prune(settings.KeepReleases, release, previous);
+        yield return new Released(release, app.Url);
+    }
+
+    private async IAsyncEnumerable<DeployEvent> Step(
+        string name, string command, string dir, IReadOnlyDictionary<string, string?> env, TimeSpan timeout, StepResult result,
+        StepPidFile pid, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        yield return new StepStarted(name);
+        await foreach (var e in StepRunner.RunAsync(command, dir, env, timeout, result, streamOutput: true, time, cancellationToken, pid).ConfigureAwait(false))
+            yield return e;
+        if (result.Succeeded) yield return new StepFinished(name, result.Elapsed);
+    }
+
+    private static string Describe(StepResult r, TimeSpan timeout) =>
+        r.TimedOut ? $"no result within {Format.Duration(timeout)}" : $"exit code {r.ExitCode} after {Format.Duration(r.Elapsed)}";
+
+    /// <summary>The environment of every step: the bot's own minus its secrets, then the app's <c>Env</c>, <c>PORT</c> and <c>DEPLOY_*</c>.</summary>
+    private static Dictionary<string, string?> Environment(
+        AppEnvConfig app, ShellSettings settings, ReleaseFolders folders, string release, string? previous, string? gitRef, string? sha, int number)
+    {
+        var env = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables())
+            if (e.Key is string name && Redactor.IsSecretName(name) || e.Key is "DATABASE_URL")
+                env[(string)e.Key] = null;
+        foreach (var (k, v) in settings.Env) env[k] = v;
+        if (settings.Port is { } port) env["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["DEPLOY_APP"] = app.App;
+        env["DEPLOY_ENV"] = app.Env;
+        env["DEPLOY_NUMBER"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["DEPLOY_REF"] = gitRef ?? "";
+        env["DEPLOY_SHA"] = sha ?? "";
+        env["RELEASE"] = release;
+        env["RELEASE_DIR"] = folders.PathOf(release);
+        env["PREVIOUS_RELEASE_DIR"] = previous is null ? "" : folders.PathOf(previous);
+        env["SHARED_DIR"] = folders.Shared;
+        return env;
+    }
+}

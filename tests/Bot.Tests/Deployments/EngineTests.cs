@@ -1,0 +1,257 @@
+using Bot.Chat;
+using Bot.Deployments;
+using Bot.Tests.Support;
+
+namespace Bot.Tests.Deployments;
+
+public class EngineTests
+{
+    public static Dictionary<string, string?> WebApp(params (string Key, string Value)[] extra)
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Apps:web:Target"] = "fake",
+            ["Apps:web:Environments:0"] = "production",
+            ["Apps:web:Environments:1"] = "staging",
+            ["Apps:api:Target"] = "fake",
+        };
+        foreach (var (k, v) in extra) config[k] = v;
+        return config;
+    }
+
+    [Fact]
+    public async Task A_deploy_is_queued_run_and_reported_to_the_conversation_that_asked()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp());
+        var result = await bot.SendAsync("deploy web main");
+        Assert.True(result.Ok);
+        Assert.StartsWith("Queued deploy #1 of web main to production", result.Messages[0].Text);
+
+        var done = await bot.WaitFinishedAsync(result.Started!.Id);
+
+        Assert.Equal((DeploymentState.Succeeded, "r1", "https://r1.example.test"), (done.State, done.Release, done.Url));
+        Assert.Equal([DeploymentState.Queued, DeploymentState.Running, DeploymentState.Succeeded], bot.Chat.StatesOf(done.Id));
+        var final = bot.Chat.Cards.Last().Card;
+        Assert.Equal(["building", "done"], final.RecentLines);
+        Assert.Contains(final.Actions, a => a.Command == "rollback web in production");
+        var output = (await bot.Store.EventsAsync(done.Id, 0, 100, default)).Where(e => e.Kind == EventKind.Output).Select(e => e.Text);
+        Assert.Equal(["building", "done"], output);
+    }
+
+    [Fact]
+    public async Task Every_published_event_is_already_in_the_store()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp());
+        var done = await bot.DeployAsync("deploy web");
+        var stored = (await bot.Store.EventsAsync(done.Id, 0, 100, default)).Select(e => e.Seq).ToHashSet();
+        var published = bot.Chat.Cards.Where(c => c.Trigger.Seq > 0).Select(c => c.Trigger.Seq).ToList();
+        Assert.NotEmpty(published);
+        Assert.All(published, seq => Assert.Contains(seq, stored));
+    }
+
+    [Fact]
+    public async Task A_second_deploy_of_the_same_app_and_env_is_refused_with_who_and_how_to_cancel()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp());
+        bot.Fake.Hold = new TaskCompletionSource();
+        var first = await bot.SendAsync("deploy web main", user: "alice");
+        await bot.Fake.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var second = await bot.SendAsync("deploy web develop", user: "bob");
+        var staging = await bot.SendAsync("deploy web main to staging", user: "bob");
+
+        Assert.False(second.Ok);
+        Assert.Contains("alice is deploying main (#1, running)", second.Messages[0].Text);
+        Assert.Contains("`cancel web #1`", second.Messages[0].Text);
+        Assert.True(staging.Ok);
+        bot.Fake.Hold.SetResult();
+        await bot.WaitFinishedAsync(first.Started!.Id);
+        await bot.WaitFinishedAsync(staging.Started!.Id);
+        Assert.True((await bot.SendAsync("deploy web develop", user: "bob")).Ok);
+    }
+
+    [Fact]
+    public async Task Cancel_stops_a_running_deployment()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp());
+        bot.Fake.Hold = new TaskCompletionSource();
+        var started = (await bot.SendAsync("deploy web")).Started!;
+        await bot.Fake.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var cancel = await bot.SendAsync("cancel web");
+        var done = await bot.WaitFinishedAsync(started.Id);
+
+        Assert.Contains("Stopping deploy #1 of web", cancel.Messages[0].Text);
+        Assert.Equal(DeploymentState.Cancelled, done.State);
+        Assert.True(bot.Fake.WasCancelled);
+        Assert.Empty(await bot.Store.LocksAsync("web", default));
+    }
+
+    [Fact]
+    public async Task Cancel_before_the_worker_starts_ends_the_deployment_at_once()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp(), worker: false);
+        var started = (await bot.SendAsync("deploy web")).Started!;
+        var cancel = await bot.SendAsync("cancel #1");
+        Assert.Contains("before it started", cancel.Messages[0].Text);
+        Assert.Equal(DeploymentState.Cancelled, (await bot.Store.GetAsync(started.Id, default))!.State);
+        Assert.Empty(bot.Fake.Deploys);
+        Assert.False((await bot.SendAsync("cancel web")).Ok);
+    }
+
+    [Fact]
+    public async Task A_failure_is_reported_with_what_happened_and_what_to_do()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp());
+        bot.Fake.FailWith = "Build failed (exit code 2).";
+        var done = await bot.DeployAsync("deploy web");
+        Assert.Equal(DeploymentState.Failed, done.State);
+        Assert.Equal("Build failed (exit code 2). Fix it and deploy again.", done.Message);
+        var card = bot.Chat.Cards.Last().Card;
+        Assert.Equal("❌ web #1 → production: failed", card.Title);
+        Assert.Contains(card.Actions, a => a.Label == "View logs");
+        Assert.Empty(await bot.Store.LocksAsync("web", default));
+    }
+
+    [Fact]
+    public async Task Rollback_puts_the_release_before_the_live_one_back()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp());
+        await bot.DeployAsync("deploy web v1");
+        await bot.DeployAsync("deploy web v2");
+        var result = await bot.SendAsync("rollback web");
+        Assert.Contains("Queued rollback #3 of web in production to r1", result.Messages[0].Text);
+        var done = await bot.WaitFinishedAsync(result.Started!.Id);
+
+        Assert.Equal(DeploymentState.Succeeded, done.State);
+        Assert.Equal("r1", Assert.Single(bot.Fake.Rollbacks).Release);
+        Assert.Equal("r1", done.Release);
+        Assert.Contains("is already live", (await bot.SendAsync("rollback web #1")).Messages[0].Text);
+        var named = await bot.DeployAsync("rollback web #2");
+        Assert.Equal("r2", named.Release);
+    }
+
+    [Fact]
+    public async Task Rollback_with_nothing_to_go_back_to_says_what_to_do()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp());
+        Assert.Contains("has no release in production yet", (await bot.SendAsync("rollback web")).Messages[0].Text);
+        await bot.DeployAsync("deploy web");
+        var only = await bot.SendAsync("rollback web");
+        Assert.False(only.Ok);
+        Assert.Contains("#1 is the only release", only.Messages[0].Text);
+        Assert.Contains("not a successful release", (await bot.SendAsync("rollback web #7")).Messages[0].Text);
+    }
+
+    [Fact]
+    public async Task A_lock_stops_others_until_unlocked()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp());
+        Assert.Contains("Locked web production: \"db migration\"", (await bot.SendAsync("lock web db migration", "alice")).Messages[0].Text);
+        var refused = await bot.SendAsync("deploy web", "bob");
+        Assert.Contains("locked by alice", refused.Messages[0].Text);
+        Assert.Contains("\"db migration\"", refused.Messages[0].Text);
+        Assert.True((await bot.SendAsync("deploy web to staging", "bob")).Ok);
+        var mine = await bot.SendAsync("deploy web", "alice");
+        Assert.True(mine.Ok);
+        await bot.WaitFinishedAsync(mine.Started!.Id);
+        Assert.Contains("Unlocked web production (it was alice's", (await bot.SendAsync("unlock web", "bob")).Messages[0].Text);
+        Assert.True((await bot.SendAsync("deploy web", "bob")).Ok);
+    }
+
+    [Fact]
+    public async Task A_lock_on_another_environment_is_named_by_its_first_word()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp());
+        Assert.Contains("Locked web staging: \"qa\"", (await bot.SendAsync("lock web staging qa")).Messages[0].Text);
+        Assert.Contains("locked by alice", (await bot.SendAsync("deploy web to staging", "bob")).Messages[0].Text);
+        Assert.True((await bot.SendAsync("deploy web", "bob")).Ok);
+    }
+
+    [Fact]
+    public async Task A_freeze_holds_every_app_until_unfreeze()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp());
+        await bot.SendAsync("freeze release week");
+        Assert.Contains("Deploys are frozen by alice", (await bot.SendAsync("deploy api", "bob")).Messages[0].Text);
+        Assert.Contains("frozen", (await bot.SendAsync("status")).Messages[0].Text);
+        await bot.SendAsync("unfreeze");
+        Assert.True((await bot.SendAsync("deploy api", "bob")).Ok);
+    }
+
+    [Fact]
+    public async Task Unknown_apps_and_environments_get_the_closest_names()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp());
+        var app = await bot.SendAsync("deploy wbe main");
+        Assert.Equal("I don't know the app `wbe`. Did you mean `web`? Apps: `api`, `web`.", app.Messages[0].Text);
+        Assert.Equal("deploy web main", app.Messages[0].ActionList.Single().Command);
+        var env = await bot.SendAsync("deploy web to stagign");
+        Assert.Contains("Did you mean `staging`?", env.Messages[0].Text);
+        var missing = await bot.SendAsync("deploy");
+        Assert.Contains("Apps: `api`, `web`", missing.Messages[0].Text);
+    }
+
+    [Fact]
+    public async Task Deployers_and_channels_limit_who_may_deploy_from_where()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp(
+            ("Apps:web:Deployers:0", "test:alice"), ("Apps:web:Deployers:1", "@ops"), ("Groups:ops:0", "test:carol"),
+            ("Apps:api:Channels:0", "test:C-deploys")));
+        var bob = await bot.SendAsync("deploy web", "bob");
+        Assert.False(bob.Ok);
+        Assert.Contains("Your id is `test:bob`", bob.Messages[0].Text);
+        Assert.Contains("`Apps:web:Deployers`", bob.Messages[0].Text);
+        Assert.True((await bot.SendAsync("status web", "bob")).Ok);
+        Assert.True((await bot.SendAsync("deploy web to staging", "carol")).Ok);
+
+        var wrongPlace = await bot.SendAsync("deploy api", "alice", conversation: "C-random");
+        Assert.Contains("not handled in this conversation", wrongPlace.Messages[0].Text);
+        Assert.True((await bot.SendAsync("deploy api", "alice", conversation: "C-deploys")).Ok);
+    }
+
+    [Fact]
+    public async Task Every_command_and_its_outcome_is_audited()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp());
+        await bot.SendAsync("deploy web main");
+        await bot.SendAsync("dpeloy web");
+        var log = await bot.Store.AuditLogAsync(null, 10, default);
+        Assert.Equal(["dpeloy web", "deploy web main"], log.Select(e => e.Command));
+        Assert.StartsWith("refused: I don't know `dpeloy`", log[0].Result);
+        Assert.StartsWith("ok: Queued deploy #1", log[1].Result);
+        Assert.Equal(("alice", "test", "web"), (log[1].UserName, log[1].Platform, log[1].App));
+    }
+
+    [Fact]
+    public async Task Status_history_and_help_answer_from_the_store()
+    {
+        await using var bot = await TestBot.StartAsync(WebApp());
+        await bot.DeployAsync("deploy web main");
+        Assert.Contains("✅ Live: #1 main", (await bot.SendAsync("status web")).Messages[0].Text);
+        var history = (await bot.SendAsync("history web")).Messages[0];
+        Assert.StartsWith("#1 ✅ main", history.Lines![0]);
+        Assert.EndsWith("← live", history.Lines![0]);
+        var help = (await bot.SendAsync("help")).Messages[0].Text;
+        Assert.Contains("`deploy <app>", help);
+        Assert.DoesNotContain("scale", help);
+        Assert.DoesNotContain("promote", help);
+        Assert.Contains("For example", (await bot.SendAsync("help rollback")).Messages[0].Text);
+        Assert.Contains("• `web` (fake) → production, staging", (await bot.SendAsync("apps")).Messages[0].Text);
+    }
+
+    [Fact]
+    public async Task Secrets_printed_by_a_deploy_never_reach_the_store_or_chat()
+    {
+        const string secret = "s3cr3t-value-123456";
+        await using var bot = await TestBot.StartAsync(WebApp(), services =>
+            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, new Bot.Security.Redactor([secret])));
+        bot.Fake.Output.Add($"connecting with password {secret}");
+        bot.Fake.Output.Add("token xoxb-1234-5678-abcdefghijkl");
+        var done = await bot.DeployAsync("deploy web");
+        var texts = (await bot.Store.EventsAsync(done.Id, 0, 100, default)).Select(e => e.Text).ToList();
+        Assert.DoesNotContain(texts, t => t.Contains(secret) || t.Contains("xoxb-1234"));
+        Assert.Contains("connecting with password [redacted]", texts);
+        Assert.DoesNotContain(bot.Chat.Cards.SelectMany(c => c.Card.RecentLines), l => l.Contains(secret));
+    }
+}
