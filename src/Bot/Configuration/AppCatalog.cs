@@ -110,11 +110,26 @@ public sealed class AppCatalog
             if (value is not null && !key.StartsWith("Environments", StringComparison.OrdinalIgnoreCase))
                 values[key] = value;
         if (overrides is not null)
-            foreach (var (key, value) in overrides.AsEnumerable(makePathsRelative: true))
-                if (value is not null)
-                    values[key] = value;
+        {
+            var set = overrides.AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null).ToList();
+            // A list or value given for the environment replaces the app's whole list or value at that key.
+            foreach (var replaced in set.Select(kv => ListRoot(kv.Key)).Distinct(StringComparer.OrdinalIgnoreCase))
+                foreach (var key in values.Keys.Where(k => k.Equals(replaced, StringComparison.OrdinalIgnoreCase)
+                                                        || k.StartsWith(replaced + ":", StringComparison.OrdinalIgnoreCase)).ToList())
+                    values.Remove(key);
+            foreach (var (key, value) in set)
+                values[key] = value;
+        }
         var source = new MemoryConfigurationSource { InitialData = values };
         return new ConfigurationBuilder().Add(source).Build();
+    }
+
+    /// <summary><c>Deployers:0</c> → <c>Deployers</c>; <c>Shell:Build</c> stays itself.</summary>
+    private static string ListRoot(string key)
+    {
+        var parts = key.Split(':');
+        var index = Array.FindIndex(parts, p => int.TryParse(p, out _));
+        return index > 0 ? string.Join(':', parts[..index]) : key;
     }
 
     /// <summary>A list key given as a JSON array, or as one comma-separated string (handy in env vars).</summary>

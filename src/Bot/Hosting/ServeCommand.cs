@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Bot.Hosting;
 
@@ -19,6 +20,8 @@ public static class ServeCommand
         BotConfiguration.Apply(builder.Configuration, cli);
         if (builder.Configuration["PORT"] is { Length: > 0 } port && builder.Configuration["urls"] is null)
             builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
+        // Request-by-request lines cost more than the requests; keep warnings and the bot's own messages.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddBotCore(builder.Configuration).AddBotBackground(worker: true);
         customize?.Invoke(builder);
         var app = builder.Build();

@@ -1,0 +1,58 @@
+using Bot.Targets.Shell;
+using Bot.Tests.Support;
+
+namespace Bot.Tests.Targets;
+
+public sealed class LogTailTests : IDisposable
+{
+    private readonly TempDir _dir = new("tail");
+
+    private string Write(IEnumerable<string> lines, bool trailingNewline = true)
+    {
+        var path = _dir[$"{Guid.NewGuid():N}.log"];
+        var text = string.Join('\n', lines);
+        File.WriteAllText(path, trailingNewline ? text + "\n" : text);
+        return path;
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Reads_the_last_lines_across_block_boundaries(bool trailingNewline)
+    {
+        // Lines of varying length so they straddle the 64 KiB blocks.
+        var lines = Enumerable.Range(1, 20_000).Select(i => $"{i} " + new string('x', i % 37)).ToList();
+        var (tail, reachedStart) = await LogTail.ReadAsync(Write(lines, trailingNewline), 1500, null, long.MaxValue, default);
+        Assert.Equal(lines.TakeLast(1500), tail);
+        Assert.False(reachedStart);
+    }
+
+    [Fact]
+    public async Task Returns_the_whole_file_when_it_is_short()
+    {
+        var (tail, reachedStart) = await LogTail.ReadAsync(Write(["one", "two"]), 10, null, long.MaxValue, default);
+        Assert.Equal(["one", "two"], tail);
+        Assert.True(reachedStart);
+    }
+
+    [Fact]
+    public async Task Filters_and_stops_scanning_at_the_limit()
+    {
+        var lines = Enumerable.Range(1, 100_000).Select(i => i % 10_000 == 0 ? $"{i} ERROR" : $"{i} fine");
+        var path = Write(lines);
+        var (all, _) = await LogTail.ReadAsync(path, 3, l => l.Contains("ERROR"), long.MaxValue, default);
+        Assert.Equal(["80000 ERROR", "90000 ERROR", "100000 ERROR"], all);
+        var (some, reachedStart) = await LogTail.ReadAsync(path, 50, l => l.Contains("ERROR"), 128 * 1024, default);
+        Assert.True(some.Count < 50);
+        Assert.False(reachedStart);
+    }
+
+    [Fact]
+    public async Task Keeps_utf8_text_intact()
+    {
+        var (tail, _) = await LogTail.ReadAsync(Write(["デプロイ完了 ✅", "次へ"]), 2, null, long.MaxValue, default);
+        Assert.Equal(["デプロイ完了 ✅", "次へ"], tail);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
