@@ -141,9 +141,12 @@ public static class ConsoleCommand
             var line = await Console.In.ReadLineAsync().ConfigureAwait(false);
             if (line is null || line.Trim() is "quit" or "exit" or "q") break;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var result = await handler.HandleAsync(new ChatRequest(me, line), CancellationToken.None).ConfigureAwait(false);
-            foreach (var message in result.Messages)
-                await console.SendAsync(new Conversation(me.Platform, me.Conversation), message, CancellationToken.None).ConfigureAwait(false);
+            using (await console.HoldProgressAsync().ConfigureAwait(false))
+            {
+                var result = await handler.HandleAsync(new ChatRequest(me, line), CancellationToken.None).ConfigureAwait(false);
+                foreach (var message in result.Messages)
+                    await console.SendAsync(new Conversation(me.Platform, me.Conversation), message, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         await WaitForActiveAsync(services).ConfigureAwait(false);
         await host.StopAsync().ConfigureAwait(false);

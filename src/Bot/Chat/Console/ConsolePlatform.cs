@@ -12,6 +12,7 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
     public const string PlatformName = "console";
     private const string Indent = "     ";
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _turn = new(1, 1);
 
     public string Name => PlatformName;
 
@@ -23,7 +24,29 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
         return Task.CompletedTask;
     }
 
-    public Task ShowDeploymentAsync(DeploymentCard card, DeploymentEvent trigger, CancellationToken cancellationToken)
+    /// <summary>
+    /// While held, deployment progress waits, so the answer to a command is printed before the
+    /// progress of the deployment it queued (the worker is often faster than the reply).
+    /// </summary>
+    public async Task<IDisposable> HoldProgressAsync()
+    {
+        await _turn.WaitAsync().ConfigureAwait(false);
+        return new Release(_turn);
+    }
+
+    private sealed class Release(SemaphoreSlim turn) : IDisposable
+    {
+        public void Dispose() => turn.Release();
+    }
+
+    public async Task ShowDeploymentAsync(DeploymentCard card, DeploymentEvent trigger, CancellationToken cancellationToken)
+    {
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try { Show(card, trigger); }
+        finally { _turn.Release(); }
+    }
+
+    private void Show(DeploymentCard card, DeploymentEvent trigger)
     {
         var d = card.Deployment;
         var text = trigger.Kind switch
@@ -37,7 +60,6 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
             _ => Wrap($"{Indent}• {trigger.Text}", Indent + "  "),
         };
         if (text is not null) Write(text);
-        return Task.CompletedTask;
     }
 
     /// <summary>Prints what the user typed, as the conversation would show it.</summary>
