@@ -1,4 +1,5 @@
 using Bot.Chat;
+using Bot.Chat.Slack;
 using Bot.Commands;
 using Bot.Configuration;
 using Bot.Deployments;
@@ -43,6 +44,10 @@ public static class BotServices
         services.AddSingleton<BotStartup>();
         return services;
     }
+
+    /// <summary>The chat platforms that talk to the outside (Slack); the console registers itself.</summary>
+    public static IServiceCollection AddBotChat(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddSlack(configuration);
 
     /// <summary>The background parts: migrations and repository set-up first, then the notifier and (optionally) the job worker.</summary>
     public static IServiceCollection AddBotBackground(this IServiceCollection services, bool worker)

@@ -1,3 +1,4 @@
+using Bot.Chat.Slack;
 using Bot.Configuration;
 using Bot.Deployments;
 using Microsoft.AspNetCore.Builder;
@@ -13,17 +14,21 @@ namespace Bot.Hosting;
 /// <summary><c>serve</c>: the web endpoints plus the job worker; <c>worker</c>: the job worker alone.</summary>
 public static class ServeCommand
 {
-    /// <summary>Builds the web app; tests call this with a test server and their own services.</summary>
-    public static WebApplication Build(BotCli cli, Action<WebApplicationBuilder>? customize = null)
+    /// <summary>
+    /// Builds the web app. Tests pass <paramref name="configure"/> (runs before services are registered:
+    /// a test server, settings) and <paramref name="replace"/> (runs after: fakes for real services).
+    /// </summary>
+    public static WebApplication Build(BotCli cli, Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? replace = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = cli.PassThrough });
         BotConfiguration.Apply(builder.Configuration, cli);
+        configure?.Invoke(builder);
         if (builder.Configuration["PORT"] is { Length: > 0 } port && builder.Configuration["urls"] is null)
             builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
         // Request-by-request lines cost more than the requests; keep warnings and the bot's own messages.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.AddBotCore(builder.Configuration).AddBotBackground(worker: true);
-        customize?.Invoke(builder);
+        builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration).AddBotBackground(worker: true);
+        replace?.Invoke(builder.Services);
         var app = builder.Build();
         _ = app.Services.GetRequiredService<AppCatalog>();
         app.MapBotEndpoints();
@@ -41,7 +46,7 @@ public static class ServeCommand
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = cli.PassThrough });
         BotConfiguration.Apply(builder.Configuration, cli);
-        builder.Services.AddBotCore(builder.Configuration).AddBotBackground(worker: true);
+        builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration).AddBotBackground(worker: true);
         using var host = builder.Build();
         _ = host.Services.GetRequiredService<AppCatalog>();
         await host.RunAsync().ConfigureAwait(false);
@@ -50,6 +55,7 @@ public static class ServeCommand
 
     public static void MapBotEndpoints(this WebApplication app)
     {
+        app.MapSlackEndpoints();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", async (IDeploymentStore store, CancellationToken ct) =>
             await store.PingAsync(ct).ConfigureAwait(false) ? Results.Text("ready") : Results.Text("store unreachable", statusCode: 503));

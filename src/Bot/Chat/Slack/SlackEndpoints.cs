@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bot.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Chat.Slack;
+
+/// <summary>
+/// <c>POST /slack/commands</c>, <c>/slack/interactions</c>, <c>/slack/events</c>. Each request is verified
+/// before anything is read from it; then parsed (400 with a short reason when it is not what Slack
+/// sends) and handed to <see cref="ISlackInbound"/>. Nothing here answers 500.
+/// </summary>
+public static class SlackEndpoints
+{
+    private enum Kind { Command, Interaction, Event }
+
+    public static void MapSlackEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/slack/commands", context => HandleAsync(context, Kind.Command));
+        app.MapPost("/slack/interactions", context => HandleAsync(context, Kind.Interaction));
+        app.MapPost("/slack/events", context => HandleAsync(context, Kind.Event));
+    }
+
+    private static async Task HandleAsync(HttpContext context, Kind kind)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<SlackOptions>();
+        if (options.SigningSecret is not { } secret)
+        {
+            await Webhook.TextAsync(context, 401, "Slack is not configured on this bot (SLACK_SIGNING_SECRET is not set).").ConfigureAwait(false);
+            return;
+        }
+        var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
+        if (body is null) return;
+
+        var headers = context.Request.Headers;
+        var check = SlackSignature.Verify(secret, headers["X-Slack-Request-Timestamp"], body.Value.Span, headers["X-Slack-Signature"],
+            services.GetRequiredService<TimeProvider>().GetUtcNow());
+        if (check != SignatureCheck.Valid)
+        {
+            await Webhook.TextAsync(context, 401, check switch
+            {
+                SignatureCheck.Missing => "missing X-Slack-Signature or X-Slack-Request-Timestamp",
+                SignatureCheck.Stale => "request timestamp is more than 5 minutes off",
+                _ => "invalid signature",
+            }).ConfigureAwait(false);
+            return;
+        }
+
+        var inbound = services.GetRequiredService<ISlackInbound>();
+        try
+        {
+            JsonObject? answer = null;
+            switch (kind)
+            {
+                case Kind.Command:
+                    if (!await Webhook.RequireFormAsync(context).ConfigureAwait(false)) return;
+                    var fields = ParseForm(body.Value.Span);
+                    if (Missing(fields, "command", "user_id", "channel_id") is { } missing)
+                    {
+                        await Webhook.TextAsync(context, 400, $"missing field {missing}").ConfigureAwait(false);
+                        return;
+                    }
+                    answer = await inbound.SlashCommandAsync(fields, context.RequestAborted).ConfigureAwait(false);
+                    break;
+                case Kind.Interaction:
+                    if (!await Webhook.RequireFormAsync(context).ConfigureAwait(false)) return;
+                    if (!ParseForm(body.Value.Span).TryGetValue("payload", out var payloadText) || Webhook.ParseObject(payloadText) is not { } payload)
+                    {
+                        await Webhook.TextAsync(context, 400, "expected a form field 'payload' holding a JSON object").ConfigureAwait(false);
+                        return;
+                    }
+                    answer = await inbound.InteractionAsync(payload, context.RequestAborted).ConfigureAwait(false);
+                    break;
+                default:
+                    if (Webhook.ParseObject(body.Value.Span) is not { } envelope)
+                    {
+                        await Webhook.TextAsync(context, 400, "expected a JSON object").ConfigureAwait(false);
+                        return;
+                    }
+                    if ((string?)envelope["type"] == "url_verification")
+                    {
+                        await Webhook.TextAsync(context, 200, (string?)envelope["challenge"] ?? "").ConfigureAwait(false);
+                        return;
+                    }
+                    await inbound.EventAsync(envelope, context.RequestAborted).ConfigureAwait(false);
+                    break;
+            }
+            await Webhook.JsonAsync(context, answer).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SlackEndpoints)).LogError(e, "Handling a Slack {Kind} failed", kind);
+            // Acknowledge so Slack does not retry a request that fails the same way again.
+            await Webhook.JsonAsync(context, kind == Kind.Command
+                ? SlackReplies.Ephemeral(new ChatMessage("Something went wrong on my side (it is in the bot's log). Try again, or type `/deploy status`.", Tone.Error))
+                : null).ConfigureAwait(false);
+        }
+    }
+
+    private static Dictionary<string, string> ParseForm(ReadOnlySpan<byte> body)
+    {
+        var parsed = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
+        return parsed.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
+    }
+
+    private static string? Missing(Dictionary<string, string> fields, params string[] names) =>
+        names.FirstOrDefault(n => string.IsNullOrEmpty(fields.GetValueOrDefault(n)));
+}

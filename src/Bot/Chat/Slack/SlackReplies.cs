@@ -1,0 +1,115 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Bot.Commands;
+using Bot.Deployments;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Chat.Slack;
+
+/// <summary>
+/// Sends a command's answer back to Slack the right way for where it came from: in the HTTP answer
+/// or through <c>response_url</c> (visible only to the person), or as a message in the channel or thread.
+/// Long log excerpts also go up as a file.
+/// </summary>
+public sealed class SlackReplies(SlackApi api, SlackOptions options, ILogger<SlackReplies> logger)
+{
+    private static readonly TimeSpan NameLookupBudget = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>The person's Slack display name, when it can be had quickly; else what the request said.</summary>
+    public async Task<string> NameOfAsync(string userId, string? fallback, CancellationToken cancellationToken)
+    {
+        if (!options.CanSend || userId.Length == 0) return fallback ?? userId;
+        try
+        {
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            budget.CancelAfter(NameLookupBudget);
+            return (await api.GetUserAsync(userId, budget.Token).ConfigureAwait(false))?.Shown ?? fallback ?? userId;
+        }
+        catch (Exception e) when (e is OperationCanceledException or SlackApiException or HttpRequestException)
+        {
+            return fallback ?? userId;
+        }
+    }
+
+    /// <summary>The body of the HTTP answer to a slash command.</summary>
+    public JsonObject Answer(CommandResult result, Origin origin, string? responseUrl)
+    {
+        UploadLongLines(result, origin);
+        return Ephemeral(result.Messages.ToArray());
+    }
+
+    /// <summary>An answer that comes later (button taps, mentions, slow commands).</summary>
+    public async Task SendAsync(CommandResult result, Origin origin, string? responseUrl, CancellationToken cancellationToken)
+    {
+        UploadLongLines(result, origin);
+        var blocks = Blocks(result.Messages);
+        var text = Fallback(result.Messages);
+        if (responseUrl is not null)
+        {
+            await api.RespondAsync(responseUrl, new SlackOutgoing(origin.Conversation, text, blocks), SlackResponseMode.Ephemeral, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            await api.PostMessageAsync(new SlackOutgoing(origin.Conversation, text, blocks, origin.Thread), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SlackApiException e)
+        {
+            logger.LogWarning("Could not answer in {Channel}: {Error}", origin.Conversation, e.Error);
+        }
+    }
+
+    public static JsonObject Ephemeral(params ChatMessage[] messages) => new()
+    {
+        ["response_type"] = "ephemeral",
+        ["text"] = Fallback(messages),
+        ["blocks"] = Blocks(messages),
+    };
+
+    private static JsonArray Blocks(IReadOnlyList<ChatMessage> messages)
+    {
+        var blocks = new JsonArray();
+        foreach (var (message, i) in messages.Select((m, i) => (m, i)))
+        {
+            if (i > 0) blocks.Add((JsonNode)new JsonObject { ["type"] = "divider" });
+            foreach (var block in SlackBlocks.Message(message).ToList())
+            {
+                SlackBlocksHelp.Detach(block);
+                blocks.Add(block);
+            }
+        }
+        return blocks;
+    }
+
+    /// <summary>What notifications and screen readers show: the first lines of text.</summary>
+    private static string Fallback(IReadOnlyList<ChatMessage> messages)
+    {
+        var text = string.Join('\n', messages.Select(m => m.Text));
+        return text.Length <= 300 ? text : text[..299] + "…";
+    }
+
+    /// <summary>More log lines than fit a phone screen: the message shows the last few, the file has them all.</summary>
+    private void UploadLongLines(CommandResult result, Origin origin)
+    {
+        if (!options.CanSend) return;
+        foreach (var m in result.Messages.Where(m => m.Lines is { Count: > SlackBlocks.MaxCodeLines } && m.LinesTitle is { } t && t.StartsWith("logs", StringComparison.Ordinal)))
+        {
+            var content = Encoding.UTF8.GetBytes(string.Join('\n', m.Lines!) + "\n");
+            var upload = new SlackUpload(origin.Conversation, origin.Thread, $"{m.LinesTitle}.log", m.Text, content, null);
+            _ = Task.Run(async () =>
+            {
+                try { await api.UploadFileAsync(upload, CancellationToken.None).ConfigureAwait(false); }
+                catch (Exception e) { logger.LogWarning("Uploading {File} failed: {Error}", upload.FileName, e.Message); }
+            });
+        }
+    }
+}
+
+internal static class SlackBlocksHelp
+{
+    /// <summary>A node can have one parent; take it out of the array it was built in before reusing it.</summary>
+    public static void Detach(JsonNode? node)
+    {
+        if (node?.Parent is JsonArray parent) parent.Remove(node);
+    }
+}

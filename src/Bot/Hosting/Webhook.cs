@@ -1,0 +1,81 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Bot.Hosting;
+
+/// <summary>What every webhook endpoint does the same way: bounded body reading, short error answers, JSON parsing with limits.</summary>
+public static class Webhook
+{
+    /// <summary>Bigger than anything Slack, LINE or the alert sources send; more is refused with 413.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64 };
+
+    /// <summary>Reads the raw body (the bytes signatures are computed over); null after answering 413.</summary>
+    public static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            await TextAsync(context, 413, $"body larger than {MaxBodyBytes} bytes").ConfigureAwait(false);
+            return null;
+        }
+        var buffer = new ArrayBufferWriter<byte>(context.Request.ContentLength is > 0 and <= MaxBodyBytes and var n ? (int)n : 4096);
+        var stream = context.Request.Body;
+        while (true)
+        {
+            var memory = buffer.GetMemory(8192);
+            int read;
+            try { read = await stream.ReadAsync(memory, context.RequestAborted).ConfigureAwait(false); }
+            catch (Exception e) when (e is IOException or BadHttpRequestException) { return Aborted(context); }
+            if (read == 0) break;
+            buffer.Advance(read);
+            if (buffer.WrittenCount > MaxBodyBytes)
+            {
+                await TextAsync(context, 413, $"body larger than {MaxBodyBytes} bytes").ConfigureAwait(false);
+                return null;
+            }
+        }
+        return buffer.WrittenMemory;
+    }
+
+    private static ReadOnlyMemory<byte>? Aborted(HttpContext context)
+    {
+        context.Abort();
+        return null;
+    }
+
+    public static async Task<bool> RequireFormAsync(HttpContext context)
+    {
+        if (context.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true) return true;
+        await TextAsync(context, 415, "expected application/x-www-form-urlencoded").ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>A JSON object, or null when the text is not one (bad UTF-8, too deep, not an object).</summary>
+    public static JsonObject? ParseObject(ReadOnlySpan<byte> utf8)
+    {
+        try { return JsonNode.Parse(utf8, null, ParseOptions) as JsonObject; }
+        catch (JsonException) { return null; }
+        catch (ArgumentException) { return null; }
+    }
+
+    public static JsonObject? ParseObject(string text) => ParseObject(Encoding.UTF8.GetBytes(text));
+
+    public static Task TextAsync(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text, context.RequestAborted);
+    }
+
+    public static Task JsonAsync(HttpContext context, JsonNode? body)
+    {
+        context.Response.StatusCode = 200;
+        if (body is null) return Task.CompletedTask;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Bot.Tests.Support;
+
+namespace Bot.Tests.Chat.Slack;
+
+/// <summary>Slack's own sample payloads (field shapes from its Java SDK), filled in with the values a test needs.</summary>
+public static class SlackPayloads
+{
+    private static JsonObject Load(string relative) =>
+        (JsonObject)JsonNode.Parse(File.ReadAllText(Specs.PathOf($"slack/java-slack-sdk-samples/{relative}")))!;
+
+    /// <summary>A slash command form body built from every field of the sample payload.</summary>
+    public static string SlashCommand(string command, string text, string user = "U0ALICE", string channel = "C0DEPLOY", string? trigger = null)
+    {
+        var sample = Load("app-backend/slash-commands/SlashCommandPayload.json");
+        sample["token"] = "verification-token-unused";
+        sample["team_id"] = "T0TEAM";
+        sample["team_domain"] = "acme";
+        sample["channel_id"] = channel;
+        sample["channel_name"] = "deploys";
+        sample["user_id"] = user;
+        sample["user_name"] = user.ToLowerInvariant();
+        sample["command"] = command;
+        sample["text"] = text;
+        sample["response_url"] = "https://hooks.slack.test/commands/T0TEAM/1/abc";
+        sample["trigger_id"] = trigger ?? $"{Guid.NewGuid():N}.1.x";
+        sample["api_app_id"] = "A0BOT";
+        return string.Join('&', sample.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value?.ToString() ?? "")}"));
+    }
+
+    public static JsonObject AppMention(string text, string eventId, string user = "U0ALICE", string channel = "C0DEPLOY")
+    {
+        var envelope = Load("events/AppMentionPayload.json");
+        envelope["type"] = "event_callback";
+        envelope["event_id"] = eventId;
+        envelope["team_id"] = "T0TEAM";
+        var e = (JsonObject)envelope["event"]!;
+        e["type"] = "app_mention";
+        e["user"] = user;
+        e["text"] = text;
+        e["channel"] = channel;
+        e["ts"] = "1700000000.000100";
+        e.Remove("thread_ts");
+        // The sample lists every field ever seen; a person's message has no bot fields or subtype.
+        e.Remove("bot_id");
+        e.Remove("bot_profile");
+        e.Remove("subtype");
+        e.Remove("app_id");
+        return envelope;
+    }
+
+    public static JsonObject DirectMessage(string text, string eventId, string user = "U0ALICE")
+    {
+        var envelope = Load("events/MessagePayload.json");
+        envelope["type"] = "event_callback";
+        envelope["event_id"] = eventId;
+        var e = (JsonObject)envelope["event"]!;
+        foreach (var key in new[] { "bot_id", "bot_profile", "subtype", "app_id", "thread_ts", "parent_user_id" }) e.Remove(key);
+        e["type"] = "message";
+        e["channel_type"] = "im";
+        e["channel"] = "D0ALICE";
+        e["user"] = user;
+        e["text"] = text;
+        e["ts"] = "1700000001.000200";
+        return envelope;
+    }
+
+    /// <summary>The form body of a button tap whose value is a command.</summary>
+    public static string BlockAction(string command, string user = "U0ALICE", string channel = "C0DEPLOY", string actionTs = "1700000002.000300")
+    {
+        var payload = Load("app-backend/interactive-components/BlockActionPayload.json");
+        payload["type"] = "block_actions";
+        payload["user"] = new JsonObject { ["id"] = user, ["username"] = user.ToLowerInvariant(), ["name"] = user.ToLowerInvariant(), ["team_id"] = "T0TEAM" };
+        payload["channel"] = new JsonObject { ["id"] = channel, ["name"] = "deploys" };
+        payload["trigger_id"] = $"{Guid.NewGuid():N}.2.y";
+        payload["response_url"] = "https://hooks.slack.test/actions/T0TEAM/2/def";
+        ((JsonObject)payload["container"]!)["channel_id"] = channel;
+        ((JsonObject)payload["container"]!).Remove("thread_ts");
+        var action = (JsonObject)payload["actions"]![0]!;
+        action["value"] = command;
+        action["action_id"] = "cmd-0";
+        action["action_ts"] = actionTs;
+        action["type"] = "button";
+        return "payload=" + Uri.EscapeDataString(payload.ToJsonString());
+    }
+
+    public static string ViewSubmission() =>
+        "payload=" + Uri.EscapeDataString(Load("app-backend/views/ViewSubmissionPayload.json").ToJsonString());
+}

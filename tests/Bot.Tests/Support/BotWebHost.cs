@@ -1,0 +1,68 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Bot.Chat.Slack;
+using Bot.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Tests.Support;
+
+/// <summary>The whole bot as <c>serve</c> runs it, on an in-memory test server, with settings and fakes from the test.</summary>
+public sealed class BotWebHost : IAsyncDisposable
+{
+    public const string SlackSecret = "test-slack-signing-secret";
+
+    private readonly WebApplication _app;
+    private readonly TempDir _dir;
+
+    private BotWebHost(WebApplication app, TempDir dir)
+    {
+        _app = app;
+        _dir = dir;
+        Client = app.GetTestClient();
+    }
+
+    public HttpClient Client { get; }
+    public IServiceProvider Services => _app.Services;
+    public string DataDir => _dir["data"];
+    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    public static async Task<BotWebHost> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? replace = null)
+    {
+        var dir = new TempDir("web");
+        var values = new Dictionary<string, string?>(settings) { ["DATA_DIR"] = dir["data"] };
+        var app = ServeCommand.Build(new BotCli("serve", null, null, null, null, []), b =>
+        {
+            b.WebHost.UseTestServer();
+            b.Configuration.AddInMemoryCollection(values);
+            b.Logging.ClearProviders();
+        }, replace);
+        await app.StartAsync();
+        return new BotWebHost(app, dir);
+    }
+
+    /// <summary>Posts a body signed as Slack would sign it (or with the given signature/timestamp).</summary>
+    public Task<HttpResponseMessage> PostSlackAsync(string path, string body, string contentType = "application/x-www-form-urlencoded",
+        DateTimeOffset? at = null, string? signature = null, IDictionary<string, string>? headers = null)
+    {
+        var timestamp = (at ?? Get<TimeProvider>().GetUtcNow()).ToUnixTimeSeconds().ToString();
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+        request.Headers.Add("X-Slack-Signature", signature ?? SlackSignature.Sign(SlackSecret, timestamp, bytes));
+        foreach (var (k, v) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(k, v);
+        return Client.SendAsync(request);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+}
