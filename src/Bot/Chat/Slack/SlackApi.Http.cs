@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Chat.Slack;
+
+/// <summary>The transport under <see cref="SlackApi"/>: bodies, tokens, answers, and waiting out HTTP 429.</summary>
+public sealed partial class SlackApi
+{
+    /// <summary>What to wait when a 429 comes without a Retry-After (Slack always sends one; a proxy might not).</summary>
+    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
+
+    private string BotToken => options.BotToken ?? throw new InvalidOperationException("SLACK_BOT_TOKEN is not set, so the bot cannot call Slack.");
+
+    private Task<T> CallJsonAsync<T>(string method, SlackChatRequest body, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+        where T : class, ISlackResponse =>
+        CallAsync(method, () => Json(body, SlackJson.Default.SlackChatRequest), answer, BotToken, cancellationToken);
+
+    // Slack's read methods (and the file ones) do not read JSON bodies, so these go form-encoded.
+    private Task<T> CallFormAsync<T>(string method, IReadOnlyList<KeyValuePair<string, string>> args, JsonTypeInfo<T> answer, string token,
+        CancellationToken cancellationToken) where T : class, ISlackResponse =>
+        CallAsync(method, () => new FormUrlEncodedContent(args), answer, token, cancellationToken);
+
+    private async Task<T> CallAsync<T>(string method, Func<HttpContent> content, JsonTypeInfo<T> answer, string token,
+        CancellationToken cancellationToken) where T : class, ISlackResponse
+    {
+        var url = new Uri(options.ApiBase, method);
+        using var response = await SendAsync(method, () => new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = content(),
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) },
+        }, cancellationToken);
+        var result = await TryReadAsync(response, answer, cancellationToken);
+        if (result is { Ok: true } && response.IsSuccessStatusCode) return result;
+        var error = result?.Error ?? (response.IsSuccessStatusCode ? "invalid_response" : $"http_{(int)response.StatusCode}");
+        throw new SlackApiException(method, error);
+    }
+
+    /// <summary>Sends, and on 429 waits what <c>Retry-After</c> says and sends again (a fresh request each time).</summary>
+    private async Task<HttpResponseMessage> SendAsync(string method, Func<HttpRequestMessage> request, CancellationToken cancellationToken)
+    {
+        for (var retry = 0; ; retry++)
+        {
+            using var message = request();
+            var response = await http.SendAsync(message, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests) return response;
+            var wait = RetryAfter(response);
+            response.Dispose();
+            if (retry == RateLimitRetries) throw new SlackApiException(method, "ratelimited");
+            logger.LogWarning("Slack rate-limited {Method}; trying again in {Seconds}s ({Retry} of {Retries})",
+                method, wait.TotalSeconds, retry + 1, RateLimitRetries);
+            await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+
+    private TimeSpan RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } at } => at > time.GetUtcNow() ? at - time.GetUtcNow() : TimeSpan.Zero,
+        _ => DefaultRetryAfter,
+    };
+
+    private static async Task<T?> TryReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken) where T : class
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(type, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Serialized up front, so the request has a Content-Length rather than a chunked body.</summary>
+    private static ByteArrayContent Json<T>(T body, JsonTypeInfo<T> type) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(body, type)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } };
+
+    private static ByteArrayContent Bytes(byte[] content) =>
+        new(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } };
+}
