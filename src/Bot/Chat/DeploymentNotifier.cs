@@ -18,6 +18,10 @@ public sealed class DeploymentNotifier(
     private readonly Dictionary<string, IChatPlatform> _platforms = platforms.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<long, Queue<string>> _recent = [];
     private DeploymentFeed.Subscription? _subscription;
+    private volatile bool _busy;
+    private TaskCompletionSource _idle = NewSignal();
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Subscribes at once, so updates published before the host starts the loop are not missed.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -32,8 +36,13 @@ public sealed class DeploymentNotifier(
         try
         {
             while (await subscription.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                _busy = true;
                 while (subscription.Reader.TryRead(out var update))
                     await ShowAsync(update, stoppingToken).ConfigureAwait(false);
+                _busy = false;
+                Interlocked.Exchange(ref _idle, NewSignal()).TrySetResult();
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -42,6 +51,13 @@ public sealed class DeploymentNotifier(
             while (subscription.Reader.TryRead(out var update))
                 await ShowAsync(update, drain.Token).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Completes once every update published so far has been shown (tests; a clean shutdown).</summary>
+    public async Task IdleAsync()
+    {
+        while (_busy || _subscription is { Reader.Count: > 0 })
+            await Volatile.Read(ref _idle).Task.ConfigureAwait(false);
     }
 
     public async Task ShowAsync(DeploymentUpdate update, CancellationToken cancellationToken)

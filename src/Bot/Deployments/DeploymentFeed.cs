@@ -16,7 +16,7 @@ public sealed class DeploymentFeed
 
     public Subscription Subscribe()
     {
-        var channel = Channel.CreateUnbounded<DeploymentUpdate>(new UnboundedChannelOptions { SingleReader = true });
+        var channel = Channel.CreateUnbounded<DeploymentUpdate>();
         lock (_gate) _subscribers = [.. _subscribers, channel];
         return new Subscription(this, channel);
     }

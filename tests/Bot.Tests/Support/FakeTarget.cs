@@ -40,8 +40,9 @@ public sealed class FakeTarget : IDeployTarget
     private async IAsyncEnumerable<DeployEvent> RunAsync(string release, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         yield return new StepStarted("build");
-        Started.TrySetResult();
         foreach (var line in Output) yield return new OutputLine(line);
+        // Yielding hands each event to the runner, which persists and publishes it before asking for the next.
+        Started.TrySetResult();
         if (Hold is { } hold)
         {
             try { await hold.Task.WaitAsync(cancellationToken); }

@@ -11,7 +11,7 @@ namespace Bot.Chat.Slack;
 /// or through <c>response_url</c> (visible only to the person), or as a message in the channel or thread.
 /// Long log excerpts also go up as a file.
 /// </summary>
-public sealed class SlackReplies(SlackApi api, SlackOptions options, ILogger<SlackReplies> logger)
+public sealed class SlackReplies(SlackApi api, SlackOptions options, BackgroundWork background, ILogger<SlackReplies> logger)
 {
     private static readonly TimeSpan NameLookupBudget = TimeSpan.FromMilliseconds(400);
 
@@ -96,11 +96,7 @@ public sealed class SlackReplies(SlackApi api, SlackOptions options, ILogger<Sla
         {
             var content = Encoding.UTF8.GetBytes(string.Join('\n', m.Lines!) + "\n");
             var upload = new SlackUpload(origin.Conversation, origin.Thread, $"{m.LinesTitle}.log", m.Text, content, null);
-            _ = Task.Run(async () =>
-            {
-                try { await api.UploadFileAsync(upload, CancellationToken.None).ConfigureAwait(false); }
-                catch (Exception e) { logger.LogWarning("Uploading {File} failed: {Error}", upload.FileName, e.Message); }
-            });
+            background.Run($"Uploading {upload.FileName}", () => api.UploadFileAsync(upload, CancellationToken.None));
         }
     }
 }

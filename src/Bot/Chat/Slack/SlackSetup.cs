@@ -19,7 +19,8 @@ public static class SlackSetup
         services.AddSingleton<ISlackInbound, SlackInbound>();
         services.AddSingleton<SlackPlatform>();
         services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<SlackPlatform>());
-        services.AddHostedService<SlackStartup>();
+        services.AddSingleton<SlackStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<SlackStartup>());
         return services;
     }
 }
@@ -56,15 +57,4 @@ public sealed class SlackStartup(SlackOptions options, SlackApi api, SlackIdenti
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>Stand-in until the client's own registration lands (replaced by SlackServices.AddSlackApi).</summary>
-internal static class SlackApiRegistration
-{
-    public static IServiceCollection AddSlackApi(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddSingleton(SlackOptions.From(configuration));
-        services.AddHttpClient<SlackApi>();
-        return services;
-    }
 }

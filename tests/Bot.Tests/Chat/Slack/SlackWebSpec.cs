@@ -10,13 +10,13 @@ public sealed record SpecParam(string Name, string Type, bool Required);
 public sealed record SpecMethod(string Name, bool Get, bool TakesJson, bool TokenRequired, IReadOnlyDictionary<string, SpecParam> Params, string? TokenPrefix = null);
 
 /// <summary>
-/// Slack's official Web API description (Swagger 2.0, shared/specs/slack/slack_web_openapi_v2.json), read once and
+/// Slack's official Web API description (Swagger 2.0, tests/specs/slack/slack_web_openapi_v2.json), read once and
 /// indexed by method name, plus the three methods the bot uses that are newer than that document.
 /// </summary>
 public static class SlackWebSpec
 {
     public static string FilePath { get; } =
-        Path.GetFullPath(Path.Combine(RepoRoot.Path, "..", "shared", "specs", "slack", "slack_web_openapi_v2.json"));
+        Specs.PathOf("slack/slack_web_openapi_v2.json");
 
     private static readonly Lazy<IReadOnlyDictionary<string, SpecMethod>> Methods = new(Load);
 
