@@ -21,6 +21,7 @@ public static class SlackSetup
         services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<SlackPlatform>());
         services.AddSingleton<SlackStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<SlackStartup>());
+        services.AddSlackSocketMode();
         return services;
     }
 }
