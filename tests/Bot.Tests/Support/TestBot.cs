@@ -70,8 +70,15 @@ public sealed class TestBot : IAsyncDisposable
     public Task<CommandResult> SendAsync(string text, string user = "alice", string conversation = "C1") =>
         Handler.HandleAsync(new ChatRequest(User(user, conversation: conversation), text), CancellationToken.None);
 
-    /// <summary>Waits (without sleeping) until the deployment has ended, as the store sees it.</summary>
+    /// <summary>Waits (without sleeping) until the deployment has ended, as the store sees it, and the chat has been told.</summary>
     public async Task<Deployment> WaitFinishedAsync(long id, int seconds = 30)
+    {
+        var finished = await WaitStoredAsync(id, seconds);
+        await Services.GetRequiredService<DeploymentNotifier>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(seconds));
+        return finished;
+    }
+
+    private async Task<Deployment> WaitStoredAsync(long id, int seconds)
     {
         using var updates = Feed.Subscribe();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
