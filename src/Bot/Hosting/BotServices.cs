@@ -1,4 +1,5 @@
 using Bot.Chat;
+using Bot.Chat.Line;
 using Bot.Chat.Slack;
 using Bot.Commands;
 using Bot.Configuration;
@@ -45,9 +46,9 @@ public static class BotServices
         return services;
     }
 
-    /// <summary>The chat platforms that talk to the outside (Slack); the console registers itself.</summary>
+    /// <summary>The chat platforms that talk to the outside (Slack, LINE); the console registers itself.</summary>
     public static IServiceCollection AddBotChat(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddSlack(configuration);
+        services.AddSlack(configuration).AddLine(configuration);
 
     /// <summary>The background parts: migrations and repository set-up first, then the notifier and (optionally) the job worker.</summary>
     public static IServiceCollection AddBotBackground(this IServiceCollection services, bool worker)

@@ -1,3 +1,4 @@
+using Bot.Chat.Line;
 using Bot.Chat.Slack;
 using Bot.Configuration;
 using Bot.Deployments;
@@ -56,6 +57,7 @@ public static class ServeCommand
     public static void MapBotEndpoints(this WebApplication app)
     {
         app.MapSlackEndpoints();
+        app.MapLineEndpoints();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", async (IDeploymentStore store, CancellationToken ct) =>
             await store.PingAsync(ct).ConfigureAwait(false) ? Results.Text("ready") : Results.Text("store unreachable", statusCode: 503));

@@ -14,6 +14,7 @@ namespace Bot.Tests.Support;
 public sealed class BotWebHost : IAsyncDisposable
 {
     public const string SlackSecret = "test-slack-signing-secret";
+    public const string LineSecret = "test-line-channel-secret";
 
     private readonly WebApplication _app;
     private readonly TempDir _dir;
@@ -55,6 +56,17 @@ public sealed class BotWebHost : IAsyncDisposable
         request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
         request.Headers.Add("X-Slack-Signature", signature ?? SlackSignature.Sign(SlackSecret, timestamp, bytes));
         foreach (var (k, v) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(k, v);
+        return Client.SendAsync(request);
+    }
+
+    /// <summary>Posts a LINE webhook body signed with <paramref name="secret"/> (or with the given signature; null leaves the header out).</summary>
+    public Task<HttpResponseMessage> PostLineAsync(string body, string secret = LineSecret, string? signature = "", string contentType = "application/json")
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/line/webhook") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (signature is not null)
+            request.Headers.TryAddWithoutValidation("X-Line-Signature", signature.Length > 0 ? signature : Bot.Chat.Line.LineSignature.Sign(secret, bytes));
         return Client.SendAsync(request);
     }
 

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using Bot.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Chat.Line;
+
+/// <summary>
+/// <c>POST /line/webhook</c>: verify the signature over the raw bytes (401), then check the body is a webhook
+/// callback (400), record each event and answer 200 at once; events are handled after the answer.
+/// The console's "Verify" request (no events) gets a plain 200.
+/// </summary>
+public static class LineEndpoints
+{
+    public static void MapLineEndpoints(this IEndpointRouteBuilder app) => app.MapPost("/line/webhook", HandleAsync);
+
+    private static async Task HandleAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<LineOptions>();
+        if (options.ChannelSecret is not { } secret)
+        {
+            await Webhook.TextAsync(context, 401, "LINE is not configured on this bot (LINE_CHANNEL_SECRET is not set).").ConfigureAwait(false);
+            return;
+        }
+        var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
+        if (body is null) return;
+        if (!LineSignature.Verify(secret, body.Value.Span, context.Request.Headers["X-Line-Signature"]))
+        {
+            await Webhook.TextAsync(context, 401, "invalid X-Line-Signature").ConfigureAwait(false);
+            return;
+        }
+        if (Webhook.ParseObject(body.Value.Span) is not { } callback || callback["events"] is not JsonArray events)
+        {
+            await Webhook.TextAsync(context, 400, "expected a JSON object with an events array").ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            await services.GetRequiredService<LineInbound>().AcceptAsync(events, context.RequestAborted).ConfigureAwait(false);
+            context.Response.StatusCode = 200;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Answer 200 anyway: LINE would redeliver, and the same failure would repeat.
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LineEndpoints)).LogError(e, "Handling a LINE webhook failed");
+            context.Response.StatusCode = 200;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using Bot.Commands;
+using Bot.Deployments;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Chat.Line;
+
+/// <summary>
+/// LINE webhook events, already verified. Each event is recorded by its <c>webhookEventId</c> first, so a
+/// redelivery runs nothing; then, after the HTTP answer: text messages (1:1 always; in groups and rooms only
+/// when they mention the bot or start with <c>/</c> or a known verb), button taps (postbacks), and greetings
+/// on follow and join. Answers use the event's reply token, which costs nothing against the push quota.
+/// </summary>
+public sealed class LineInbound(
+    CommandHandler handler,
+    IDeploymentStore store,
+    LineReplies replies,
+    BackgroundWork background,
+    TimeProvider time,
+    ILogger<LineInbound> logger)
+{
+    public const string CommandPrefix = "cmd:", ConfirmPrefix = "confirm:", NothingData = "nothing";
+
+    public async Task AcceptAsync(JsonArray events, CancellationToken cancellationToken)
+    {
+        foreach (var e in events.OfType<JsonObject>())
+        {
+            var id = (string?)e["webhookEventId"];
+            if (string.IsNullOrEmpty(id)) continue;
+            if (!await store.TryRecordDeliveryAsync("line", id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            {
+                logger.LogInformation("LINE event {Id} was already handled (redelivery: {Redelivery})", id, (bool?)e["deliveryContext"]?["isRedelivery"] ?? false);
+                continue;
+            }
+            background.Run($"Handling LINE event {id}", () => HandleAsync(e));
+        }
+    }
+
+    private async Task HandleAsync(JsonObject e)
+    {
+        if (LineSource.From(e["source"]) is not { } source) return;
+        var replyToken = (string?)e["replyToken"];
+        switch ((string?)e["type"])
+        {
+            case "message" when e["message"] is JsonObject { } message && (string?)message["type"] == "text":
+                var text = (string?)message["text"] ?? "";
+                if (source.IsGroup)
+                {
+                    var mentioned = WithoutSelfMention(message, text);
+                    if (mentioned is null && !LooksLikeCommand(text)) return;
+                    text = mentioned ?? text;
+                }
+                await RunAsync(source, text, replyToken).ConfigureAwait(false);
+                break;
+            case "postback" when PostbackData(e) is { } data:
+                if (data == NothingData)
+                    await replies.AnswerAsync(source, CommandResult.Reply("OK, I did nothing."), replyToken).ConfigureAwait(false);
+                else if (data.StartsWith(ConfirmPrefix, StringComparison.Ordinal))
+                    await replies.ConfirmAsync(source, data[ConfirmPrefix.Length..], replyToken).ConfigureAwait(false);
+                else
+                    await RunAsync(source, data.StartsWith(CommandPrefix, StringComparison.Ordinal) ? data[CommandPrefix.Length..] : data, replyToken).ConfigureAwait(false);
+                break;
+            case "follow":
+                await replies.GreetAsync(source, replyToken).ConfigureAwait(false);
+                break;
+            case "join":
+                await replies.GreetGroupAsync(source, replyToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private static string? PostbackData(JsonObject e) => (string?)e["postback"]?["data"];
+
+    private async Task RunAsync(LineSource source, string text, string? replyToken)
+    {
+        var origin = new Origin("line", source.ChatId, null, source.UserId ?? source.ChatId, await replies.NameOfAsync(source).ConfigureAwait(false));
+        var result = await handler.HandleAsync(new ChatRequest(origin, text), CancellationToken.None).ConfigureAwait(false);
+        await replies.AnswerAsync(source, result, replyToken, CommandParser.Parse(text).App).ConfigureAwait(false);
+    }
+
+    /// <summary>In a group, a message that mentions the bot, with the mention taken out; null when the bot is not mentioned.</summary>
+    private static string? WithoutSelfMention(JsonObject message, string text)
+    {
+        if (message["mention"]?["mentionees"] is not JsonArray mentionees) return null;
+        var self = mentionees.OfType<JsonObject>().FirstOrDefault(m => (bool?)m["isSelf"] == true);
+        if (self is null) return null;
+        var index = (int?)self["index"] ?? 0;
+        var length = (int?)self["length"] ?? 0;
+        return index >= 0 && length >= 0 && index + length <= text.Length ? (text[..index] + text[(index + length)..]).Trim() : text;
+    }
+
+    /// <summary><c>/deploy web</c>, <c>／deploy　web</c> or <c>deploy web</c>: a command even without a mention.</summary>
+    private static bool LooksLikeCommand(string text)
+    {
+        var plain = TextNormalizer.Normalize(text);
+        if (plain.StartsWith('/')) return true;
+        var first = plain.Split(' ', 2)[0].TrimEnd('!');
+        return Verbs.Find(first) is not null;
+    }
+}
+
+/// <summary>Who sent an event and where: a 1:1 chat (the user's id), a group or a room.</summary>
+public sealed record LineSource(string Kind, string ChatId, string? UserId)
+{
+    public bool IsGroup => Kind is "group" or "room";
+
+    public string? GroupId => Kind == "group" ? ChatId : null;
+    public string? RoomId => Kind == "room" ? ChatId : null;
+
+    public static LineSource? From(JsonNode? source) => (string?)source?["type"] switch
+    {
+        "user" when (string?)source!["userId"] is { } user => new LineSource("user", user, user),
+        "group" when (string?)source!["groupId"] is { } group => new LineSource("group", group, (string?)source["userId"]),
+        "room" when (string?)source!["roomId"] is { } room => new LineSource("room", room, (string?)source["userId"]),
+        _ => null,
+    };
+
+    /// <summary>1:1 chats have user ids (<c>U…</c>); groups <c>C…</c> and rooms <c>R…</c>.</summary>
+    public static bool IsOneToOne(string chatId) => chatId.StartsWith('U');
+}
