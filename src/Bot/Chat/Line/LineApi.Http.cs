@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Chat.Line;
+
+/// <summary>The transport under <see cref="LineApi"/>: requests, the bearer token, error answers, and waiting out HTTP 429.</summary>
+public sealed partial class LineApi
+{
+    public const string RetryKeyHeader = "X-Line-Retry-Key";
+
+    /// <summary>Sent with a 409 when the retry key of a push was already accepted: the id of the request that was.</summary>
+    public const string AcceptedRequestHeader = "x-line-accepted-request-id";
+
+    private string AccessToken =>
+        options.AccessToken ?? throw new InvalidOperationException("LINE_CHANNEL_ACCESS_TOKEN is not set, so the bot cannot call LINE.");
+
+    /// <summary>Sends, and on 429 waits (Retry-After, else 1 s, 2 s, 4 s) and sends a fresh request again.</summary>
+    private async Task<HttpResponseMessage> SendAsync(string path, Func<HttpRequestMessage> request, CancellationToken cancellationToken)
+    {
+        for (var retry = 0; ; retry++)
+        {
+            using var message = request();
+            var response = await http.SendAsync(message, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests || retry == RateLimitRetries) return response;
+            var wait = RetryAfter(response, retry);
+            response.Dispose();
+            logger.LogWarning("LINE rate-limited {Path}; trying again in {Seconds}s ({Retry} of {Retries})",
+                path, wait.TotalSeconds, retry + 1, RateLimitRetries);
+            await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+
+    /// <summary>What LINE asks for, else twice as long as last time, starting at one second.</summary>
+    private TimeSpan RetryAfter(HttpResponseMessage response, int retry) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } at } => at > time.GetUtcNow() ? at - time.GetUtcNow() : TimeSpan.Zero,
+        _ => TimeSpan.FromSeconds(1 << retry),
+    };
+
+    /// <summary>Anything but 2xx becomes <see cref="LineApiException"/>, with LINE's own words for it.</summary>
+    private static async Task EnsureSuccessAsync(string path, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode) return;
+        var error = await TryReadAsync(response, LineJson.Default.LineErrorResponse, cancellationToken);
+        var detail = error?.Message ?? response.ReasonPhrase ?? "no reason given";
+        if (error?.Details is { Count: > 0 } details)
+            detail += " (" + string.Join("; ", details.Select(d => d.Property is { } p ? $"{p}: {d.Message}" : d.Message)) + ")";
+        throw new LineApiException(path, (int)response.StatusCode, detail);
+    }
+
+    /// <summary>A fresh content per attempt: disposing a sent request disposes its content too.</summary>
+    private HttpRequestMessage Post(string path, byte[] body)
+    {
+        var request = Request(HttpMethod.Post, path);
+        request.Content = new ByteArrayContent(body) { Headers = { ContentType = JsonType } };
+        return request;
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path) =>
+        new(method, new Uri(options.ApiBase.AbsoluteUri.TrimEnd('/') + path))
+        {
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", AccessToken) },
+        };
+
+    private static async Task<T?> TryReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken) where T : class
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(type, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static MediaTypeHeaderValue JsonType => new("application/json") { CharSet = "utf-8" };
+
+    /// <summary>Serialized up front, once for all attempts, so each request has a Content-Length rather than a chunked body.</summary>
+    private static byte[] Json<T>(T body, JsonTypeInfo<T> type) => JsonSerializer.SerializeToUtf8Bytes(body, type);
+}
