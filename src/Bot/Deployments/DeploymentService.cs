@@ -15,8 +15,9 @@ public sealed class DeploymentService(IDeploymentStore store, DeploymentFeed fee
         var result = await store.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
         if (result is Enqueued queued)
         {
-            signal.Pulse();
+            // Tell listeners before waking the worker, so "queued" never arrives after "running".
             feed.Publish(new DeploymentUpdate(queued.Deployment, new DeploymentEvent(queued.Deployment.Id, 0, request.At, EventKind.State, "queued")));
+            signal.Pulse();
         }
         return result;
     }

@@ -128,10 +128,38 @@ public static partial class ChildProcess
             try { await process.WaitForExitAsync(grace.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) { /* still alive after the grace period */ }
             _ = Kill(-process.Id, SIGKILL);
+            await WaitForGroupToEndAsync(process.Id).ConfigureAwait(false);
         }
         try { process.Kill(entireProcessTree: true); }
         catch (InvalidOperationException) { /* already exited */ }
         await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Signals are delivered asynchronously: wait (briefly) until no live process is left in the group.</summary>
+    private static async Task WaitForGroupToEndAsync(int group)
+    {
+        for (var i = 0; i < 100 && GroupIsAlive(group); i++)
+            await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether any process that is not yet a zombie still belongs to process group <paramref name="group"/>.</summary>
+    public static bool GroupIsAlive(int group)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[0] != "Z" && fields[2] == group.ToString(System.Globalization.CultureInfo.InvariantCulture)) return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+            {
+                // The process ended while we looked.
+            }
+        }
+        return false;
     }
 
     /// <summary>Kills a whole process group at once (SIGKILL); false when there was none.</summary>

@@ -38,14 +38,3 @@ public sealed class LineStartup(LineOptions options, ILogger<LineStartup> logger
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
-
-/// <summary>Stand-in until the client's own registration lands (replaced by LineServices.AddLineApi).</summary>
-internal static class LineApiRegistration
-{
-    public static IServiceCollection AddLineApi(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddSingleton(LineOptions.From(configuration));
-        services.AddHttpClient<LineApi>();
-        return services;
-    }
-}
