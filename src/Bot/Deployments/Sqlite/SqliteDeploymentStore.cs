@@ -4,11 +4,15 @@ namespace Bot.Deployments.Sqlite;
 
 /// <summary>
 /// The default store: one SQLite file in WAL mode. Writes that must hang together (enqueue with its
-/// lock, finish with the lock's release) run in one <c>BEGIN IMMEDIATE</c> transaction.
+/// lock, finish with the lock's release) run in one <c>BEGIN IMMEDIATE</c> transaction. SQLite takes one
+/// writer at a time, so this process queues its own writes on one connection instead of letting them
+/// collide and back off; reads run side by side on pooled connections.
 /// </summary>
-public sealed partial class SqliteDeploymentStore : IDeploymentStore
+public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposable
 {
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private SqliteConnection? _writer;
 
     public SqliteDeploymentStore(string path)
     {
@@ -62,20 +66,51 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction taken up front (<c>BEGIN IMMEDIATE</c>), on the one
+    /// writer connection, one at a time. Another process writing the same file is waited for by SQLite itself.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = _writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+            await using var tx = connection.BeginTransaction(deferred: false);
+            var result = await work(connection, tx).ConfigureAwait(false);
+            await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            return result;
+        }
+        catch (SqliteException)
+        {
+            // Start the next write on a fresh connection rather than one SQLite may have given up on.
+            _writer?.Dispose();
+            _writer = null;
+            throw;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var pragma = connection.CreateCommand();
+        // NORMAL: a commit survives a crash of the process (the WAL is on disk), not a power cut mid-checkpoint.
         pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
 
-    /// <summary>Runs <paramref name="work"/> in a write transaction taken up front, so concurrent writers queue instead of deadlocking.</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    public void Dispose()
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = connection.BeginTransaction(deferred: false);
-        var result = await work(connection, tx).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return result;
+        _writer?.Dispose();
+        _writer = null;
     }
 
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
