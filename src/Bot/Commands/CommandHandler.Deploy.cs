@@ -13,7 +13,7 @@ public sealed partial class CommandHandler
         string? gitRef = c.Ref, sha = null, subject = null;
         if (env.Repository is not null)
         {
-            var resolved = await git.ResolveAsync(env, c.Ref, IntakeFreshness, ct).ConfigureAwait(false);
+            var resolved = await git.ResolveAsync(env, c.Ref, IntakeFreshness, ct, staleOk: true).ConfigureAwait(false);
             if (resolved.Commit is not { } commit)
             {
                 var tips = resolved.Closest.Select(r => new ChatAction($"deploy {env.App} {r}", $"deploy {env.App} {r} to {env.Env}")).ToArray();

@@ -57,47 +57,47 @@ public sealed partial class CommandHandler
     private async Task<CommandResult> StatusAllAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var locks = await Store.LocksAsync(null, ct).ConfigureAwait(false);
-        var active = await Store.ListAsync(null, null, 100, activeOnly: true, ct).ConfigureAwait(false);
         var lines = new List<string>();
-        if (locks.FirstOrDefault(l => l.Kind == LockKind.Freeze) is { } freeze)
-            lines.Add($"🧊 Deploys are frozen by {freeze.HolderName} since {Format.Clock(freeze.Since, now)}{Reason(freeze)}.");
+        var frozenNoted = false;
         foreach (var app in apps.All.OrderBy(a => a.Name, StringComparer.Ordinal))
+        {
+            var snapshot = await deployments.Snapshots.GetAsync(app.Name, app.Environments, ct).ConfigureAwait(false);
+            if (!frozenNoted && snapshot.Locks.FirstOrDefault(l => l.Kind == LockKind.Freeze) is { } freeze)
+            {
+                lines.Insert(0, $"🧊 Deploys are frozen by {freeze.HolderName} since {Format.Clock(freeze.Since, now)}{Reason(freeze)}.");
+                frozenNoted = true;
+            }
             foreach (var env in app.Environments)
-                lines.AddRange(await EnvSummaryAsync(app.Name, env, locks, active, now, ct).ConfigureAwait(false));
+                lines.AddRange(EnvSummary(app.Name, env, snapshot, now));
+        }
         if (lines.Count == 0)
             return CommandResult.Refuse("No apps are configured yet. Add one under `Apps` in the config (see README).");
         return CommandResult.Reply(string.Join('\n', lines), Tone.Info);
     }
 
-    private async Task<IEnumerable<string>> EnvSummaryAsync(
-        string app, string env, IReadOnlyList<LockInfo> locks, IReadOnlyList<Deployment> active, DateTimeOffset now, CancellationToken ct)
+    private static IEnumerable<string> EnvSummary(string app, string env, AppSnapshot snapshot, DateTimeOffset now)
     {
-        var live = (await Store.SucceededAsync(app, env, 1, ct).ConfigureAwait(false)).FirstOrDefault();
-        var lines = new List<string>
-        {
-            live is null
-                ? $"`{app}` {env}: nothing deployed yet"
-                : $"`{app}` {env}: ✅ #{live.Number} {live.RefLabel} · {live.Origin.UserName} · {Format.Ago(live.FinishedAt ?? live.CreatedAt, now)}",
-        };
-        foreach (var d in active.Where(d => d.App == app && d.Env == env))
-            lines.Add($"    {(d.State == DeploymentState.Queued ? "🕒" : "⏳")} #{d.Number} {d.Verb} {d.RefLabel} · {d.Origin.UserName} · {Format.Duration(d.Elapsed(now))}");
-        foreach (var l in locks.Where(l => l.Kind == LockKind.Manual && l.App == app && l.Env == env))
-            lines.Add($"    🔒 locked by {l.HolderName}{Reason(l)}");
-        return lines;
+        var live = snapshot.Live.GetValueOrDefault(env);
+        yield return live is null
+            ? $"`{app}` {env}: nothing deployed yet"
+            : $"`{app}` {env}: ✅ #{live.Number} {live.RefLabel} · {live.Origin.UserName} · {Format.Ago(live.FinishedAt ?? live.CreatedAt, now)}";
+        foreach (var d in snapshot.Active.Where(d => d.Env == env))
+            yield return $"    {(d.State == DeploymentState.Queued ? "🕒" : "⏳")} #{d.Number} {d.Verb} {d.RefLabel} · {d.Origin.UserName} · {Format.Duration(d.Elapsed(now))}";
+        foreach (var l in snapshot.Locks.Where(l => l.Kind == LockKind.Manual && l.App == app && l.Env == env))
+            yield return $"    🔒 locked by {l.HolderName}{Reason(l)}";
     }
 
     private async Task<CommandResult> StatusAsync(AppConfig app, string? onlyEnv, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var locks = await Store.LocksAsync(app.Name, ct).ConfigureAwait(false);
-        var active = await Store.ListAsync(app.Name, null, 20, activeOnly: true, ct).ConfigureAwait(false);
+        var snapshot = await deployments.Snapshots.GetAsync(app.Name, app.Environments, ct).ConfigureAwait(false);
+        var (locks, active) = (snapshot.Locks, snapshot.Active);
         var messages = new List<ChatMessage>();
         foreach (var envName in app.Environments.Where(e => onlyEnv is null || e.Equals(onlyEnv, StringComparison.OrdinalIgnoreCase)))
         {
             var env = app.For(envName);
             var lines = new List<string> { $"{app.Name} · {envName} ({app.Target})" };
-            var live = (await Store.SucceededAsync(app.Name, envName, 1, ct).ConfigureAwait(false)).FirstOrDefault();
+            var live = snapshot.Live.GetValueOrDefault(envName);
             lines.Add(live is null
                 ? "Live: nothing deployed by me yet."
                 : $"✅ Live: #{live.Number} {live.RefLabel}{Subject(live)} · {live.Origin.UserName} · {Format.Ago(live.FinishedAt ?? live.CreatedAt, now)}{(live.Url ?? env.Url) switch { null => "", var u => $" · {u}" }}");

@@ -13,6 +13,13 @@ public sealed class DeploymentFeed
 {
     private readonly Lock _gate = new();
     private Channel<DeploymentUpdate>[] _subscribers = [];
+    private Action<DeploymentUpdate>[] _listeners = [];
+
+    /// <summary>Calls <paramref name="listener"/> on the publishing thread for each update; it must be quick and not throw.</summary>
+    public void Listen(Action<DeploymentUpdate> listener)
+    {
+        lock (_gate) _listeners = [.. _listeners, listener];
+    }
 
     public Subscription Subscribe()
     {
@@ -23,6 +30,8 @@ public sealed class DeploymentFeed
 
     public void Publish(DeploymentUpdate update)
     {
+        foreach (var l in Volatile.Read(ref _listeners))
+            l(update);
         foreach (var s in Volatile.Read(ref _subscribers))
             s.Writer.TryWrite(update);
     }

@@ -6,12 +6,18 @@ namespace Bot.Deployments;
 /// The engine's front door for commands: queue a deployment (refused while the app/env is held),
 /// cancel one, take or drop locks. Work itself is done by <see cref="JobWorker"/>.
 /// </summary>
-public sealed class DeploymentService(IDeploymentStore store, DeploymentFeed feed, JobSignal signal, RunningJobs running, TimeProvider time)
+public sealed class DeploymentService(IDeploymentStore store, DeploymentFeed feed, JobSignal signal, RunningJobs running, AppSnapshots snapshots, TimeProvider time)
 {
     public IDeploymentStore Store => store;
 
+    public AppSnapshots Snapshots => snapshots;
+
     public async Task<EnqueueResult> RequestAsync(NewDeployment request, CancellationToken cancellationToken)
     {
+        // A refusal needs no write: answer it from the snapshot (the transaction below checks again anyway).
+        var snapshot = await snapshots.GetAsync(request.App, [request.Env], cancellationToken).ConfigureAwait(false);
+        if (snapshot.BlockerFor(request.Env, request.Origin.QualifiedUser) is { } busy)
+            return busy;
         var result = await store.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
         if (result is Enqueued queued)
         {

@@ -36,6 +36,7 @@ public static class BotServices
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<WorkerIdentity>();
         services.TryAddSingleton(new WorkerOptions());
+        services.AddSingleton<AppSnapshots>();
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<DeploymentRunner>();
         services.AddSingleton<JobWorker>();

@@ -20,6 +20,7 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
         public long FetchedAt;
         public Dictionary<string, string> Refs = new(StringComparer.Ordinal);
         public string? HeadBranch;
+        public int Refreshing;
     }
 
     private readonly ConcurrentDictionary<string, Cache> _caches = new(StringComparer.OrdinalIgnoreCase);
@@ -28,14 +29,19 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
     public string GitDir(string app) => Path.Combine(options.DataDir, "repos", app + ".git");
 
     /// <summary>
-    /// Resolves <paramref name="gitRef"/> (null: the app's default branch) to a commit. The clone is
-    /// fetched unless it was fetched less than <paramref name="maxAge"/> ago and already knows the ref.
+    /// Resolves <paramref name="gitRef"/> (null: the app's default branch) to a commit. The clone is fetched
+    /// first unless it was fetched less than <paramref name="maxAge"/> ago and already knows the ref. With
+    /// <paramref name="staleOk"/> (answering a command), an older clone that knows the ref answers at once
+    /// and one fetch refreshes it in the background; the deployment itself fetches again before it runs.
     /// </summary>
-    public async Task<ResolveResult> ResolveAsync(AppEnvConfig app, string? gitRef, TimeSpan maxAge, CancellationToken cancellationToken)
+    public async Task<ResolveResult> ResolveAsync(AppEnvConfig app, string? gitRef, TimeSpan maxAge, CancellationToken cancellationToken, bool staleOk = false)
     {
         var cache = _caches.GetOrAdd(app.App, _ => new Cache());
         var fresh = cache.FetchedAt != 0 && time.GetElapsedTime(cache.FetchedAt) <= maxAge;
-        if (!fresh || (gitRef is not null && Find(cache, gitRef) is null && !LooksLikeSha(gitRef)))
+        var known = cache.FetchedAt != 0 && (Find(cache, gitRef ?? app.DefaultBranch ?? cache.HeadBranch ?? "main") is not null || (gitRef is not null && LooksLikeSha(gitRef)));
+        if (!fresh && staleOk && known)
+            RefreshInBackground(app, cache);
+        else if (!fresh || (gitRef is not null && Find(cache, gitRef) is null && !LooksLikeSha(gitRef)))
             await FetchAsync(app, cache, cancellationToken).ConfigureAwait(false);
 
         var name = gitRef ?? app.DefaultBranch ?? cache.HeadBranch ?? "main";
@@ -72,11 +78,25 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
 
     private static bool LooksLikeSha(string s) => s.Length is >= 4 and <= 40 && s.All(char.IsAsciiHexDigit);
 
+    private void RefreshInBackground(AppEnvConfig app, Cache cache)
+    {
+        if (Interlocked.Exchange(ref cache.Refreshing, 1) == 1) return;
+        _ = Task.Run(async () =>
+        {
+            try { await FetchAsync(app, cache, CancellationToken.None).ConfigureAwait(false); }
+            catch (SourceException) { /* logged by FetchAsync; the next command tries again */ }
+            finally { Volatile.Write(ref cache.Refreshing, 0); }
+        });
+    }
+
     private async Task FetchAsync(AppEnvConfig app, Cache cache, CancellationToken cancellationToken)
     {
+        var asked = time.GetTimestamp();
         await cache.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Someone else fetched while this one waited: that answer is as fresh as asked for.
+            if (cache.FetchedAt > asked) return;
             var dir = GitDir(app.App);
             var url = RemoteUrl(app);
             if (!Directory.Exists(Path.Combine(dir, "objects")))

@@ -11,20 +11,23 @@ public sealed partial class SqliteDeploymentStore
         (await QueryAsync(c, null, $"SELECT {DeploymentColumns} FROM deployments WHERE app = $app AND number = $number",
             SqliteRows.Deployment, cancellationToken, ("$app", app), ("$number", number)).ConfigureAwait(false)).FirstOrDefault(), cancellationToken);
 
-    public Task<IReadOnlyList<Deployment>> ListAsync(string? app, string? env, int limit, bool activeOnly, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<Deployment>>(async c => await QueryAsync(c, null, $"""
-            SELECT {DeploymentColumns} FROM deployments
-            WHERE ($app IS NULL OR app = $app) AND ($env IS NULL OR env = $env)
-              AND ($active = 0 OR state IN ('queued', 'running'))
-            ORDER BY id DESC LIMIT $limit
-            """, SqliteRows.Deployment, cancellationToken, ("$app", app), ("$env", env), ("$active", activeOnly ? 1 : 0), ("$limit", limit)).ConfigureAwait(false),
-            cancellationToken);
+    public Task<IReadOnlyList<Deployment>> ListAsync(string? app, string? env, int limit, bool activeOnly, CancellationToken cancellationToken)
+    {
+        // Only the conditions asked for, so SQLite can use the (app, env, id) and the active-state indexes.
+        var where = new List<string>();
+        if (app is not null) where.Add("app = $app");
+        if (env is not null) where.Add("env = $env");
+        if (activeOnly) where.Add("state IN ('queued', 'running')");
+        var sql = $"SELECT {DeploymentColumns} FROM deployments {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))} ORDER BY id DESC LIMIT $limit";
+        return ReadAsync<IReadOnlyList<Deployment>>(async c => await QueryAsync(c, null, sql, SqliteRows.Deployment, cancellationToken,
+            ("$app", app), ("$env", env), ("$limit", limit)).ConfigureAwait(false), cancellationToken);
+    }
 
     public Task<IReadOnlyList<Deployment>> SucceededAsync(string app, string env, int limit, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<Deployment>>(async c => await QueryAsync(c, null, $"""
             SELECT {DeploymentColumns} FROM deployments
             WHERE app = $app AND env = $env AND state = 'succeeded'
-            ORDER BY finished_at DESC, id DESC LIMIT $limit
+            ORDER BY id DESC LIMIT $limit
             """, SqliteRows.Deployment, cancellationToken, ("$app", app), ("$env", env), ("$limit", limit)).ConfigureAwait(false),
             cancellationToken);
 

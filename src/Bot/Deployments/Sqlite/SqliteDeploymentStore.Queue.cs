@@ -7,15 +7,23 @@ public sealed partial class SqliteDeploymentStore
 {
     private const string SelectLock = $"SELECT {LockColumns} FROM locks WHERE app = $app AND env = $env AND kind = $kind";
 
+    /// <summary>What holds an app/env against <paramref name="user"/>: a freeze, someone else's lock, or a deployment under way.</summary>
+    private static async Task<Blocked?> BlockerAsync(SqliteConnection c, SqliteTransaction? tx, string app, string env, string user, CancellationToken cancellationToken)
+    {
+        var locks = await QueryAsync(c, tx, $"SELECT {LockColumns} FROM locks WHERE (app = $app AND env = $env) OR (app = '*' AND env = '*')",
+            Lock, cancellationToken, ("$app", app), ("$env", env)).ConfigureAwait(false);
+        if (locks.Count == 0) return null;
+        if (locks.FirstOrDefault(l => l.Kind == LockKind.Freeze) is { } freeze) return new Blocked(freeze, null);
+        if (locks.FirstOrDefault(l => l.Kind == LockKind.Manual && l.HolderId != user) is { } manual) return new Blocked(manual, null);
+        if (locks.FirstOrDefault(l => l.Kind == LockKind.Deploy) is { } running)
+            return new Blocked(running, running.DeploymentId is { } holder ? await GetAsync(c, tx, holder, cancellationToken).ConfigureAwait(false) : null);
+        return null;
+    }
+
     public Task<EnqueueResult> EnqueueAsync(NewDeployment d, CancellationToken cancellationToken) => WriteAsync<EnqueueResult>(async (c, tx) =>
     {
-        var freeze = await LockRowAsync(c, tx, LockInfo.All, LockInfo.All, LockKind.Freeze, cancellationToken).ConfigureAwait(false);
-        if (freeze is not null) return new Blocked(freeze, null);
-        var manual = await LockRowAsync(c, tx, d.App, d.Env, LockKind.Manual, cancellationToken).ConfigureAwait(false);
-        if (manual is not null && manual.HolderId != d.Origin.QualifiedUser) return new Blocked(manual, null);
-        var running = await LockRowAsync(c, tx, d.App, d.Env, LockKind.Deploy, cancellationToken).ConfigureAwait(false);
-        if (running is not null)
-            return new Blocked(running, running.DeploymentId is { } holder ? await GetAsync(c, tx, holder, cancellationToken).ConfigureAwait(false) : null);
+        if (await BlockerAsync(c, tx, d.App, d.Env, d.Origin.QualifiedUser, cancellationToken).ConfigureAwait(false) is { } blocked)
+            return blocked;
 
         var number = Convert.ToInt32(await ScalarAsync(c, tx, "SELECT COALESCE(MAX(number), 0) + 1 FROM deployments WHERE app = $app", cancellationToken, ("$app", d.App)).ConfigureAwait(false));
         var id = (long)(await ScalarAsync(c, tx, """

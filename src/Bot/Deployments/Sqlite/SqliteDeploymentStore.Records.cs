@@ -26,8 +26,9 @@ public sealed partial class SqliteDeploymentStore
     }, cancellationToken);
 
     public Task<IReadOnlyList<LockInfo>> LocksAsync(string? app, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<LockInfo>>(async c => await QueryAsync(c, null,
-            $"SELECT {LockColumns} FROM locks WHERE $app IS NULL OR app = $app OR app = '*' ORDER BY app, env, kind",
+        ReadAsync<IReadOnlyList<LockInfo>>(async c => await QueryAsync(c, null, app is null
+                ? $"SELECT {LockColumns} FROM locks ORDER BY app, env, kind"
+                : $"SELECT {LockColumns} FROM locks WHERE app IN ($app, '*') ORDER BY app, env, kind",
             Lock, cancellationToken, ("$app", app)).ConfigureAwait(false), cancellationToken);
 
     public Task AuditAsync(AuditEntry e, CancellationToken cancellationToken) => WriteAsync((c, tx) => ExecAsync(c, tx, """
@@ -39,10 +40,9 @@ public sealed partial class SqliteDeploymentStore
     public Task<IReadOnlyList<AuditEntry>> AuditLogAsync(string? app, int limit, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<AuditEntry>>(async c =>
         {
-            var rows = await QueryAsync(c, null, """
-                SELECT at, platform, conversation, user_id, user_name, command, app, result FROM audit
-                WHERE $app IS NULL OR app = $app ORDER BY id DESC LIMIT $limit
-                """, r => new AuditEntry(Time(r.GetInt64(0)), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+            var rows = await QueryAsync(c, null,
+                "SELECT at, platform, conversation, user_id, user_name, command, app, result FROM audit " +
+                (app is null ? "" : "WHERE app = $app ") + "ORDER BY id DESC LIMIT $limit", r => new AuditEntry(Time(r.GetInt64(0)), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
                     r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7)), cancellationToken, ("$app", app), ("$limit", limit)).ConfigureAwait(false);
             return rows;
         }, cancellationToken);

@@ -1,18 +1,24 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace Bot.Deployments.Sqlite;
 
 /// <summary>
-/// The default store: one SQLite file in WAL mode. Writes that must hang together (enqueue with its
-/// lock, finish with the lock's release) run in one <c>BEGIN IMMEDIATE</c> transaction. SQLite takes one
-/// writer at a time, so this process queues its own writes on one connection instead of letting them
-/// collide and back off; reads run side by side on pooled connections.
+/// The default store: one SQLite file in WAL mode. SQLite takes one writer at a time, so this process
+/// queues its writes to a single writer that commits whatever is waiting together (group commit): each
+/// write keeps its own all-or-nothing savepoint, and its caller hears back only once it is committed.
+/// Reads run side by side on a few kept connections. Statements are prepared once per connection.
 /// </summary>
 public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposable
 {
+    private const int MaxBatch = 256;
+
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private SqliteConnection? _writer;
+    private readonly Channel<IWrite> _writes = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startGate = new();
+    private readonly System.Collections.Concurrent.ConcurrentBag<SqliteConnection> _readers = [];
+    private Task? _writer;
 
     public SqliteDeploymentStore(string path)
     {
@@ -22,7 +28,7 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            Pooling = false,
             DefaultTimeout = 30,
         }.ToString();
     }
@@ -40,14 +46,15 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
             await ExecAsync(connection, tx, $"INSERT INTO schema_version (version) VALUES ({version})", cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
+        Forget(connection);
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            return await ScalarAsync(connection, null, "SELECT MAX(version) FROM schema_version", cancellationToken).ConfigureAwait(false) is long;
+            return await ReadAsync(async c => await ScalarAsync(c, null, "SELECT MAX(version) FROM schema_version", cancellationToken).ConfigureAwait(false) is long,
+                cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException)
         {
@@ -56,11 +63,8 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
     }
 
     /// <summary>Runs <c>PRAGMA integrity_check</c>; "ok" when the file is sound.</summary>
-    public async Task<string> IntegrityCheckAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (string)(await ScalarAsync(connection, null, "PRAGMA integrity_check", cancellationToken).ConfigureAwait(false))!;
-    }
+    public async Task<string> IntegrityCheckAsync(CancellationToken cancellationToken) =>
+        (string)(await ReadAsync(c => ScalarAsync(c, null, "PRAGMA integrity_check", cancellationToken), cancellationToken).ConfigureAwait(false))!;
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -69,84 +73,162 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
         return connection;
     }
 
-    /// <summary>
-    /// Runs <paramref name="work"/> in a write transaction taken up front (<c>BEGIN IMMEDIATE</c>), on the one
-    /// writer connection, one at a time. Another process writing the same file is waited for by SQLite itself.
-    /// </summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> on a kept reader connection (one caller at a time per connection).</summary>
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
     {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!_readers.TryTake(out var connection))
+            connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var connection = _writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-            await using var tx = connection.BeginTransaction(deferred: false);
-            var result = await work(connection, tx).ConfigureAwait(false);
-            await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            var result = await work(connection).ConfigureAwait(false);
+            _readers.Add(connection);
             return result;
         }
-        catch (SqliteException)
+        catch
         {
-            // Start the next write on a fresh connection rather than one SQLite may have given up on.
-            _writer?.Dispose();
-            _writer = null;
+            Forget(connection);
+            connection.Dispose();
             throw;
-        }
-        finally
-        {
-            _writeGate.Release();
         }
     }
 
-    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues <paramref name="work"/> for the writer, which runs it inside a savepoint of the current batch
+    /// transaction (<c>BEGIN IMMEDIATE</c>); completes after the batch is committed.
+    /// </summary>
+    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var pragma = connection.CreateCommand();
+        cancellationToken.ThrowIfCancellationRequested();
+        var write = new Write<T>(work);
+        if (!_writes.Writer.TryWrite(write)) throw new ObjectDisposedException(nameof(SqliteDeploymentStore));
+        if (_writer is null)
+            lock (_startGate) _writer ??= Task.Run(WriteLoopAsync);
+        return write.Completion.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        SqliteConnection? connection = null;
+        var batch = new List<IWrite>(MaxBatch);
+        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var next)) batch.Add(next);
+            try
+            {
+                connection ??= await OpenWriterAsync().ConfigureAwait(false);
+                await using var tx = connection.BeginTransaction(deferred: false);
+                foreach (var write in batch)
+                    await write.RunAsync(connection, tx).ConfigureAwait(false);
+                await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                foreach (var write in batch) write.Committed();
+            }
+            catch (Exception e)
+            {
+                // The batch as a whole did not commit: every write in it failed, and the next batch starts on a fresh connection.
+                foreach (var write in batch) write.Failed(e);
+                if (connection is not null) { Forget(connection); connection.Dispose(); }
+                connection = null;
+            }
+        }
+        if (connection is not null) { Forget(connection); connection.Dispose(); }
+    }
+
+    private async Task<SqliteConnection> OpenWriterAsync()
+    {
+        var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
         // NORMAL: a commit survives a crash of the process (the WAL is on disk), not a power cut mid-checkpoint.
-        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await ExecAsync(connection, null, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", CancellationToken.None).ConfigureAwait(false);
         return connection;
+    }
+
+    private interface IWrite
+    {
+        Task RunAsync(SqliteConnection connection, SqliteTransaction tx);
+        void Committed();
+        void Failed(Exception e);
+    }
+
+    /// <summary>One queued write: its own savepoint inside the batch, so a failing write undoes only itself.</summary>
+    private sealed class Write<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work) : IWrite
+    {
+        private T? _result;
+        private Exception? _error;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task RunAsync(SqliteConnection connection, SqliteTransaction tx)
+        {
+            await ExecAsync(connection, tx, "SAVEPOINT w", CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                _result = await work(connection, tx).ConfigureAwait(false);
+                await ExecAsync(connection, tx, "RELEASE w", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not SqliteException { SqliteErrorCode: 10 or 13 })
+            {
+                // Disk I/O and "database full" end the whole batch (rethrown); anything else only this write.
+                _error = e;
+                await ExecAsync(connection, tx, "ROLLBACK TO w; RELEASE w", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        public void Committed()
+        {
+            if (_error is not null) Completion.TrySetException(_error);
+            else Completion.TrySetResult(_result!);
+        }
+
+        public void Failed(Exception e) => Completion.TrySetException(e);
     }
 
     public void Dispose()
     {
-        _writer?.Dispose();
-        _writer = null;
+        _writes.Writer.TryComplete();
+        try { _writer?.Wait(TimeSpan.FromSeconds(10)); }
+        catch (AggregateException) { /* failures were handed to the writes' callers */ }
+        while (_readers.TryTake(out var reader)) { Forget(reader); reader.Dispose(); }
     }
 
-    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await work(connection).ConfigureAwait(false);
-    }
-
+    /// <summary>A command for this connection, prepared on first use and kept; parameters are set fresh each time.</summary>
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
     {
-        var command = connection.CreateCommand();
+        var cache = Statements.GetOrCreateValue(connection);
+        if (!cache.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            if (cache.Count < 200) cache[sql] = command;
+        }
         command.Transaction = tx;
-        command.CommandText = sql;
+        command.Parameters.Clear();
         foreach (var (name, value) in parameters)
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return command;
     }
 
-    private static async Task<int> ExecAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Statements = new();
+
+    private static void Forget(SqliteConnection connection)
     {
-        await using var command = Command(connection, tx, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (!Statements.TryGetValue(connection, out var cache)) return;
+        foreach (var command in cache.Values) command.Dispose();
+        Statements.Remove(connection);
     }
+
+    private static async Task<int> ExecAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        await Command(connection, tx, sql, parameters).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
     private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
-        await using var command = Command(connection, tx, sql, parameters);
-        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        var value = await Command(connection, tx, sql, parameters).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return value is DBNull ? null : value;
     }
 
     private static async Task<List<T>> QueryAsync<T>(
         SqliteConnection connection, SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
-        await using var command = Command(connection, tx, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await Command(connection, tx, sql, parameters).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             rows.Add(map(reader));

@@ -1,0 +1,19 @@
+using Bot.Bench;
+
+// dotnet bench/Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | logs FILE [runs] | feedback BOT [runs]
+return args.FirstOrDefault() switch
+{
+    "payloads" => Payloads.Run(args[1..]),
+    "queue" => await QueueBench.RunAsync(args[1..]),
+    "logs" => await LogsBench.RunAsync(args[1..]),
+    "feedback" => await FeedbackBench.RunAsync(args[1..]),
+    "intake" => await IntakeBench.RunAsync(args[1..]),
+    "store" => await StoreBench.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | logs FILE [runs] | feedback BOT [runs]");
+    return 2;
+}

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Bot.Configuration;
+using Bot.Deployments;
+using Bot.Hosting;
+using Bot.Targets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Bench;
+
+/// <summary>
+/// The job queue on its own, in this process, on a real SQLite file: how long from enqueue to the job
+/// starting (one at a time, so nothing queues behind anything), and how many jobs start per second
+/// when a burst is queued at once. The target does nothing, so only the bot's queue is measured.
+/// </summary>
+public static class QueueBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var single = int.Parse(args.ElementAtOrDefault(0) ?? "300");
+        var burst = int.Parse(args.ElementAtOrDefault(1) ?? "3000");
+        var dir = Directory.CreateTempSubdirectory("bench-queue").FullName;
+        try
+        {
+            var settings = new Dictionary<string, string?> { ["DATA_DIR"] = dir };
+            for (var i = 0; i < single + burst; i++) settings[$"Apps:a{i}:Target"] = "noop";
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+            var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+            var target = new NoopTarget();
+            services.AddSingleton<IDeployTarget>(target);
+            services.AddBotCore(configuration);
+            await using var provider = services.BuildServiceProvider();
+            await provider.GetRequiredService<BotStartup>().StartAsync(default);
+            var worker = provider.GetRequiredService<JobWorker>();
+            await worker.StartAsync(default);
+            var deployments = provider.GetRequiredService<DeploymentService>();
+            var origin = new Origin("bench", "C", null, "U", "bench");
+
+            var latencies = new List<double>();
+            for (var i = 0; i < single; i++)
+            {
+                var started = target.Expect($"a{i}");
+                var t0 = Stopwatch.GetTimestamp();
+                await deployments.RequestAsync(new NewDeployment($"a{i}", "production", DeploymentKind.Deploy, null, null, null, origin, null, false, DateTimeOffset.UtcNow), default);
+                latencies.Add(Stopwatch.GetElapsedTime(t0, await started).TotalMilliseconds);
+            }
+            Console.WriteLine(Stats.Line("queue-enqueue-to-start", latencies));
+
+            var all = Enumerable.Range(single, burst).Select(i => target.Expect($"a{i}")).ToList();
+            var b0 = Stopwatch.GetTimestamp();
+            foreach (var i in Enumerable.Range(single, burst))
+                await deployments.RequestAsync(new NewDeployment($"a{i}", "production", DeploymentKind.Deploy, null, null, null, origin, null, false, DateTimeOffset.UtcNow), default);
+            var enqueued = Stopwatch.GetElapsedTime(b0).TotalSeconds;
+            var starts = await Task.WhenAll(all);
+            var seconds = Stopwatch.GetElapsedTime(b0, starts.Max()).TotalSeconds;
+            Console.WriteLine($"RESULT name=queue-burst jobs={burst} enqueued_per_s={burst / enqueued:0} started_per_s={burst / seconds:0} seconds={seconds:0.00}");
+            await worker.StopAsync(default);
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>A target that starts and ends at once, telling when each app's deploy began.</summary>
+    private sealed class NoopTarget : IDeployTarget
+    {
+        private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _waiting = new();
+
+        public string Kind => "noop";
+
+        public Task<long> Expect(string app) => _waiting.GetOrAdd(app, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        public void Validate(AppEnvConfig app) { }
+
+        public async IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            _waiting.GetOrAdd(request.App.App, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(Stopwatch.GetTimestamp());
+            await Task.CompletedTask;
+            yield return new Released("r", null);
+        }
+
+        public IAsyncEnumerable<DeployEvent> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken) => DeployAsync(
+            new DeployRequest(request.App, request.Number, null, null, null), cancellationToken);
+
+        public Task<LogResult> ReadLogsAsync(AppEnvConfig app, LogRequest request, CancellationToken cancellationToken) => Task.FromResult(new LogResult([]));
+    }
+}

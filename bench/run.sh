@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Benchmarks the bot (Native AOT) side by side with the tools users would otherwise pick, in one run,
+# interleaved, loopback only, bounded in time. Writes bench/results/<UTC stamp>/{results.txt,summary.md}
+# and the summary table into docs/PERFORMANCE.md (between the bench markers).
+#
+# Usage: bench/run.sh      env: DUR=10s CONNS=32 THREADS=2 ROUNDS=3 CS_RUNS=5 POOL=400000
+#        BENCH_PEERS=<folder of the peers> (default: ../shared/bench-peers next to this checkout)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+DUR="${DUR:-10s}"; CONNS="${CONNS:-32}"; THREADS="${THREADS:-2}"; ROUNDS="${ROUNDS:-3}"; CS_RUNS="${CS_RUNS:-5}"; POOL="${POOL:-400000}"
+PEERS="${BENCH_PEERS:-$root/../shared/bench-peers}"
+export SLACK_SIGNING_SECRET=bench-slack-signing-secret LINE_CHANNEL_SECRET=bench-line-channel-secret
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+out="bench/results/$stamp"; mkdir -p "$out"
+exec > >(tee "$out/run.log") 2>&1
+res="$out/results.txt"; : > "$res"
+work="$(mktemp -d /tmp/bot-bench.XXXXXX)"
+
+# ---- tools and builds ----
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+[[ -d "$PEERS/peers" ]] || { echo "peers not found at $PEERS (set BENCH_PEERS)"; exit 1; }
+for p in bolt line; do [[ -d "$PEERS/peers/$p/node_modules" ]] || (cd "$PEERS/peers/$p" && npm ci --no-audit --no-fund); done
+aspnet="$PEERS/peers/aspnet-hello"
+[[ -x "$aspnet/publish/aot/AspnetHello" ]] || dotnet publish "$aspnet" -c Release -p:PublishAot=true -o "$aspnet/publish/aot"
+dotnet publish src/Bot -c Release -p:PublishAot=true -o bench/bin/bot | grep -E "warn|error|->" || true
+dotnet build bench/Bot.Bench -c Release -o bench/bin/tool -v q
+bot="$root/bench/bin/bot/bot"; tool="$root/bench/bin/tool/Bot.Bench"
+
+# ---- the app the load deploys: branch "production" exists, so "/deploy api production" is real intake ----
+git init -q -b main "$work/api" && (cd "$work/api" && echo "bench app" > README && git add -A &&
+  git -c user.name=Bench -c user.email=b@example.invalid commit -q -m Start && git branch production)
+cat > "$work/bot.json" <<JSON
+{ "Apps": { "api": { "Target": "shell", "Repository": "$work/api", "Environments": ["production", "staging"],
+                     "Shell": { "Deploy": "sleep 600", "StepTimeout": "15m" } } } }
+JSON
+
+{
+  echo "MACHINE date=$(date -u +%Y-%m-%dT%H:%M:%SZ) nproc=$(nproc) cpu=\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')\""
+  echo "MACHINE load=\"$(cut -d' ' -f1-3 /proc/loadavg)\" dotnet=$(dotnet --version) node=$(node --version) wrk=\"$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)\" commit=$(git rev-parse --short HEAD)"
+} | tee -a "$res"
+
+declare -A PID=()
+stop_all() { for s in "${!PID[@]}"; do kill "${PID[$s]}" 2>/dev/null || true; done
+             for s in "${!PID[@]}"; do wait "${PID[$s]}" 2>/dev/null || true; done; PID=()
+             # the bench app's running deploy step (sleep) lives in its own process group
+             [[ -f "$work/data/apps/api/production/step.pid" ]] && kill -9 -- "-$(cut -d' ' -f1 "$work/data/apps/api/production/step.pid")" 2>/dev/null || true; }
+trap 'stop_all; rm -rf "$work"' EXIT
+wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened"; return 1; }
+rss_of() { awk '/^VmRSS/{r=$2}/^VmHWM/{h=$2}END{printf "rss_mb=%.1f hwm_mb=%.1f", r/1024, h/1024}' "/proc/$1/status"; }
+
+# ---- cold start (warm disk cache, store already migrated) and idle memory ----
+bot_cmd="DATA_DIR=$work/data exec $bot serve --config $work/bot.json --urls http://127.0.0.1:3111"
+(DATA_DIR="$work/data" "$bot" send "status" --config "$work/bot.json" >/dev/null)
+RUNS=$CS_RUNS WARMUP=1 "$PEERS/cold-start.sh" "$bot_cmd" http://127.0.0.1:3111/slack/commands slack \
+  | tee /dev/stderr | grep '^COLDSTART' | sed 's/^COLDSTART/COLDSTART name=bot/' >> "$res"
+RUNS=$CS_RUNS WARMUP=1 "$PEERS/cold-start.sh" "NODE_ENV=production PORT=3101 exec node $PEERS/peers/bolt/app.js" http://127.0.0.1:3101/slack/commands slack \
+  | tee /dev/stderr | grep '^COLDSTART' | sed 's/^COLDSTART/COLDSTART name=bolt/' >> "$res"
+
+# ---- all servers up ----
+bash -c "DATA_DIR=$work/data exec $bot serve --config $work/bot.json --urls http://127.0.0.1:3110" > "$out/server-bot.log" 2>&1 & PID[bot]=$!
+bash -c "NODE_ENV=production PORT=3101 exec node $PEERS/peers/bolt/app.js" > "$out/server-bolt.log" 2>&1 & PID[bolt]=$!
+bash -c "NODE_ENV=production PORT=3102 exec node $PEERS/peers/line/app.js" > "$out/server-line.log" 2>&1 & PID[line]=$!
+bash -c "ASPNETCORE_URLS=http://127.0.0.1:3104 exec $aspnet/publish/aot/AspnetHello" > "$out/server-aspnet.log" 2>&1 & PID[aspnet]=$!
+for p in 3110 3101 3102 3104; do wait_port $p; done
+sleep 5
+echo "IDLE name=bot $(rss_of "${PID[bot]}")" | tee -a "$res"
+
+pool_load() { # name kind path text
+  local name=$1 kind=$2 path=$3 text=$4
+  "$tool" payloads "$kind" "$POOL" "$work/pool.txt" "$text" >/dev/null
+  local line; line=$(wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s bench/lib/pool.lua "http://127.0.0.1:3110$path" -- "$work/pool.txt" "$THREADS" | grep '^WRKRESULT')
+  echo "RESULT name=$name ${line#WRKRESULT } $(rss_of "${PID[bot]}")" | tee -a "$res"
+}
+peer_load() { # name url kind
+  local line; line=$("$PEERS/webhook-load.sh" "$2" "$3" "$DUR" "$CONNS" "$THREADS" | grep '^RESULT')
+  echo "RESULT name=$1 ${line#RESULT }" | tee -a "$res"
+}
+run_target() {
+  case $1 in
+    bot-slack-deploy) pool_load "$1" slack /slack/commands "deploy api production" ;;
+    bot-slack-status) pool_load "$1" slack /slack/commands "status api" ;;
+    bot-line-deploy)  pool_load "$1" line /line/webhook "deploy api production" ;;
+    bot-slack-same-body) peer_load "$1" http://127.0.0.1:3110/slack/commands slack ;;
+    bolt)             peer_load "$1" http://127.0.0.1:3101/slack/commands slack ;;
+    line-sdk)         peer_load "$1" http://127.0.0.1:3102/line/webhook line ;;
+    aspnet-aot-slack) peer_load "$1" http://127.0.0.1:3104/slack/commands slack ;;
+    aspnet-aot-line)  peer_load "$1" http://127.0.0.1:3104/line/webhook line ;;
+  esac
+}
+TARGETS=(bot-slack-deploy bot-slack-status bot-line-deploy bot-slack-same-body bolt line-sdk aspnet-aot-slack aspnet-aot-line)
+for t in "${TARGETS[@]}"; do echo "== warm-up $t"; DUR=3s run_target "$t" > /dev/null; done
+grep -v '^RESULT' "$res" > "$work/keep" || true; cp "$work/keep" "$res"
+for round in $(seq 1 "$ROUNDS"); do
+  for t in "${TARGETS[@]}"; do echo "== round $round $t"; run_target "$t"; done
+done
+stop_all
+
+# ---- the parts measured inside: queue, log tail, chat feedback ----
+"$tool" queue 300 3000 | tee -a "$res"
+logfile="$work/big.log"
+set +o pipefail   # `yes | head` ends yes with SIGPIPE, as intended
+yes "2026-11-25T10:00:00.000Z INFO web.1 request handled in 12 ms method=GET path=/api/items status=200 bytes=5123" | head -c 1073741824 > "$logfile"
+for i in $(seq 1 50); do echo "2026-11-25T10:00:00.000Z ERROR web.1 upstream timed out path=/api/report id=$i"; \
+  yes "2026-11-25T10:00:00.000Z INFO web.1 request handled in 12 ms" | head -n 2000; done >> "$logfile"
+set -o pipefail
+"$tool" logs "$logfile" 30 | tee -a "$res"
+rm -f "$logfile"
+"$tool" feedback "$bot" 20 | tee -a "$res"
+
+python3 bench/summarize.py "$res" "$out/summary.md" docs/PERFORMANCE.md
+echo "results: $out"

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's results.txt into a summary table with the targets, and puts it into docs/PERFORMANCE.md."""
+import re, statistics, sys
+
+res, summary_path, perf_path = sys.argv[1], sys.argv[2], sys.argv[3]
+rows, cold, idle, machine = {}, {}, {}, []
+for line in open(res, encoding="utf-8"):
+    line = line.strip()
+    kv = dict(re.findall(r"(\w+)=(\"[^\"]*\"|\S+)", line))
+    if line.startswith("MACHINE"):
+        machine.append(line[len("MACHINE "):])
+    elif line.startswith("RESULT"):
+        rows.setdefault(kv["name"], []).append(kv)
+    elif line.startswith("COLDSTART"):
+        cold[kv["name"]] = kv
+    elif line.startswith("IDLE"):
+        idle[kv["name"]] = kv
+
+def med(name, key):
+    vals = [float(r[key]) for r in rows.get(name, []) if key in r and r[key] not in ("nan", "NaN")]
+    return statistics.median(vals) if vals else None
+
+def rng(name, key):
+    vals = [float(r[key]) for r in rows.get(name, []) if key in r]
+    return f"{min(vals):.0f}..{max(vals):.0f}" if len(vals) > 1 else ""
+
+def fmt(v, digits=1):
+    return "—" if v is None else (f"{v:.0f}" if abs(v) >= 100 else f"{v:.{digits}f}")
+
+load = ["bot-slack-deploy", "bot-slack-status", "bot-line-deploy", "bot-slack-same-body", "bolt", "line-sdk", "aspnet-aot-slack", "aspnet-aot-line"]
+out = []
+out.append("Machine: " + " | ".join(machine))
+out.append("")
+out.append("| target | req/s median (min..max) | p50 ms | p99 ms | RSS after load MB | peak RSS MB | runs |")
+out.append("|---|---|---|---|---|---|---|")
+for name in load:
+    if name not in rows: continue
+    out.append(f"| {name} | {fmt(med(name,'rps'))} ({rng(name,'rps')}) | {fmt(med(name,'p50_ms'),2)} | {fmt(med(name,'p99_ms'),2)} | "
+               f"{fmt(med(name,'rss_mb'))} | {fmt(med(name,'hwm_mb'))} | {len(rows[name])} |")
+out.append("")
+
+def ratio(a, b):
+    x, y = med(a, "rps"), med(b, "rps")
+    return None if not x or not y else x / y
+
+checks = []
+def check(what, value, target, ok, unit=""):
+    checks.append((what, "—" if value is None else f"{value:.2f}{unit}" if isinstance(value, float) else f"{value}{unit}", target,
+                   "—" if value is None else ("met" if ok(value) else "MISSED")))
+
+check("Slack /deploy intake vs Bolt (req/s ratio)", ratio("bot-slack-deploy", "bolt"), "≥ 2×", lambda v: v >= 2, "×")
+check("LINE deploy intake vs LINE SDK (req/s ratio)", ratio("bot-line-deploy", "line-sdk"), "≥ 2×", lambda v: v >= 2, "×")
+check("Slack status vs bare ASP.NET AOT (req/s ratio)", ratio("bot-slack-status", "aspnet-aot-slack"), "≥ 0.6×", lambda v: v >= 0.6, "×")
+for name in ["bot-slack-deploy", "bot-slack-status", "bot-line-deploy"]:
+    check(f"{name} p99 at {rows.get(name,[{}])[0].get('c','32') if rows.get(name) else 32} connections", med(name, "p99_ms"), "≤ 10 ms", lambda v: v <= 10, " ms")
+peak = max([v for v in (med(n, "hwm_mb") for n in ["bot-slack-deploy", "bot-slack-status", "bot-line-deploy", "bot-slack-same-body"]) if v is not None], default=None)
+check("bot peak RSS under load", peak, "≤ 60 MB", lambda v: v <= 60, " MB")
+cs = cold.get("bot", {}).get("first_2xx_ms_median")
+check("cold start to first acknowledged signed /deploy", float(cs) if cs else None, "≤ 150 ms", lambda v: v <= 150, " ms")
+bolt_cs = cold.get("bolt", {}).get("first_2xx_ms_median")
+idle_rss = idle.get("bot", {}).get("rss_mb")
+check("idle RSS", float(idle_rss) if idle_rss else None, "≤ 40 MB", lambda v: v <= 40, " MB")
+check("command to first feedback in Slack, p50", med("slack-first-feedback", "p50_ms"), "≤ 300 ms", lambda v: v <= 300, " ms")
+check("do-nothing shell deploy end to end, p50", med("deploy-noop-end-to-end", "p50_ms"), "≤ 200 ms", lambda v: v <= 200, " ms")
+check("queue: enqueue to job start, p50", med("queue-enqueue-to-start", "p50_ms"), "≤ 20 ms", lambda v: v <= 20, " ms")
+check("logs app 200 over a 1 GiB log file, p50", med("logs-200", "p50_ms"), "≤ 50 ms", lambda v: v <= 50, " ms")
+
+out.append("| target | measured | goal | |")
+out.append("|---|---|---|---|")
+for what, value, target, verdict in checks:
+    out.append(f"| {what} | {value} | {target} | {verdict} |")
+out.append("")
+extra = []
+if bolt_cs: extra.append(f"Bolt cold start in the same run: {float(bolt_cs):.0f} ms.")
+burst = rows.get("queue-burst", [{}])[0]
+if burst: extra.append(f"Queue burst: {burst.get('jobs')} jobs, {burst.get('enqueued_per_s')} enqueued/s, {burst.get('started_per_s')} started/s.")
+for name in ["slack-ack", "slack-card-live", "logs-200-grep"]:
+    if name in rows: extra.append(f"{name}: p50 {fmt(med(name,'p50_ms'),2)} ms, p99 {fmt(med(name,'p99_ms'),2)} ms.")
+out.append(" ".join(extra))
+table = "\n".join(out) + "\n"
+open(summary_path, "w", encoding="utf-8").write(table)
+
+text = open(perf_path, encoding="utf-8").read()
+start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+if start in text and end in text:
+    text = text[:text.index(start) + len(start)] + "\n" + table + text[text.index(end):]
+    open(perf_path, "w", encoding="utf-8").write(text)
+print(table)

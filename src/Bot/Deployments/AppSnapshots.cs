@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+
+namespace Bot.Deployments;
+
+/// <summary>What <c>status</c> shows for one app, read together: its locks, what is under way, and what is live per environment.</summary>
+public sealed record AppSnapshot(IReadOnlyList<LockInfo> Locks, IReadOnlyList<Deployment> Active, IReadOnlyDictionary<string, Deployment?> Live)
+{
+    /// <summary>What holds <paramref name="env"/> against <paramref name="user"/>, as <see cref="IDeploymentStore.FindBlockerAsync"/> would say.</summary>
+    public Blocked? BlockerFor(string env, string user)
+    {
+        if (Locks.FirstOrDefault(l => l.Kind == LockKind.Freeze) is { } freeze) return new Blocked(freeze, null);
+        if (Locks.FirstOrDefault(l => l.Env == env && l.Kind == LockKind.Manual && l.HolderId != user) is { } manual) return new Blocked(manual, null);
+        if (Locks.FirstOrDefault(l => l.Env == env && l.Kind == LockKind.Deploy) is { } running)
+            return new Blocked(running, Active.FirstOrDefault(d => d.Id == running.DeploymentId));
+        return null;
+    }
+}
+
+/// <summary>
+/// Per-app snapshots for the read-only paths that run most (status, and the busy check before a deploy).
+/// Every change this process makes or hears of (the deployment feed, lock commands) drops the app's
+/// snapshot at once; changes made by another process (a separate worker, another replica) are seen
+/// within <see cref="MaxAge"/>. The store stays the authority: enqueueing checks again in its transaction.
+/// </summary>
+public sealed class AppSnapshots
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
+
+    private readonly IDeploymentStore _store;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, (AppSnapshot Snapshot, long At, long Version)> _cache = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, long> _versions = new(StringComparer.OrdinalIgnoreCase);
+    private long _freezeVersion;
+
+    public AppSnapshots(IDeploymentStore store, DeploymentFeed feed, TimeProvider time)
+    {
+        (_store, _time) = (store, time);
+        feed.Listen(update => Invalidate(update.Deployment.App));
+    }
+
+    public void Invalidate(string app)
+    {
+        _versions.AddOrUpdate(app, 1, (_, v) => v + 1);
+        if (app == LockInfo.All) Interlocked.Increment(ref _freezeVersion);
+    }
+
+    public async Task<AppSnapshot> GetAsync(string app, IEnumerable<string> envs, CancellationToken cancellationToken)
+    {
+        var version = _versions.GetValueOrDefault(app) + Volatile.Read(ref _freezeVersion);
+        var wanted = envs.ToList();
+        if (_cache.TryGetValue(app, out var cached) && cached.Version == version && _time.GetElapsedTime(cached.At) < MaxAge
+            && wanted.All(cached.Snapshot.Live.ContainsKey))
+            return cached.Snapshot;
+        var locks = await _store.LocksAsync(app, cancellationToken).ConfigureAwait(false);
+        var active = await _store.ListAsync(app, null, 20, activeOnly: true, cancellationToken).ConfigureAwait(false);
+        var live = new Dictionary<string, Deployment?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var env in wanted)
+            live[env] = (await _store.SucceededAsync(app, env, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        var snapshot = new AppSnapshot(locks, active, live);
+        _cache[app] = (snapshot, _time.GetTimestamp(), version);
+        return snapshot;
+    }
+}
