@@ -42,7 +42,7 @@ public sealed partial class SqliteDeploymentStore
                 "INSERT INTO deployment_events (deployment_id, at, kind, text) VALUES ($id, $at, $kind, $text) RETURNING seq",
                 cancellationToken, ("$id", deploymentId), ("$at", Ms(at)), ("$kind", Name(kind)), ("$text", text)).ConfigureAwait(false))!;
             return new DeploymentEvent(deploymentId, seq, at, kind, text);
-        }, cancellationToken);
+        }, cancellationToken, singleStatement: true);
 
     public Task<IReadOnlyList<DeploymentEvent>> EventsAsync(long deploymentId, long afterSeq, int limit, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<DeploymentEvent>>(async c => await QueryAsync(c, null, """

@@ -35,7 +35,7 @@ public sealed partial class SqliteDeploymentStore
         INSERT INTO audit (at, platform, conversation, user_id, user_name, command, app, result)
         VALUES ($at, $platform, $conversation, $user_id, $user_name, $command, $app, $result)
         """, cancellationToken, ("$at", Ms(e.At)), ("$platform", e.Platform), ("$conversation", e.Conversation), ("$user_id", e.UserId),
-        ("$user_name", e.UserName), ("$command", e.Command), ("$app", e.App), ("$result", e.Result)), cancellationToken);
+        ("$user_name", e.UserName), ("$command", e.Command), ("$app", e.App), ("$result", e.Result)), cancellationToken, singleStatement: true);
 
     public Task<IReadOnlyList<AuditEntry>> AuditLogAsync(string? app, int limit, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<AuditEntry>>(async c =>
@@ -53,16 +53,23 @@ public sealed partial class SqliteDeploymentStore
             var added = await ExecAsync(c, tx, "INSERT OR IGNORE INTO deliveries (source, id, at) VALUES ($source, $id, $at)",
                 cancellationToken, ("$source", source), ("$id", deliveryId), ("$at", Ms(at))).ConfigureAwait(false);
             // Platforms stop retrying within hours; a day of ids is plenty and keeps the table small.
-            if (added > 0 && Random.Shared.Next(1000) == 0)
-                await ExecAsync(c, tx, "DELETE FROM deliveries WHERE at < $cutoff", cancellationToken, ("$cutoff", Ms(at.AddDays(-1)))).ConfigureAwait(false);
             return added > 0;
-        }, cancellationToken);
+        }, cancellationToken, singleStatement: true).ContinueWith(PruneNowAndThen, at, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
+
+    /// <summary>Platforms stop retrying within hours; a day of delivery ids is plenty and keeps the table small.</summary>
+    private Task<bool> PruneNowAndThen(Task<bool> recorded, object? at)
+    {
+        if (recorded.IsCompletedSuccessfully && recorded.Result && Random.Shared.Next(5000) == 0)
+            _ = WriteAsync((c, tx) => ExecAsync(c, tx, "DELETE FROM deliveries WHERE at < $cutoff", CancellationToken.None, ("$cutoff", Ms(((DateTimeOffset)at!).AddDays(-1)))),
+                CancellationToken.None, singleStatement: true);
+        return recorded;
+    }
 
     public Task SetNoteAsync(string scope, string key, string value, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteAsync((c, tx) => ExecAsync(c, tx, """
             INSERT INTO notes (scope, key, value, at) VALUES ($scope, $key, $value, $at)
             ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, at = excluded.at
-            """, cancellationToken, ("$scope", scope), ("$key", key), ("$value", value), ("$at", Ms(at))), cancellationToken);
+            """, cancellationToken, ("$scope", scope), ("$key", key), ("$value", value), ("$at", Ms(at))), cancellationToken, singleStatement: true);
 
     public Task<string?> GetNoteAsync(string scope, string key, CancellationToken cancellationToken) =>
         ReadAsync(async c => (string?)await ScalarAsync(c, null, "SELECT value FROM notes WHERE scope = $scope AND key = $key",

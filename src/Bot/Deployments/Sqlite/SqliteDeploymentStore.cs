@@ -19,6 +19,8 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
     private readonly Lock _startGate = new();
     private readonly System.Collections.Concurrent.ConcurrentBag<SqliteConnection> _readers = [];
     private Task? _writer;
+    private Task? _checkpoints;
+    private readonly CancellationTokenSource _closing = new();
 
     public SqliteDeploymentStore(string path)
     {
@@ -96,10 +98,11 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
     /// Queues <paramref name="work"/> for the writer, which runs it inside a savepoint of the current batch
     /// transaction (<c>BEGIN IMMEDIATE</c>); completes after the batch is committed.
     /// </summary>
-    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    /// <param name="singleStatement">The write is one statement, which SQLite already applies all or nothing: no savepoint needed.</param>
+    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, bool singleStatement = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var write = new Write<T>(work);
+        var write = new Write<T>(work, singleStatement);
         if (!_writes.Writer.TryWrite(write)) throw new ObjectDisposedException(nameof(SqliteDeploymentStore));
         if (_writer is null)
             lock (_startGate) _writer ??= Task.Run(WriteLoopAsync);
@@ -138,8 +141,34 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
     {
         var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
         // NORMAL: a commit survives a crash of the process (the WAL is on disk), not a power cut mid-checkpoint.
-        await ExecAsync(connection, null, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", CancellationToken.None).ConfigureAwait(false);
+        // Checkpoints happen beside the writer (CheckpointLoopAsync), not inside a commit that callers wait for.
+        await ExecAsync(connection, null, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;", CancellationToken.None).ConfigureAwait(false);
+        _checkpoints ??= Task.Run(CheckpointLoopAsync);
         return connection;
+    }
+
+    /// <summary>Copies the write-ahead log back into the database now and then, without blocking writers (PASSIVE).</summary>
+    private async Task CheckpointLoopAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_closing.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    await ReadAsync(c => ExecAsync(c, null, "PRAGMA wal_checkpoint(PASSIVE)", _closing.Token), _closing.Token).ConfigureAwait(false);
+                }
+                catch (SqliteException)
+                {
+                    // Busy: the next tick tries again.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Closing.
+        }
     }
 
     private interface IWrite
@@ -150,7 +179,7 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
     }
 
     /// <summary>One queued write: its own savepoint inside the batch, so a failing write undoes only itself.</summary>
-    private sealed class Write<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work) : IWrite
+    private sealed class Write<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool singleStatement) : IWrite
     {
         private T? _result;
         private Exception? _error;
@@ -159,6 +188,12 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
 
         public async Task RunAsync(SqliteConnection connection, SqliteTransaction tx)
         {
+            if (singleStatement)
+            {
+                try { _result = await work(connection, tx).ConfigureAwait(false); }
+                catch (Exception e) when (e is not SqliteException { SqliteErrorCode: 10 or 13 }) { _error = e; }
+                return;
+            }
             await ExecAsync(connection, tx, "SAVEPOINT w", CancellationToken.None).ConfigureAwait(false);
             try
             {
@@ -185,8 +220,11 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
     public void Dispose()
     {
         _writes.Writer.TryComplete();
+        _closing.Cancel();
         try { _writer?.Wait(TimeSpan.FromSeconds(10)); }
         catch (AggregateException) { /* failures were handed to the writes' callers */ }
+        try { _checkpoints?.Wait(TimeSpan.FromSeconds(5)); }
+        catch (AggregateException) { /* it ends on cancellation */ }
         while (_readers.TryTake(out var reader)) { Forget(reader); reader.Dispose(); }
     }
 
