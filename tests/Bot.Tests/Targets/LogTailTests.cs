@@ -40,11 +40,30 @@ public sealed class LogTailTests : IDisposable
     {
         var lines = Enumerable.Range(1, 100_000).Select(i => i % 10_000 == 0 ? $"{i} ERROR" : $"{i} fine");
         var path = Write(lines);
-        var (all, _) = await LogTail.ReadAsync(path, 3, l => l.Contains("ERROR"), long.MaxValue, default);
+        var (all, _) = await LogTail.ReadAsync(path, 3, "ERROR", long.MaxValue, default);
         Assert.Equal(["80000 ERROR", "90000 ERROR", "100000 ERROR"], all);
-        var (some, reachedStart) = await LogTail.ReadAsync(path, 50, l => l.Contains("ERROR"), 128 * 1024, default);
+        var (some, reachedStart) = await LogTail.ReadAsync(path, 50, "ERROR", 128 * 1024, default);
         Assert.True(some.Count < 50);
         Assert.False(reachedStart);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task Finds_a_match_that_straddles_a_block_boundary(int cut)
+    {
+        // The reader's first block is the last 64 KiB; place "ERROR" so that boundary falls inside it (cut letters into the word).
+        var head = string.Join('\n', Enumerable.Range(1, 3000).Select(i => $"before {i}")) + "\n";
+        var line = "x" + new string('y', 100) + "ERROR here";
+        var errorAt = line.IndexOf("ERROR", StringComparison.Ordinal);
+        var fillerLength = 65536 + errorAt + cut - line.Length - 1;
+        var text = head + line + "\n" + new string('t', fillerLength - 1) + "\n";
+        Assert.Equal(head.Length + errorAt + cut, text.Length - 65536);
+        var path = _dir[$"{Guid.NewGuid():N}.log"];
+        await File.WriteAllTextAsync(path, text);
+        var (found, _) = await LogTail.ReadAsync(path, 1, "error", long.MaxValue, default);
+        Assert.Equal([line], found);
     }
 
     [Fact]

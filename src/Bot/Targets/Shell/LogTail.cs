@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Bot.Targets.Shell;
@@ -10,10 +11,13 @@ public static class LogTail
 {
     private const int Block = 64 * 1024;
 
+    /// <param name="grep">Keep only lines containing this text (any case); whole blocks without it are skipped undecoded line by line.</param>
     /// <param name="maxScan">How far back to look for matching lines before giving up.</param>
     public static async Task<(List<string> Lines, bool ReachedStart)> ReadAsync(
-        string path, int count, Func<string, bool>? match, long maxScan, CancellationToken cancellationToken)
+        string path, int count, string? grep, long maxScan, CancellationToken cancellationToken)
     {
+        Func<string, bool>? match = grep is null ? null : line => line.Contains(grep, StringComparison.OrdinalIgnoreCase);
+        var needle = grep is null ? null : SearchValues.Create([grep], StringComparison.OrdinalIgnoreCase);
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
         var found = new List<string>();
         var position = file.Length;
@@ -36,6 +40,16 @@ public static class LogTail
             var end = chunk.Length;
             if (first && end > 0 && chunk[end - 1] == (byte)'\n') end--;
             first = false;
+            if (needle is not null && position > 0)
+            {
+                // The complete lines of this block (after its first newline) hold no match: keep only the partial first line.
+                var start = Array.IndexOf(chunk, (byte)'\n', 0, end);
+                if (start >= 0 && !Contains(chunk.AsSpan(start + 1, end - start - 1), needle))
+                {
+                    carry = chunk[..start];
+                    continue;
+                }
+            }
             for (var i = end - 1; i >= 0 && found.Count < count; i--)
             {
                 if (chunk[i] != (byte)'\n') continue;
@@ -48,6 +62,20 @@ public static class LogTail
             Take(carry, 0, carry.Length, found, match);
         found.Reverse();
         return (found, position == 0);
+    }
+
+    private static bool Contains(ReadOnlySpan<byte> utf8, SearchValues<string> text)
+    {
+        var chars = ArrayPool<char>.Shared.Rent(utf8.Length);
+        try
+        {
+            var n = Encoding.UTF8.GetChars(utf8, chars);
+            return chars.AsSpan(0, n).IndexOfAny(text) >= 0;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
     }
 
     private static void Take(byte[] chunk, int start, int end, List<string> found, Func<string, bool>? match)

@@ -19,7 +19,7 @@ public sealed partial class ShellTarget
             var path = Path.IsPathRooted(logFile) ? logFile : Path.Combine(folders.Shared, logFile);
             if (!File.Exists(path))
                 return new LogResult([], $"The log file {logFile} does not exist yet (looked in {Path.GetDirectoryName(path)}).");
-            var (lines, reachedStart) = await LogTail.ReadAsync(path, request.Lines, match, match is null ? long.MaxValue : MaxGrepScan, cancellationToken).ConfigureAwait(false);
+            var (lines, reachedStart) = await LogTail.ReadAsync(path, request.Lines, request.Grep, request.Grep is null ? long.MaxValue : MaxGrepScan, cancellationToken).ConfigureAwait(false);
             var note = request.Since is null ? null : "`since` does not apply to a log file; showing the last lines instead.";
             if (match is not null && lines.Count < request.Lines && !reachedStart)
                 note = $"Searched the last {MaxGrepScan / (1024 * 1024)} MB of the log.";
