@@ -110,11 +110,14 @@ public sealed record LineSource(string Kind, string ChatId, string? UserId)
 
     public static LineSource? From(JsonObject? source) => source.StringAt("type") switch
     {
-        "user" when source.StringAt("userId") is { } user => new LineSource("user", user, user),
-        "group" when source.StringAt("groupId") is { } group => new LineSource("group", group, source.StringAt("userId")),
-        "room" when source.StringAt("roomId") is { } room => new LineSource("room", room, source.StringAt("userId")),
+        "user" when Id(source, "userId") is { } user => new LineSource("user", user, user),
+        "group" when Id(source, "groupId") is { } group => new LineSource("group", group, Id(source, "userId")),
+        "room" when Id(source, "roomId") is { } room => new LineSource("room", room, Id(source, "userId")),
         _ => null,
     };
+
+    /// <summary>An empty id is no id: it names no chat to answer in and no profile to look up.</summary>
+    private static string? Id(JsonObject? source, string name) => source.StringAt(name) is { Length: > 0 } id ? id : null;
 
     /// <summary>1:1 chats have user ids (<c>U…</c>); groups <c>C…</c> and rooms <c>R…</c>.</summary>
     public static bool IsOneToOne(string chatId) => chatId.StartsWith('U');
