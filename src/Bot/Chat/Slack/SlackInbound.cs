@@ -63,19 +63,23 @@ public sealed class SlackInbound(
             var action = actions[0];
             var command = action.StringAt("value");
             var key = $"act:{trigger}:{action.StringAt("action_ts")}";
-            if (string.IsNullOrWhiteSpace(command) || !await store.TryRecordDeliveryAsync("slack", key, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
-                return null;
             var channel = payload.ObjectAt("channel").StringAt("id") ?? payload.ObjectAt("container").StringAt("channel_id") ?? "";
+            var responseUrl = payload.StringAt("response_url");
+            // A tap with neither a channel nor a response_url (an App Home button) leaves nowhere to answer.
+            if (string.IsNullOrWhiteSpace(command) || channel.Length == 0 && responseUrl is null
+                || !await store.TryRecordDeliveryAsync("slack", key, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+                return null;
             var thread = payload.ObjectAt("container").StringAt("thread_ts");
             var origin = new Origin("slack", channel, thread, user, await replies.NameOfAsync(user, userName, cancellationToken).ConfigureAwait(false));
-            RunInBackground(origin, command, payload.StringAt("response_url"));
+            RunInBackground(origin, command, responseUrl);
             return null;
         }
-        if (type == "view_submission" && FindCommandInput(payload.ObjectAt("view").ObjectAt("state").ObjectAt("values")) is { } typed
+        // A modal answers where it was opened from (its private_metadata), else in a DM with the person.
+        var answerIn = payload.ObjectAt("view").StringAt("private_metadata") is { Length: > 0 } metadata ? metadata : user;
+        if (type == "view_submission" && answerIn.Length > 0 && FindCommandInput(payload.ObjectAt("view").ObjectAt("state").ObjectAt("values")) is { } typed
             && await store.TryRecordDeliveryAsync("slack", $"view:{trigger}", time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
-            var channel = payload.ObjectAt("view").StringAt("private_metadata") ?? user;
-            var origin = new Origin("slack", channel, null, user, await replies.NameOfAsync(user, userName, cancellationToken).ConfigureAwait(false));
+            var origin = new Origin("slack", answerIn, null, user, await replies.NameOfAsync(user, userName, cancellationToken).ConfigureAwait(false));
             RunInBackground(origin, typed, null);
             return new JsonObject { ["response_action"] = "clear" };
         }
@@ -91,11 +95,11 @@ public sealed class SlackInbound(
         // Never answer bots (ourselves included), edits, joins and other message subtypes.
         if (e["bot_id"] is not null || e["subtype"] is not null) return;
         var user = e.StringAt("user") ?? "";
-        if (user.Length == 0 || user == identity.UserId) return;
-        var id = envelope.StringAt("event_id") ?? $"{e.StringAt("channel")}:{e.StringAt("ts")}";
+        var channel = e.StringAt("channel") ?? "";
+        if (user.Length == 0 || user == identity.UserId || channel.Length == 0) return;
+        var id = envelope.StringAt("event_id") ?? $"{channel}:{e.StringAt("ts")}";
         if (!await store.TryRecordDeliveryAsync("slack", "evt:" + id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
             return;
-        var channel = e.StringAt("channel") ?? "";
         // In a channel, answer in a thread under the mention; in a DM, just reply.
         var thread = isDirect ? e.StringAt("thread_ts") : e.StringAt("thread_ts") ?? e.StringAt("ts");
         var origin = new Origin("slack", channel, thread, user, await replies.NameOfAsync(user, null, cancellationToken).ConfigureAwait(false));
