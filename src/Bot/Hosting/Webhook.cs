@@ -12,7 +12,8 @@ public static class Webhook
     /// <summary>Bigger than anything Slack, LINE or the alert sources send; more is refused with 413.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64 };
+    // A repeated key is refused while parsing: JsonObject would only throw at the first read of the object, far from here.
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
     /// <summary>Reads the raw body (the bytes signatures are computed over); null after answering 413.</summary>
     public static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context)
@@ -54,7 +55,7 @@ public static class Webhook
         return false;
     }
 
-    /// <summary>A JSON object, or null when the text is not one (bad UTF-8, too deep, not an object).</summary>
+    /// <summary>A JSON object, or null when the text is not one (bad UTF-8, too deep, a key repeated, not an object).</summary>
     public static JsonObject? ParseObject(ReadOnlySpan<byte> utf8)
     {
         try { return JsonNode.Parse(utf8, null, ParseOptions) as JsonObject; }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bot.Commands;
 using Bot.Deployments;
+using Bot.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Chat.Line;
@@ -25,11 +26,11 @@ public sealed class LineInbound(
     {
         foreach (var e in events.OfType<JsonObject>())
         {
-            var id = (string?)e["webhookEventId"];
+            var id = e.StringAt("webhookEventId");
             if (string.IsNullOrEmpty(id)) continue;
             if (!await store.TryRecordDeliveryAsync("line", id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
             {
-                logger.LogInformation("LINE event {Id} was already handled (redelivery: {Redelivery})", id, (bool?)e["deliveryContext"]?["isRedelivery"] ?? false);
+                logger.LogInformation("LINE event {Id} was already handled (redelivery: {Redelivery})", id, e.ObjectAt("deliveryContext").BoolAt("isRedelivery") ?? false);
                 continue;
             }
             background.Run($"Handling LINE event {id}", () => HandleAsync(e));
@@ -38,12 +39,12 @@ public sealed class LineInbound(
 
     private async Task HandleAsync(JsonObject e)
     {
-        if (LineSource.From(e["source"]) is not { } source) return;
-        var replyToken = (string?)e["replyToken"];
-        switch ((string?)e["type"])
+        if (LineSource.From(e.ObjectAt("source")) is not { } source) return;
+        var replyToken = e.StringAt("replyToken");
+        switch (e.StringAt("type"))
         {
-            case "message" when e["message"] is JsonObject { } message && (string?)message["type"] == "text":
-                var text = (string?)message["text"] ?? "";
+            case "message" when e.ObjectAt("message") is { } message && message.StringAt("type") == "text":
+                var text = message.StringAt("text") ?? "";
                 if (source.IsGroup)
                 {
                     var mentioned = WithoutSelfMention(message, text);
@@ -69,7 +70,7 @@ public sealed class LineInbound(
         }
     }
 
-    private static string? PostbackData(JsonObject e) => (string?)e["postback"]?["data"];
+    private static string? PostbackData(JsonObject e) => e.ObjectAt("postback").StringAt("data");
 
     private async Task RunAsync(LineSource source, string text, string? replyToken)
     {
@@ -81,11 +82,11 @@ public sealed class LineInbound(
     /// <summary>In a group, a message that mentions the bot, with the mention taken out; null when the bot is not mentioned.</summary>
     private static string? WithoutSelfMention(JsonObject message, string text)
     {
-        if (message["mention"]?["mentionees"] is not JsonArray mentionees) return null;
-        var self = mentionees.OfType<JsonObject>().FirstOrDefault(m => (bool?)m["isSelf"] == true);
+        if (message.ObjectAt("mention").ArrayAt("mentionees") is not { } mentionees) return null;
+        var self = mentionees.OfType<JsonObject>().FirstOrDefault(m => m.BoolAt("isSelf") == true);
         if (self is null) return null;
-        var index = (int?)self["index"] ?? 0;
-        var length = (int?)self["length"] ?? 0;
+        var index = self.IntAt("index") ?? 0;
+        var length = self.IntAt("length") ?? 0;
         return index >= 0 && length >= 0 && index + length <= text.Length ? (text[..index] + text[(index + length)..]).Trim() : text;
     }
 
@@ -107,13 +108,16 @@ public sealed record LineSource(string Kind, string ChatId, string? UserId)
     public string? GroupId => Kind == "group" ? ChatId : null;
     public string? RoomId => Kind == "room" ? ChatId : null;
 
-    public static LineSource? From(JsonNode? source) => (string?)source?["type"] switch
+    public static LineSource? From(JsonObject? source) => source.StringAt("type") switch
     {
-        "user" when (string?)source!["userId"] is { } user => new LineSource("user", user, user),
-        "group" when (string?)source!["groupId"] is { } group => new LineSource("group", group, (string?)source["userId"]),
-        "room" when (string?)source!["roomId"] is { } room => new LineSource("room", room, (string?)source["userId"]),
+        "user" when Id(source, "userId") is { } user => new LineSource("user", user, user),
+        "group" when Id(source, "groupId") is { } group => new LineSource("group", group, Id(source, "userId")),
+        "room" when Id(source, "roomId") is { } room => new LineSource("room", room, Id(source, "userId")),
         _ => null,
     };
+
+    /// <summary>An empty id is no id: it names no chat to answer in and no profile to look up.</summary>
+    private static string? Id(JsonObject? source, string name) => source.StringAt(name) is { Length: > 0 } id ? id : null;
 
     /// <summary>1:1 chats have user ids (<c>U…</c>); groups <c>C…</c> and rooms <c>R…</c>.</summary>
     public static bool IsOneToOne(string chatId) => chatId.StartsWith('U');

@@ -83,9 +83,9 @@ public static class SlackEndpoints
                         await Webhook.TextAsync(context, 400, "expected a JSON object").ConfigureAwait(false);
                         return;
                     }
-                    if ((string?)envelope["type"] == "url_verification")
+                    if (envelope.StringAt("type") == "url_verification")
                     {
-                        await Webhook.TextAsync(context, 200, (string?)envelope["challenge"] ?? "").ConfigureAwait(false);
+                        await Webhook.TextAsync(context, 200, envelope.StringAt("challenge") ?? "").ConfigureAwait(false);
                         return;
                     }
                     await inbound.EventAsync(envelope, context.RequestAborted).ConfigureAwait(false);

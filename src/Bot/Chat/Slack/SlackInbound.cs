@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bot.Commands;
 using Bot.Deployments;
+using Bot.Hosting;
 
 namespace Bot.Chat.Slack;
 
@@ -53,28 +54,32 @@ public sealed class SlackInbound(
 
     public async Task<JsonObject?> InteractionAsync(JsonObject payload, CancellationToken cancellationToken)
     {
-        var type = (string?)payload["type"];
-        var user = (string?)payload["user"]?["id"] ?? "";
-        var userName = (string?)payload["user"]?["name"] ?? (string?)payload["user"]?["username"];
-        var trigger = (string?)payload["trigger_id"] ?? "";
-        if (type == "block_actions" && payload["actions"] is JsonArray { Count: > 0 } actions)
+        var type = payload.StringAt("type");
+        var user = payload.ObjectAt("user").StringAt("id") ?? "";
+        var userName = payload.ObjectAt("user").StringAt("name") ?? payload.ObjectAt("user").StringAt("username");
+        var trigger = payload.StringAt("trigger_id") ?? "";
+        if (type == "block_actions" && payload.ArrayAt("actions") is { Count: > 0 } actions)
         {
-            var action = actions[0]!;
-            var command = (string?)action["value"];
-            var key = $"act:{trigger}:{(string?)action["action_ts"]}";
-            if (string.IsNullOrWhiteSpace(command) || !await store.TryRecordDeliveryAsync("slack", key, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            var action = actions[0];
+            var command = action.StringAt("value");
+            var key = $"act:{trigger}:{action.StringAt("action_ts")}";
+            var channel = payload.ObjectAt("channel").StringAt("id") ?? payload.ObjectAt("container").StringAt("channel_id") ?? "";
+            var responseUrl = payload.StringAt("response_url");
+            // A tap with neither a channel nor a response_url (an App Home button) leaves nowhere to answer.
+            if (string.IsNullOrWhiteSpace(command) || channel.Length == 0 && responseUrl is null
+                || !await store.TryRecordDeliveryAsync("slack", key, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
                 return null;
-            var channel = (string?)payload["channel"]?["id"] ?? (string?)payload["container"]?["channel_id"] ?? "";
-            var thread = (string?)payload["container"]?["thread_ts"];
+            var thread = payload.ObjectAt("container").StringAt("thread_ts");
             var origin = new Origin("slack", channel, thread, user, await replies.NameOfAsync(user, userName, cancellationToken).ConfigureAwait(false));
-            RunInBackground(origin, command, (string?)payload["response_url"]);
+            RunInBackground(origin, command, responseUrl);
             return null;
         }
-        if (type == "view_submission" && FindCommandInput(payload["view"]?["state"]?["values"]) is { } typed
+        // A modal answers where it was opened from (its private_metadata), else in a DM with the person.
+        var answerIn = payload.ObjectAt("view").StringAt("private_metadata") is { Length: > 0 } metadata ? metadata : user;
+        if (type == "view_submission" && answerIn.Length > 0 && FindCommandInput(payload.ObjectAt("view").ObjectAt("state").ObjectAt("values")) is { } typed
             && await store.TryRecordDeliveryAsync("slack", $"view:{trigger}", time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
-            var channel = (string?)payload["view"]?["private_metadata"] ?? user;
-            var origin = new Origin("slack", channel, null, user, await replies.NameOfAsync(user, userName, cancellationToken).ConfigureAwait(false));
+            var origin = new Origin("slack", answerIn, null, user, await replies.NameOfAsync(user, userName, cancellationToken).ConfigureAwait(false));
             RunInBackground(origin, typed, null);
             return new JsonObject { ["response_action"] = "clear" };
         }
@@ -83,22 +88,22 @@ public sealed class SlackInbound(
 
     public async Task EventAsync(JsonObject envelope, CancellationToken cancellationToken)
     {
-        if ((string?)envelope["type"] != "event_callback" || envelope["event"] is not JsonObject e) return;
-        var type = (string?)e["type"];
-        var isDirect = type == "message" && (string?)e["channel_type"] == "im";
+        if (envelope.StringAt("type") != "event_callback" || envelope.ObjectAt("event") is not { } e) return;
+        var type = e.StringAt("type");
+        var isDirect = type == "message" && e.StringAt("channel_type") == "im";
         if (type != "app_mention" && !isDirect) return;
         // Never answer bots (ourselves included), edits, joins and other message subtypes.
         if (e["bot_id"] is not null || e["subtype"] is not null) return;
-        var user = (string?)e["user"] ?? "";
-        if (user.Length == 0 || user == identity.UserId) return;
-        var id = (string?)envelope["event_id"] ?? $"{(string?)e["channel"]}:{(string?)e["ts"]}";
+        var user = e.StringAt("user") ?? "";
+        var channel = e.StringAt("channel") ?? "";
+        if (user.Length == 0 || user == identity.UserId || channel.Length == 0) return;
+        var id = envelope.StringAt("event_id") ?? $"{channel}:{e.StringAt("ts")}";
         if (!await store.TryRecordDeliveryAsync("slack", "evt:" + id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
             return;
-        var channel = (string?)e["channel"] ?? "";
         // In a channel, answer in a thread under the mention; in a DM, just reply.
-        var thread = isDirect ? (string?)e["thread_ts"] : (string?)e["thread_ts"] ?? (string?)e["ts"];
+        var thread = isDirect ? e.StringAt("thread_ts") : e.StringAt("thread_ts") ?? e.StringAt("ts");
         var origin = new Origin("slack", channel, thread, user, await replies.NameOfAsync(user, null, cancellationToken).ConfigureAwait(false));
-        RunInBackground(origin, (string?)e["text"] ?? "", null);
+        RunInBackground(origin, e.StringAt("text") ?? "", null);
     }
 
     private void RunInBackground(Origin origin, string text, string? responseUrl) =>
@@ -109,10 +114,8 @@ public sealed class SlackInbound(
         });
 
     /// <summary>A modal's text input with action id <c>command</c>, wherever its block sits.</summary>
-    private static string? FindCommandInput(JsonNode? values) =>
-        values is JsonObject blocks
-            ? blocks.Select(b => b.Value?["command"]?["value"]).Select(v => (string?)v).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))
-            : null;
+    private static string? FindCommandInput(JsonObject? blocks) =>
+        blocks?.Select(b => b.Value.ObjectAt("command").StringAt("value")).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 
     private static string Escape(string s) => SlackBlocks.Escape(s.Replace("`", "'"));
 }

@@ -47,6 +47,17 @@ public sealed partial class FakeLineApi(TimeProvider? time = null) : HttpMessage
 
     private List<FakeLineRequest> Delivered(LineCallKind kind) { lock (_gate) return _requests.Where(r => r.Kind == kind && r.Delivered).ToList(); }
 
+    /// <summary>Drops the requests seen so far and the reply tokens and retry keys used (a long run checks them as it goes, then forgets them).</summary>
+    public void Forget()
+    {
+        lock (_gate)
+        {
+            _requests.Clear();
+            _usedReplyTokens.Clear();
+            _acceptedRetryKeys.Clear();
+        }
+    }
+
     public void AssertNoViolations()
     {
         var violations = Violations;

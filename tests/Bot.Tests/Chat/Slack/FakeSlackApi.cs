@@ -49,6 +49,19 @@ public sealed partial class FakeSlackApi(TimeProvider? time = null) : HttpMessag
         Assert.True(violations.Count == 0, "Calls that break the Slack Web API spec:\n" + string.Join('\n', violations));
     }
 
+    /// <summary>Drops the calls, posts, uploads and messages seen so far (a long run checks them as it goes, then forgets them).</summary>
+    public void Forget()
+    {
+        lock (_gate)
+        {
+            _calls.Clear();
+            _responsePosts.Clear();
+            _uploads.Clear();
+            _messages.Clear();
+            _files.Clear();
+        }
+    }
+
     /// <summary>The next <paramref name="times"/> calls of <paramref name="method"/> (or <c>upload</c>, <c>response_url</c>) fail so.</summary>
     public void FailNext(string method, SlackFault fault, int times = 1)
     {

@@ -66,14 +66,15 @@ public static class SlackPayloads
     }
 
     /// <summary>The form body of a button tap whose value is a command.</summary>
-    public static string BlockAction(string command, string user = "U0ALICE", string channel = "C0DEPLOY", string actionTs = "1700000002.000300")
+    public static string BlockAction(string command, string user = "U0ALICE", string channel = "C0DEPLOY", string actionTs = "1700000002.000300",
+        string responseUrl = "https://hooks.slack.test/actions/T0TEAM/2/def")
     {
         var payload = Load("app-backend/interactive-components/BlockActionPayload.json");
         payload["type"] = "block_actions";
         payload["user"] = new JsonObject { ["id"] = user, ["username"] = user.ToLowerInvariant(), ["name"] = user.ToLowerInvariant(), ["team_id"] = "T0TEAM" };
         payload["channel"] = new JsonObject { ["id"] = channel, ["name"] = "deploys" };
         payload["trigger_id"] = $"{Guid.NewGuid():N}.2.y";
-        payload["response_url"] = "https://hooks.slack.test/actions/T0TEAM/2/def";
+        payload["response_url"] = responseUrl;
         ((JsonObject)payload["container"]!)["channel_id"] = channel;
         ((JsonObject)payload["container"]!).Remove("thread_ts");
         var action = (JsonObject)payload["actions"]![0]!;
