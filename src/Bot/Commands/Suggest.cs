@@ -6,6 +6,8 @@ public static class Suggest
     /// <summary>The candidates within a typo's reach of <paramref name="input"/>, closest first.</summary>
     public static IReadOnlyList<string> Closest(string input, IEnumerable<string> candidates, int max = 3)
     {
+        // Nothing anyone means to type is this long; do not spend time measuring it.
+        if (input.Length > 100) return [];
         var lowered = input.ToLowerInvariant();
         return candidates
             .Select(c => (Candidate: c, Distance: Distance(lowered, c.ToLowerInvariant())))
