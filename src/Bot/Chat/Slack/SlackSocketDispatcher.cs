@@ -1,3 +1,4 @@
+using Bot.Hosting;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -94,12 +95,11 @@ internal sealed class SlackSocketDispatcher(ISlackInbound inbound, SlackSocketMo
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in payload)
             if (value is not null)
-                fields[key] = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value.ToJsonString();
+                fields[key] = payload.StringAt(key) ?? value.ToJsonString();
         return fields;
     }
 
-    internal static string? Text(JsonObject message, string key) =>
-        message[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    internal static string? Text(JsonObject message, string key) => message.StringAt(key);
 
     private Task<T> Track<T>(Task<T> task)
     {
