@@ -108,5 +108,6 @@ set -o pipefail
 rm -f "$logfile"
 "$tool" feedback "$bot" 20 | tee -a "$res"
 
+echo "MACHINE load_after=\"$(cut -d' ' -f1-3 /proc/loadavg)\"" | tee -a "$res"
 python3 bench/summarize.py "$res" "$out/summary.md" docs/PERFORMANCE.md
 echo "results: $out"

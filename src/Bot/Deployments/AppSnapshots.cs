@@ -29,6 +29,7 @@ public sealed class AppSnapshots
     private readonly IDeploymentStore _store;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, (AppSnapshot Snapshot, long At, long Version)> _cache = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (Task<AppSnapshot> Task, long Version)> _loading = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, long> _versions = new(StringComparer.OrdinalIgnoreCase);
     private long _freezeVersion;
 
@@ -51,11 +52,21 @@ public sealed class AppSnapshots
         if (_cache.TryGetValue(app, out var cached) && cached.Version == version && _time.GetElapsedTime(cached.At) < MaxAge
             && wanted.All(cached.Snapshot.Live.ContainsKey))
             return cached.Snapshot;
-        var locks = await _store.LocksAsync(app, cancellationToken).ConfigureAwait(false);
-        var active = await _store.ListAsync(app, null, 20, activeOnly: true, cancellationToken).ConfigureAwait(false);
+        // One load at a time per app: callers that arrive while it runs wait for the same answer.
+        var loading = _loading.AddOrUpdate(app,
+            _ => (LoadAsync(app, wanted, version), version),
+            (_, current) => current.Version == version && !current.Task.IsCompleted ? current : (LoadAsync(app, wanted, version), version));
+        var snapshot = await loading.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return wanted.All(snapshot.Live.ContainsKey) ? snapshot : await LoadAsync(app, wanted, version).ConfigureAwait(false);
+    }
+
+    private async Task<AppSnapshot> LoadAsync(string app, List<string> envs, long version)
+    {
+        var locks = await _store.LocksAsync(app, CancellationToken.None).ConfigureAwait(false);
+        var active = await _store.ListAsync(app, null, 20, activeOnly: true, CancellationToken.None).ConfigureAwait(false);
         var live = new Dictionary<string, Deployment?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var env in wanted)
-            live[env] = (await _store.SucceededAsync(app, env, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        foreach (var env in envs)
+            live[env] = (await _store.SucceededAsync(app, env, 1, CancellationToken.None).ConfigureAwait(false)).FirstOrDefault();
         var snapshot = new AppSnapshot(locks, active, live);
         _cache[app] = (snapshot, _time.GetTimestamp(), version);
         return snapshot;

@@ -18,6 +18,9 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
     private readonly Channel<IWrite> _writes = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _startGate = new();
     private readonly System.Collections.Concurrent.ConcurrentBag<SqliteConnection> _readers = [];
+
+    /// <summary>A few readers are plenty (reads are short, cores are few); each holds its own page cache and statements.</summary>
+    private readonly SemaphoreSlim _readerSlots = new(Math.Clamp(Environment.ProcessorCount * 2, 2, 8));
     private Task? _writer;
     private Task? _checkpoints;
     private readonly CancellationTokenSource _closing = new();
@@ -78,19 +81,27 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
     /// <summary>Runs <paramref name="work"/> on a kept reader connection (one caller at a time per connection).</summary>
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
     {
-        if (!_readers.TryTake(out var connection))
-            connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await _readerSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        SqliteConnection? connection = null;
         try
         {
+            if (!_readers.TryTake(out connection))
+            {
+                connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                await ExecAsync(connection, null, "PRAGMA cache_size = -1024", cancellationToken).ConfigureAwait(false);
+            }
             var result = await work(connection).ConfigureAwait(false);
             _readers.Add(connection);
             return result;
         }
         catch
         {
-            Forget(connection);
-            connection.Dispose();
+            if (connection is not null) { Forget(connection); connection.Dispose(); }
             throw;
+        }
+        finally
+        {
+            _readerSlots.Release();
         }
     }
 
