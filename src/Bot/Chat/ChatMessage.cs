@@ -31,4 +31,10 @@ public interface IChatPlatform
 
     /// <summary>Shows the card after <paramref name="trigger"/>; platforms that can edit messages update one card in place.</summary>
     Task ShowDeploymentAsync(DeploymentCard card, Deployments.DeploymentEvent trigger, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Shows an alert in <paramref name="to"/>: its first occurrence as a new message, repeats and its resolution
+    /// as updates of that message where the platform can edit, within the platform's own limits.
+    /// </summary>
+    Task ShowAlertAsync(Conversation to, AlertCard card, Alerts.AlertChange change, CancellationToken cancellationToken);
 }

@@ -8,7 +8,7 @@ namespace Bot.Commands;
 public sealed partial class CommandHandler
 {
     /// <summary>Verbs the grammar knows but this version does not do yet; help leaves them out.</summary>
-    internal static readonly HashSet<string> NotYetVerbs = ["promote", "approve", "reject", "alerts", "mute", "unmute"];
+    internal static readonly HashSet<string> NotYetVerbs = ["promote", "approve", "reject"];
 
     private CommandResult ListApps()
     {

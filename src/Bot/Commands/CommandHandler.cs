@@ -32,6 +32,7 @@ public sealed partial class CommandHandler(
     GitRepositories git,
     TargetRegistry targets,
     Access access,
+    Alerts.AlertRouter alerts,
     Redactor redactor,
     TimeProvider time,
     ILogger<CommandHandler> logger)
@@ -76,7 +77,7 @@ public sealed partial class CommandHandler(
         AuditCommand a when a.App is null => AuditLogAsync(null, a.Count, ct),
         StatusCommand { App: null } => StatusAllAsync(ct),
         CancelCommand { App: null } c => CancelAsync(null, c.Number, origin, ct),
-        AlertsCommand { App: null } => Task.FromResult(NotYet("alerts", "Failed deploys are announced in the conversation that asked.")),
+        AlertsCommand { App: null } => AlertListAsync(null, ct),
         ApproveCommand { App: null } a => Task.FromResult(NotYet(a.Approve ? "approve" : "reject", "Deployments do not wait for approval in this version.")),
         _ when command.App is { } name => WithAppAsync(command, name, origin, ct),
         _ => Task.FromResult(Help(null)),
@@ -109,7 +110,8 @@ public sealed partial class CommandHandler(
             AuditCommand c => await AuditLogAsync(app.Name, c.Count, ct).ConfigureAwait(false),
             PromoteCommand c => NotYet("promote", $"Deploy the same ref instead: `deploy {app.Name} <ref> to {c.ToEnv}`."),
             ApproveCommand a => NotYet(a.Approve ? "approve" : "reject", "Deployments do not wait for approval in this version."),
-            AlertsCommand or MuteCommand => NotYet(command is AlertsCommand ? "alerts" : "mute", "Failed deploys are announced in the conversation that asked."),
+            AlertsCommand => await AlertListAsync(app.Name, ct).ConfigureAwait(false),
+            MuteCommand c => await MuteAsync(app.Default, c, origin, ct).ConfigureAwait(false),
             _ => Help(null),
         };
     }

@@ -44,18 +44,25 @@ public static class BotServices
         services.AddSingleton<CommandHandler>();
         services.AddSingleton<DeploymentNotifier>();
         services.AddSingleton<BotStartup>();
+        services.TryAddSingleton<BackgroundWork>();
+        services.AddSingleton(Alerts.AlertOptions.From(configuration));
+        services.AddSingleton<Alerts.AlertRouter>();
         return services;
     }
 
-    /// <summary>The chat platforms that talk to the outside (Slack, LINE); the console registers itself.</summary>
-    public static IServiceCollection AddBotChat(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddSlack(configuration).AddLine(configuration);
+    /// <summary>
+    /// The chat platforms that talk to the outside (Slack, LINE); the console registers itself. Without
+    /// <paramref name="receive"/> (the console modes) they only send: no Socket Mode connection, no start-up checks.
+    /// </summary>
+    public static IServiceCollection AddBotChat(this IServiceCollection services, IConfiguration configuration, bool receive = true) =>
+        services.AddSlack(configuration, receive).AddLine(configuration, receive);
 
     /// <summary>The background parts: migrations and repository set-up first, then the notifier and (optionally) the job worker.</summary>
     public static IServiceCollection AddBotBackground(this IServiceCollection services, bool worker)
     {
         services.AddHostedService(sp => sp.GetRequiredService<BotStartup>());
         services.AddHostedService(sp => sp.GetRequiredService<DeploymentNotifier>());
+        services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertRouter>());
         if (worker) services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         return services;
     }

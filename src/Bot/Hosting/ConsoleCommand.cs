@@ -20,7 +20,7 @@ public static class ConsoleCommand
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter((category, level) => level >= LogLevel.Warning);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddBotCore(builder.Configuration);
+        builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration, receive: false);
         builder.Services.AddSingleton(new ConsolePlatform(Console.Out));
         builder.Services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<ConsolePlatform>());
         if (background) builder.Services.AddBotBackground(worker: true);
@@ -45,6 +45,7 @@ public static class ConsoleCommand
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 
         await services.GetRequiredService<BotStartup>().EnsureAsync(stop.Token).ConfigureAwait(false);
+        await services.GetRequiredService<Alerts.AlertRouter>().StartAsync(stop.Token).ConfigureAwait(false);
         var console = services.GetRequiredService<ConsolePlatform>();
         var notifier = services.GetRequiredService<DeploymentNotifier>();
         var worker = services.GetRequiredService<JobWorker>();
@@ -71,6 +72,8 @@ public static class ConsoleCommand
             updates.Dispose();
         }
         await render.ConfigureAwait(false);
+        // Let announcements to other platforms (a failure in the app's alert channels) go out before exiting.
+        await services.GetRequiredService<BackgroundWork>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         return finished.State == DeploymentState.Succeeded ? 0 : 1;
     }
 

@@ -1,3 +1,4 @@
+using Bot.Alerts;
 using Bot.Chat.Line;
 using Bot.Chat.Slack;
 using Bot.Configuration;
@@ -58,6 +59,7 @@ public static class ServeCommand
     {
         app.MapSlackEndpoints();
         app.MapLineEndpoints();
+        app.MapGenericAlerts();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", async (IDeploymentStore store, CancellationToken ct) =>
             await store.PingAsync(ct).ConfigureAwait(false) ? Results.Text("ready") : Results.Text("store unreachable", statusCode: 503));

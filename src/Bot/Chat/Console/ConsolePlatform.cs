@@ -62,6 +62,28 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
         if (text is not null) Write(text);
     }
 
+    /// <summary>
+    /// A terminal cannot edit what it printed: an alert prints when it starts and when it is resolved, and a
+    /// line at 10, 100, 1000... repeats, so a storm does not scroll everything else away.
+    /// </summary>
+    public Task ShowAlertAsync(Conversation to, AlertCard card, Alerts.AlertChange change, CancellationToken cancellationToken)
+    {
+        var count = card.Alert.Count;
+        if (change == Alerts.AlertChange.Repeated)
+        {
+            if (count >= 10 && Math.Log10(count) % 1 == 0)
+                Write(Wrap($"bot> ↻ {card.Title} ({count} times)", Indent));
+            return Task.CompletedTask;
+        }
+        var sb = new StringBuilder(Wrap($"bot> {card.Title}", Indent));
+        sb.Append(Wrap($"{Indent}{card.Summary}", Indent));
+        if (card.Detail is { } detail) sb.Append(Wrap($"{Indent}{detail}", Indent));
+        if (card.Alert.Link is { } link) sb.Append(Wrap($"{Indent}{link}", Indent));
+        sb.Append(ActionsLine(card.Actions));
+        Write(sb.ToString());
+        return Task.CompletedTask;
+    }
+
     /// <summary>Prints what the user typed, as the conversation would show it.</summary>
     public void Echo(string userName, string text) => Write(Wrap($"{userName}> {text}", Indent));
 

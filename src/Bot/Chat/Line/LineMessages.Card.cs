@@ -53,6 +53,42 @@ public static partial class LineMessages
         };
     }
 
+    /// <summary>An alert as a Flex bubble: what broke where, how often since when, and buttons for logs, rollback and mute.</summary>
+    public static JsonObject Alert(AlertCard card)
+    {
+        var body = new JsonArray
+        {
+            (JsonNode)FlexText(card.Title, "md", bold: true),
+            (JsonNode)FlexText(card.Summary, "sm", color: "#666666"),
+        };
+        if (card.Detail is { } detail) body.Add((JsonNode)FlexText(detail, "sm"));
+        var buttons = new JsonArray();
+        if (card.Alert.Link is { } link && Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
+            buttons.Add((JsonNode)new JsonObject
+            {
+                ["type"] = "button", ["style"] = "link", ["height"] = "sm",
+                ["action"] = new JsonObject { ["type"] = "uri", ["label"] = Clip($"Open in {card.Alert.Source}", 40), ["uri"] = link },
+            });
+        foreach (var (action, i) in card.Actions.Select((a, i) => (a, i)))
+            buttons.Add((JsonNode)new JsonObject
+            {
+                ["type"] = "button", ["style"] = i == 0 ? "primary" : "secondary", ["height"] = "sm", ["action"] = Postback(action, 40),
+            });
+        var bubble = new JsonObject
+        {
+            ["type"] = "bubble",
+            ["body"] = new JsonObject { ["type"] = "box", ["layout"] = "vertical", ["spacing"] = "sm", ["contents"] = body },
+            ["footer"] = new JsonObject { ["type"] = "box", ["layout"] = "vertical", ["spacing"] = "sm", ["contents"] = buttons },
+        };
+        return new JsonObject
+        {
+            ["type"] = "flex",
+            ["altText"] = Clip($"{card.Title} · {card.Summary}", MaxAltText),
+            ["contents"] = bubble,
+            ["quickReply"] = QuickReply([], card.Alert.App),
+        };
+    }
+
     private static JsonObject FlexText(string text, string size, bool bold = false, string? color = null)
     {
         var node = new JsonObject { ["type"] = "text", ["text"] = Clip(text, 2000), ["size"] = size, ["wrap"] = true };

@@ -48,6 +48,17 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
             logger.LogInformation("No push left for {App} #{Number} (Line:PushesPerDeploy is {Budget})", d.App, d.Number, options.PushesPerDeploy);
     }
 
+    /// <summary>
+    /// A LINE message cannot be edited, and every push counts against the month's quota: an alert is pushed when
+    /// it starts and when it is resolved, never for repeats (<c>alerts</c> shows the count).
+    /// </summary>
+    public async Task ShowAlertAsync(Conversation to, AlertCard card, Alerts.AlertChange change, CancellationToken cancellationToken)
+    {
+        if (!options.CanSend || change is Alerts.AlertChange.Repeated or Alerts.AlertChange.NothingOpen) return;
+        var purpose = change == Alerts.AlertChange.Resolved ? "alert-resolved" : "alert";
+        await api.PushAsync(to.Channel, [LineMessages.Alert(card)], RetryKey(card.Alert.Id, $"{purpose}:{to.Channel}"), cancellationToken).ConfigureAwait(false);
+    }
+
     private void StartProgress(Deployment d)
     {
         var chat = d.Origin.Conversation;

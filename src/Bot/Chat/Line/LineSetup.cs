@@ -9,7 +9,7 @@ namespace Bot.Chat.Line;
 public static class LineSetup
 {
     /// <summary>LINE: the Messaging API client, the webhook intake, the platform, and a start-up line.</summary>
-    public static IServiceCollection AddLine(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddLine(this IServiceCollection services, IConfiguration configuration, bool receive = true)
     {
         services.AddLineApi(configuration);
         services.TryAddSingleton<BackgroundWork>();
@@ -17,7 +17,7 @@ public static class LineSetup
         services.AddSingleton<LineInbound>();
         services.AddSingleton<LinePlatform>();
         services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<LinePlatform>());
-        services.AddHostedService<LineStartup>();
+        if (receive) services.AddHostedService<LineStartup>();
         return services;
     }
 }

@@ -42,6 +42,16 @@ public static class SlackBlocks
         return blocks;
     }
 
+    public static JsonArray Alert(AlertCard card)
+    {
+        var text = new StringBuilder($"*{Escape(card.Title)}*\n{Escape(card.Summary)}");
+        if (card.Detail is { } detail) text.Append('\n').Append(Escape(detail));
+        if (card.Alert.Link is { } link && Uri.TryCreate(link, UriKind.Absolute, out _)) text.Append($"\n<{link}|Open in {Escape(card.Alert.Source)}>");
+        var blocks = new JsonArray { Section(text.ToString()) };
+        if (Actions(card.Actions) is { } actions) blocks.Add(actions);
+        return blocks;
+    }
+
     /// <summary>A batch of build output for the card's thread.</summary>
     public static JsonArray Output(IReadOnlyList<string> lines, int skipped)
     {

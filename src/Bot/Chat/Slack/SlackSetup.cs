@@ -10,16 +10,18 @@ namespace Bot.Chat.Slack;
 public static class SlackSetup
 {
     /// <summary>Slack: the Web API client, the inbound handlers, the platform, and the start-up check.</summary>
-    public static IServiceCollection AddSlack(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSlack(this IServiceCollection services, IConfiguration configuration, bool receive = true)
     {
         services.AddSlackApi(configuration);
         services.TryAddSingleton<BackgroundWork>();
         services.AddSingleton<SlackIdentity>();
         services.AddSingleton<SlackReplies>();
         services.AddSingleton<ISlackInbound, SlackInbound>();
+        services.AddSingleton<SlackLiveMessages>();
         services.AddSingleton<SlackPlatform>();
         services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<SlackPlatform>());
         services.AddSingleton<SlackStartup>();
+        if (!receive) return services;
         services.AddHostedService(sp => sp.GetRequiredService<SlackStartup>());
         services.AddSlackSocketMode();
         return services;

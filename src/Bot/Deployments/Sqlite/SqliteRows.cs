@@ -51,6 +51,13 @@ internal static class SqliteRows
 
     public static string Name(EventKind value) => value.ToString().ToLowerInvariant();
 
+    public static string Name(Alerts.AlertSeverity value) => value switch
+    {
+        Alerts.AlertSeverity.Critical => "critical",
+        Alerts.AlertSeverity.Info => "info",
+        _ => "warning",
+    };
+
     private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);

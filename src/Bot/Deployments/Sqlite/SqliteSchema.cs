@@ -53,5 +53,15 @@ internal static class SqliteSchema
                 scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, at INTEGER NOT NULL,
                 PRIMARY KEY (scope, key)) WITHOUT ROWID;
             """),
+        (2, """
+            CREATE TABLE alerts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                source TEXT NOT NULL, app TEXT NOT NULL, env TEXT, severity TEXT NOT NULL,
+                title TEXT NOT NULL, detail TEXT, link TEXT, dedupe_key TEXT NOT NULL,
+                state TEXT NOT NULL, count INTEGER NOT NULL, first_at INTEGER NOT NULL, last_at INTEGER NOT NULL,
+                resolved_at INTEGER, muted INTEGER NOT NULL DEFAULT 0);
+            CREATE INDEX alerts_open ON alerts (app, dedupe_key, last_at) WHERE state = 'firing';
+            CREATE INDEX alerts_app ON alerts (app, id);
+            """),
     ];
 }

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Bot.Deployments;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Chat.Slack;
+
+/// <summary>What a live message should say now, and where it goes the first time.</summary>
+public sealed record LiveUpdate(
+    string Key, string NoteScope, string Channel, string? Thread, string Text, JsonArray Blocks, bool Final, string? Line = null, string? FallbackUser = null);
+
+/// <summary>
+/// Messages that change over time (a deployment's card, an alert's count): posted once, then edited in place
+/// with <c>chat.update</c> at most once per <see cref="UpdateInterval"/>, the final state always delivered
+/// (retried a few times). Lines (build output) go to the message's thread in batches. Each message's id is kept
+/// in the store, so a restarted bot keeps editing the same one.
+/// </summary>
+public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, TimeProvider time, ILogger<SlackLiveMessages> logger) : IAsyncDisposable
+{
+    public static readonly TimeSpan UpdateInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan OutputInterval = TimeSpan.FromSeconds(2);
+    private const int MaxPendingLines = 500;
+
+    private readonly ConcurrentDictionary<string, State> _messages = new();
+    private readonly ConcurrentDictionary<Task, byte> _inflight = new();
+
+    public async Task ShowAsync(LiveUpdate update, CancellationToken cancellationToken)
+    {
+        var state = _messages.GetOrAdd(update.Key, _ => new State());
+        await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            state.Latest = update;
+            if (update.Line is { } line) state.AddLine(line, MaxPendingLines);
+            if (update.Final) state.Final = true;
+            if (state.Ts is null)
+                await PostAsync(state, update, cancellationToken).ConfigureAwait(false);
+            else
+                state.Dirty = true;
+            await FlushOrScheduleAsync(state, update.Key).ConfigureAwait(false);
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    /// <summary>Completes when every scheduled update has been sent (tests, and shutdown).</summary>
+    public Task SettleAsync() => Task.WhenAll(_inflight.Keys);
+
+    private async Task PostAsync(State state, LiveUpdate update, CancellationToken cancellationToken)
+    {
+        var noteKey = update.Key;
+        if (await store.GetNoteAsync(update.NoteScope, noteKey, cancellationToken).ConfigureAwait(false) is { } saved && saved.Split(' ') is [var channel, var ts])
+        {
+            (state.Channel, state.Ts, state.Dirty) = (channel, ts, true);
+            return;
+        }
+        var message = new SlackOutgoing(update.Channel, update.Text, update.Blocks, update.Thread);
+        SlackPosted posted;
+        try
+        {
+            posted = await api.PostMessageAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SlackApiException e) when (e.Error is "not_in_channel" or "channel_not_found" && update.FallbackUser is { Length: > 0 } user)
+        {
+            // Not a member of the channel: tell the person directly, and keep the message there.
+            await api.PostMessageAsync(new SlackOutgoing(user, e.UserMessage, SlackBlocks.Message(new ChatMessage(
+                $"I can't post in <#{update.Channel}>: {e.UserMessage} I'll keep you posted here.", Tone.Warning))), cancellationToken).ConfigureAwait(false);
+            posted = await api.PostMessageAsync(message with { Channel = user, ThreadTs = null }, cancellationToken).ConfigureAwait(false);
+        }
+        (state.Channel, state.Ts, state.LastSent) = (posted.Channel, posted.Ts, time.GetTimestamp());
+        await store.SetNoteAsync(update.NoteScope, noteKey, $"{posted.Channel} {posted.Ts}", time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task FlushOrScheduleAsync(State state, string key)
+    {
+        var wait = UpdateInterval - time.GetElapsedTime(state.LastSent);
+        var linesWait = OutputInterval - time.GetElapsedTime(state.LastLines);
+        var due = (state.Dirty && wait <= TimeSpan.Zero) || (state.Lines.Count > 0 && (linesWait <= TimeSpan.Zero || state.Final) && wait <= TimeSpan.Zero);
+        if (due)
+        {
+            await FlushAsync(state, key).ConfigureAwait(false);
+            return;
+        }
+        if (state.Timer is not null || (!state.Dirty && state.Lines.Count == 0)) return;
+        var delay = state.Dirty || state.Final ? wait : TimeSpan.FromTicks(Math.Max(wait.Ticks, linesWait.Ticks));
+        state.Timer = time.CreateTimer(_ => Track(OnTimerAsync(state, key)), null, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task OnTimerAsync(State state, string key)
+    {
+        await state.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            state.Timer?.Dispose();
+            state.Timer = null;
+            await FlushOrScheduleAsync(state, key).ConfigureAwait(false);
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    /// <summary>Sends what is pending: lines to the thread (when due, and always at the end), then the message itself.</summary>
+    private async Task FlushAsync(State state, string key)
+    {
+        try
+        {
+            if (state.Lines.Count > 0 && (state.Final || time.GetElapsedTime(state.LastLines) >= OutputInterval))
+            {
+                var (lines, skipped) = state.TakeLines(SlackBlocks.MaxCodeLines);
+                await api.PostMessageAsync(new SlackOutgoing(state.Channel!, string.Join('\n', lines), SlackBlocks.Output(lines, skipped), state.Ts),
+                    CancellationToken.None).ConfigureAwait(false);
+                state.LastLines = time.GetTimestamp();
+            }
+            if (state.Dirty && state.Latest is { } latest)
+            {
+                state.Dirty = false;
+                await api.UpdateMessageAsync(state.Channel!, state.Ts!, new SlackOutgoing(state.Channel!, latest.Text, latest.Blocks), CancellationToken.None).ConfigureAwait(false);
+                state.LastSent = time.GetTimestamp();
+            }
+        }
+        catch (Exception e) when (e is SlackApiException or HttpRequestException or TaskCanceledException)
+        {
+            logger.LogWarning("Updating the Slack message {Key} failed: {Error}", key, e.Message);
+            // The final state must get through: try it again at the next slot, a few times.
+            if (state.Final && ++state.Failures <= 3) state.Dirty = true;
+        }
+        if (state.Final && !state.Dirty && state.Lines.Count == 0)
+        {
+            state.Timer?.Dispose();
+            _messages.TryRemove(key, out _);
+        }
+        else
+        {
+            await FlushOrScheduleAsync(state, key).ConfigureAwait(false);
+        }
+    }
+
+    private void Track(Task task)
+    {
+        _inflight.TryAdd(task, 0);
+        task.ContinueWith(t => _inflight.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await SettleAsync().ConfigureAwait(false);
+        foreach (var message in _messages.Values) message.Timer?.Dispose();
+    }
+
+    private sealed class State
+    {
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public LiveUpdate? Latest;
+        public string? Channel, Ts;
+        public bool Dirty, Final;
+        public int Failures;
+        public long LastSent, LastLines;
+        public ITimer? Timer;
+        public readonly List<string> Lines = [];
+        private int _skipped;
+
+        public void AddLine(string line, int max)
+        {
+            Lines.Add(line);
+            if (Lines.Count <= max) return;
+            Lines.RemoveAt(0);
+            _skipped++;
+        }
+
+        /// <summary>The newest <paramref name="count"/> lines, and how many before them are not shown.</summary>
+        public (List<string> Lines, int Skipped) TakeLines(int count)
+        {
+            var take = Lines.TakeLast(count).ToList();
+            var skipped = _skipped + Lines.Count - take.Count;
+            Lines.Clear();
+            _skipped = 0;
+            return (take, skipped);
+        }
+    }
+}
