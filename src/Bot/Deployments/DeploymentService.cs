@@ -6,12 +6,14 @@ namespace Bot.Deployments;
 /// The engine's front door for commands: queue a deployment (refused while the app/env is held),
 /// cancel one, take or drop locks. Work itself is done by <see cref="JobWorker"/>.
 /// </summary>
-public sealed class DeploymentService(IDeploymentStore store, DeploymentFeed feed, JobSignal signal, RunningJobs running, TimeProvider time)
+public sealed class DeploymentService(
+    IDeploymentStore store, DeploymentFeed feed, JobSignal signal, RunningJobs running, WorkerIdentity identity, WorkerOptions options, TimeProvider time)
 {
     public IDeploymentStore Store => store;
 
     public async Task<EnqueueResult> RequestAsync(NewDeployment request, CancellationToken cancellationToken)
     {
+        if (options.RunsOwnRequests) request = request with { RunBy = identity.Id };
         var result = await store.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
         if (result is Enqueued queued)
         {
