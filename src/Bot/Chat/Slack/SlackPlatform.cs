@@ -10,6 +10,11 @@ namespace Bot.Chat.Slack;
 /// delivered. Build output goes to the card's thread in batches. The card's message id is kept in the
 /// store, so a restarted bot keeps editing the same message.
 /// </summary>
+/// <remarks>
+/// When Slack fails a post or an edit, what is pending stays pending and is sent again after a pause that grows
+/// (<see cref="Redelivery"/>); events that arrive meanwhile wait for it. The final state starts a series of tries
+/// of its own and is given up only after <see cref="Redelivery.MaxTries"/> of them.
+/// </remarks>
 public sealed class SlackPlatform(SlackApi api, SlackOptions options, IDeploymentStore store, TimeProvider time, ILogger<SlackPlatform> logger)
     : IChatPlatform, IAsyncDisposable
 {
@@ -38,11 +43,9 @@ public sealed class SlackPlatform(SlackApi api, SlackOptions options, IDeploymen
         {
             state.Latest = card;
             if (trigger.Kind is EventKind.Output or EventKind.ErrorOutput) state.AddLine(trigger.Text, MaxPendingLines);
-            if (card.Deployment.IsFinished) state.Final = true;
-            if (state.Ts is null)
-                await PostCardAsync(state, card, cancellationToken).ConfigureAwait(false);
-            else
-                state.Dirty = true;
+            // The final state gets tries of its own, however many the earlier ones used up.
+            if (card.Deployment.IsFinished && !state.Final) (state.Final, state.Failures) = (true, 0);
+            state.Dirty = true;
             await FlushOrScheduleAsync(state, card.Deployment.Id).ConfigureAwait(false);
         }
         finally
@@ -77,13 +80,13 @@ public sealed class SlackPlatform(SlackApi api, SlackOptions options, IDeploymen
                 cancellationToken).ConfigureAwait(false);
             posted = await api.PostMessageAsync(message with { Channel = d.Origin.UserId, ThreadTs = null }, cancellationToken).ConfigureAwait(false);
         }
-        (state.Channel, state.Ts, state.LastSent) = (posted.Channel, posted.Ts, time.GetTimestamp());
+        (state.Channel, state.Ts, state.LastSent, state.Dirty) = (posted.Channel, posted.Ts, time.GetTimestamp(), false);
         await store.SetNoteAsync(CardNote, d.Id.ToString(), $"{posted.Channel} {posted.Ts}", time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task FlushOrScheduleAsync(CardState state, long id)
     {
-        var wait = UpdateInterval - time.GetElapsedTime(state.LastSent);
+        var wait = (state.Failures > 0 ? Redelivery.After(state.Failures) : UpdateInterval) - time.GetElapsedTime(state.LastSent);
         var linesWait = OutputInterval - time.GetElapsedTime(state.LastLines);
         var due = (state.Dirty && wait <= TimeSpan.Zero) || (state.Lines.Count > 0 && (linesWait <= TimeSpan.Zero || state.Final) && wait <= TimeSpan.Zero);
         if (due)
@@ -111,11 +114,13 @@ public sealed class SlackPlatform(SlackApi api, SlackOptions options, IDeploymen
         }
     }
 
-    /// <summary>Sends what is pending: output to the thread (when due, and always at the end), then the card.</summary>
+    /// <summary>Sends what is pending: the card if it is not posted yet, output to the thread (when due, and always at the end), then the card's edit.</summary>
     private async Task FlushAsync(CardState state, long id)
     {
         try
         {
+            if (state.Ts is null)
+                await PostCardAsync(state, state.Latest!, CancellationToken.None).ConfigureAwait(false);
             if (state.Lines.Count > 0 && (state.Final || time.GetElapsedTime(state.LastLines) >= OutputInterval))
             {
                 var (lines, skipped) = state.TakeLines(SlackBlocks.MaxCodeLines);
@@ -129,12 +134,23 @@ public sealed class SlackPlatform(SlackApi api, SlackOptions options, IDeploymen
                 await api.UpdateMessageAsync(state.Channel!, state.Ts!, new SlackOutgoing(state.Channel!, card.Title, SlackBlocks.Card(card)), CancellationToken.None).ConfigureAwait(false);
                 state.LastSent = time.GetTimestamp();
             }
+            state.Failures = 0;
         }
-        catch (Exception e) when (e is SlackApiException or HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is SlackApiException || Redelivery.MayPass(e))
         {
-            logger.LogWarning("Updating the Slack card of deployment {Id} failed: {Error}", id, e.Message);
-            // The final state must get through: try it again at the next slot, a few times.
-            if (state.Final && ++state.Failures <= 3) state.Dirty = true;
+            // Keep it all pending (an edit carries the latest state) and try again after a pause that grows.
+            (state.LastSent, state.Dirty) = (time.GetTimestamp(), true);
+            if (++state.Failures >= Redelivery.MaxTries && state.Final)
+            {
+                logger.LogError("Giving up on the Slack card of deployment {Id} after {Tries} tries: {Error}", id, state.Failures, e.Message);
+                (state.Dirty, state.Failures) = (false, 0);
+                state.Lines.Clear();
+            }
+            else
+            {
+                logger.LogWarning("Sending the Slack card of deployment {Id} failed ({Error}); trying again in {Wait}",
+                    id, e.Message, Format.Duration(Redelivery.After(state.Failures)));
+            }
         }
         if (state.Final && !state.Dirty && state.Lines.Count == 0)
         {
