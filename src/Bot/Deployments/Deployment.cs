@@ -53,6 +53,7 @@ public sealed record Deployment(
     public TimeSpan Elapsed(DateTimeOffset now) => (FinishedAt ?? now) - (StartedAt ?? CreatedAt);
 }
 
+/// <param name="RunBy">The worker that will run it itself (the console's <c>send</c>); null lets any worker take it.</param>
 public sealed record NewDeployment(
     string App,
     string Env,
@@ -63,7 +64,8 @@ public sealed record NewDeployment(
     Origin Origin,
     string? RollbackTo,
     bool SkipChecks,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? RunBy = null);
 
 public enum EventKind { State, Step, Output, ErrorOutput, Notice, Warning }
 

@@ -6,7 +6,9 @@ namespace Bot.Deployments;
 /// The engine's front door for commands: queue a deployment (refused while the app/env is held),
 /// cancel one, take or drop locks. Work itself is done by <see cref="JobWorker"/>.
 /// </summary>
-public sealed class DeploymentService(IDeploymentStore store, DeploymentFeed feed, JobSignal signal, RunningJobs running, AppSnapshots snapshots, TimeProvider time)
+public sealed class DeploymentService(
+    IDeploymentStore store, DeploymentFeed feed, JobSignal signal, RunningJobs running, AppSnapshots snapshots,
+    WorkerIdentity identity, WorkerOptions options, TimeProvider time)
 {
     public IDeploymentStore Store => store;
 
@@ -18,6 +20,7 @@ public sealed class DeploymentService(IDeploymentStore store, DeploymentFeed fee
         var snapshot = await snapshots.GetAsync(request.App, [request.Env], cancellationToken).ConfigureAwait(false);
         if (snapshot.BlockerFor(request.Env, request.Origin.QualifiedUser) is { } busy)
             return busy;
+        if (options.RunsOwnRequests) request = request with { RunBy = identity.Id };
         var result = await store.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
         if (result is Enqueued queued)
         {

@@ -19,8 +19,9 @@ public interface IDeploymentStore
     Task<LeaseState> RenewAsync(long jobId, string owner, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Marks running jobs whose owner is gone (<paramref name="ownerIsGone"/>) or whose lease ran out as
-    /// interrupted, with their deployments, and frees their locks. Returns the deployments so marked.
+    /// Marks running jobs whose owner is gone (<paramref name="ownerIsGone"/>) or whose lease ran out, and queued
+    /// jobs kept for a process that is gone (<see cref="NewDeployment.RunBy"/>), as interrupted, with their
+    /// deployments, and frees their locks. Returns the deployments so marked.
     /// </summary>
     Task<IReadOnlyList<Deployment>> RecoverAsync(DateTimeOffset now, Func<string, bool> ownerIsGone, CancellationToken cancellationToken);
 

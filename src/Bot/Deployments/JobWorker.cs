@@ -11,6 +11,12 @@ public sealed record WorkerOptions
 
     /// <summary>How often an idle worker looks for work queued by other processes and for leases that ran out.</summary>
     public TimeSpan IdleCheck { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// This process runs what it queues (the console's <c>send</c>): its requests name it in <see cref="NewDeployment.RunBy"/>,
+    /// so that one it dies before starting is ended by recovery rather than left queued, holding its lock, with nobody to run it.
+    /// </summary>
+    public bool RunsOwnRequests { get; init; }
 }
 
 /// <summary>

@@ -20,6 +20,8 @@ public static class ConsoleCommand
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter((category, level) => level >= LogLevel.Warning);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // send runs the deployment it queues itself, in the foreground.
+        if (!background) builder.Services.AddSingleton(new WorkerOptions { RunsOwnRequests = true });
         builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration, receive: false);
         builder.Services.AddSingleton(new ConsolePlatform(Console.Out));
         builder.Services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<ConsolePlatform>());

@@ -10,7 +10,8 @@ public sealed record ProcessSpec(
     IReadOnlyList<string> Arguments,
     string? WorkingDirectory = null,
     IReadOnlyDictionary<string, string?>? Environment = null,
-    TimeSpan? Timeout = null);
+    TimeSpan? Timeout = null,
+    bool Held = false);
 
 public sealed record ProcessOutcome(int ExitCode, bool TimedOut, TimeSpan Elapsed);
 
@@ -29,6 +30,15 @@ public static partial class ChildProcess
     public static ProcessSpec Shell(string command, string? workingDirectory, IReadOnlyDictionary<string, string?>? environment, TimeSpan? timeout) =>
         new("/bin/sh", ["-c", command], workingDirectory, environment, timeout);
 
+    /// <summary>
+    /// Like <see cref="Shell"/>, but the command only starts when <see cref="RunAsync"/> says <c>go</c> on its stdin,
+    /// which it does once <c>onStarted</c> has noted the pid. If the bot dies before that, the child sees its stdin
+    /// end and exits without running anything, so nothing can run that was never noted.
+    /// </summary>
+    public static ProcessSpec HeldShell(string command, string? workingDirectory, IReadOnlyDictionary<string, string?>? environment, TimeSpan? timeout) =>
+        new("/bin/sh", ["-c", "IFS= read -r go && [ \"$go\" = go ] || exit 125; exec /bin/sh -c \"$1\"", "sh", command],
+            workingDirectory, environment, timeout, Held: true);
+
     /// <param name="onStarted">Gets the child's pid, which is also its process group id when <c>setsid</c> is used.</param>
     public static async Task<ProcessOutcome> RunAsync(
         ProcessSpec spec, Action<string, bool>? onLine, CancellationToken cancellationToken, TimeProvider? time = null, Action<int>? onStarted = null)
@@ -38,6 +48,7 @@ public static partial class ChildProcess
         using var process = new Process { StartInfo = StartInfo(spec) };
         process.Start();
         onStarted?.Invoke(process.Id);
+        if (spec.Held) Release(process);
         process.StandardInput.Close();
 
         var stdout = PumpAsync(process.StandardOutput, line => onLine?.Invoke(line, false));
@@ -102,6 +113,13 @@ public static partial class ChildProcess
                 if (v is null) info.Environment.Remove(k);
                 else info.Environment[k] = v;
         return info;
+    }
+
+    private static void Release(Process process)
+    {
+        // Straight to the pipe, so nothing stays buffered in the writer to fail again when it is closed.
+        try { process.StandardInput.BaseStream.Write("go\n"u8); }
+        catch (IOException) { /* it is gone already; its exit code says so */ }
     }
 
     private static async Task PumpAsync(StreamReader reader, Action<string> onLine)

@@ -159,6 +159,25 @@ public abstract class DeploymentStoreContract
     }
 
     [Fact]
+    public async Task Recovery_ends_a_queued_job_kept_for_a_process_that_is_gone_and_leaves_other_queued_jobs()
+    {
+        var store = await CreateStoreAsync();
+        var orphan = Queued(await store.EnqueueAsync(New(app: "a") with { RunBy = "dead" }, default));
+        var kept = Queued(await store.EnqueueAsync(New(app: "b") with { RunBy = "alive" }, default));
+        var open = Queued(await store.EnqueueAsync(New(app: "c"), default));
+
+        var interrupted = await store.RecoverAsync(T0.AddHours(1), owner => owner == "dead", default);
+
+        var ended = Assert.Single(interrupted);
+        Assert.Equal((orphan.Id, DeploymentState.Interrupted), (ended.Id, ended.State));
+        Assert.Equal("The bot stopped before this started, so it did not run.", ended.Message);
+        Assert.Equal(DeploymentState.Queued, (await store.GetAsync(kept.Id, default))!.State);
+        Assert.Equal(DeploymentState.Queued, (await store.GetAsync(open.Id, default))!.State);
+        Assert.Equal(["b", "c"], (await store.LocksAsync(null, default)).Select(l => l.App).Order());
+        Assert.Equal(kept.Id, (await store.ClaimAsync("alive", T0, TimeSpan.FromMinutes(1), kept.Id, default))!.DeploymentId);
+    }
+
+    [Fact]
     public async Task Records_each_delivery_once()
     {
         var store = await CreateStoreAsync();

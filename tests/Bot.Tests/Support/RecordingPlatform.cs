@@ -10,6 +10,13 @@ public sealed class RecordingPlatform : IChatPlatform
 
     public List<(Conversation To, ChatMessage Message)> Sent { get; } = [];
     public List<(DeploymentCard Card, DeploymentEvent Trigger)> Cards { get; } = [];
+    public List<(Conversation To, AlertCard Card, Bot.Alerts.AlertChange Change)> Alerts { get; } = [];
+
+    public Task ShowAlertAsync(Conversation to, AlertCard card, Bot.Alerts.AlertChange change, CancellationToken cancellationToken)
+    {
+        lock (Alerts) Alerts.Add((to, card, change));
+        return Task.CompletedTask;
+    }
 
     public Task SendAsync(Conversation to, ChatMessage message, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using Bot.Deployments;
 using Microsoft.Extensions.Logging;
 
@@ -13,6 +14,7 @@ namespace Bot.Chat.Line;
 /// <see cref="LineOptions.ProgressAfter"/>; the result is pushed once as a Flex card. At most
 /// <see cref="LineOptions.PushesPerDeploy"/> pushes per deployment, counted in the store. Each push carries a
 /// retry key derived from the deployment, so a retry — even after a restart — is never delivered twice.
+/// A result push that fails for a reason that can pass is pushed again later (<see cref="Redelivery"/>).
 /// </summary>
 public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentStore store, TimeProvider time, BackgroundWork background, ILogger<LinePlatform> logger)
     : IChatPlatform, IDisposable
@@ -22,6 +24,7 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
     private const string PushNote = "line-pushes";
 
     private readonly ConcurrentDictionary<long, ITimer> _progress = new();
+    private readonly ConcurrentDictionary<long, ITimer> _redeliveries = new();
 
     public string Name => "line";
 
@@ -43,7 +46,7 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
         if (!d.IsFinished) return;
         if (_progress.TryRemove(d.Id, out var timer)) timer.Dispose();
         if (await TakePushAsync(d.Id, cancellationToken).ConfigureAwait(false))
-            await api.PushAsync(d.Origin.Conversation, [LineMessages.Card(card)], RetryKey(d.Id, "result"), cancellationToken).ConfigureAwait(false);
+            await PushResultAsync(d, LineMessages.Card(card), 1, cancellationToken).ConfigureAwait(false);
         else
             logger.LogInformation("No push left for {App} #{Number} (Line:PushesPerDeploy is {Budget})", d.App, d.Number, options.PushesPerDeploy);
     }
@@ -57,6 +60,37 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
         if (!options.CanSend || change is Alerts.AlertChange.Repeated or Alerts.AlertChange.NothingOpen) return;
         var purpose = change == Alerts.AlertChange.Resolved ? "alert-resolved" : "alert";
         await api.PushAsync(to.Channel, [LineMessages.Alert(card)], RetryKey(card.Alert.Id, $"{purpose}:{to.Channel}"), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Pushes a deployment's result; when LINE fails it for a reason that can pass, schedules the same push again
+    /// (the same retry key, so LINE shows it once however many tries got through).
+    /// </summary>
+    private async Task PushResultAsync(Deployment d, JsonObject card, int attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await api.PushAsync(d.Origin.Conversation, [card], RetryKey(d.Id, "result"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested
+                                  && (e is LineApiException { Status: >= 500 or 429 or 408 } || Redelivery.MayPass(e)))
+        {
+            if (attempt >= Redelivery.MaxTries)
+            {
+                logger.LogError("Giving up on pushing the result of {App} #{Number} to LINE after {Tries} tries: {Error}", d.App, d.Number, attempt, e.Message);
+            }
+            else
+            {
+                var wait = Redelivery.After(attempt);
+                logger.LogWarning("Pushing the result of {App} #{Number} to LINE failed ({Error}); trying again in {Wait}",
+                    d.App, d.Number, e.Message, Format.Duration(wait));
+                var again = time.CreateTimer(_ => background.Run($"Pushing the result of {d.App} #{d.Number} again",
+                    () => PushResultAsync(d, card, attempt + 1, CancellationToken.None)), null, wait, Timeout.InfiniteTimeSpan);
+                _redeliveries.AddOrUpdate(d.Id, again, (_, old) => { old.Dispose(); return again; });
+                return;
+            }
+        }
+        if (_redeliveries.TryRemove(d.Id, out var done)) done.Dispose();
     }
 
     private void StartProgress(Deployment d)
@@ -109,6 +143,6 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
 
     public void Dispose()
     {
-        foreach (var timer in _progress.Values) timer.Dispose();
+        foreach (var timer in _progress.Values.Concat(_redeliveries.Values)) timer.Dispose();
     }
 }

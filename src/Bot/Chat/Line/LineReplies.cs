@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bot.Commands;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace Bot.Chat.Line;
 
@@ -22,7 +23,8 @@ public sealed class LineReplies(LineApi api, LineOptions options, ILogger<LineRe
             using var budget = new CancellationTokenSource(NameLookupBudget);
             return (await api.GetProfileAsync(user, source.GroupId, source.RoomId, budget.Token).ConfigureAwait(false))?.DisplayName ?? user;
         }
-        catch (Exception e) when (e is OperationCanceledException or LineApiException or HttpRequestException)
+        // Polly's rejections too (an open circuit, a time limit): a name is not worth losing the command it came with.
+        catch (Exception e) when (e is OperationCanceledException or LineApiException or HttpRequestException or ExecutionRejectedException)
         {
             return user;
         }

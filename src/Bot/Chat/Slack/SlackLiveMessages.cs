@@ -13,7 +13,9 @@ public sealed record LiveUpdate(
 /// Messages that change over time (a deployment's card, an alert's count): posted once, then edited in place
 /// with <c>chat.update</c> at most once per <see cref="UpdateInterval"/>, the final state always delivered
 /// (retried a few times). Lines (build output) go to the message's thread in batches. Each message's id is kept
-/// in the store, so a restarted bot keeps editing the same one.
+/// in the store, so a restarted bot keeps editing the same one. When Slack fails a post or an edit, what is
+/// pending stays pending and is sent again after a pause that grows (<see cref="Redelivery"/>); the final state
+/// starts a series of tries of its own and is given up only after <see cref="Redelivery.MaxTries"/> of them.
 /// </summary>
 public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, TimeProvider time, ILogger<SlackLiveMessages> logger) : IAsyncDisposable
 {
@@ -32,11 +34,9 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Time
         {
             state.Latest = update;
             if (update.Line is { } line) state.AddLine(line, MaxPendingLines);
-            if (update.Final) state.Final = true;
-            if (state.Ts is null)
-                await PostAsync(state, update, cancellationToken).ConfigureAwait(false);
-            else
-                state.Dirty = true;
+            // The final state gets tries of its own, however many the earlier ones used up.
+            if (update.Final && !state.Final) (state.Final, state.Failures) = (true, 0);
+            state.Dirty = true;
             await FlushOrScheduleAsync(state, update.Key).ConfigureAwait(false);
         }
         finally
@@ -69,13 +69,13 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Time
                 $"I can't post in <#{update.Channel}>: {e.UserMessage} I'll keep you posted here.", Tone.Warning))), cancellationToken).ConfigureAwait(false);
             posted = await api.PostMessageAsync(message with { Channel = user, ThreadTs = null }, cancellationToken).ConfigureAwait(false);
         }
-        (state.Channel, state.Ts, state.LastSent) = (posted.Channel, posted.Ts, time.GetTimestamp());
+        (state.Channel, state.Ts, state.LastSent, state.Dirty) = (posted.Channel, posted.Ts, time.GetTimestamp(), false);
         await store.SetNoteAsync(update.NoteScope, noteKey, $"{posted.Channel} {posted.Ts}", time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task FlushOrScheduleAsync(State state, string key)
     {
-        var wait = UpdateInterval - time.GetElapsedTime(state.LastSent);
+        var wait = (state.Failures > 0 ? Redelivery.After(state.Failures) : UpdateInterval) - time.GetElapsedTime(state.LastSent);
         var linesWait = OutputInterval - time.GetElapsedTime(state.LastLines);
         var due = (state.Dirty && wait <= TimeSpan.Zero) || (state.Lines.Count > 0 && (linesWait <= TimeSpan.Zero || state.Final) && wait <= TimeSpan.Zero);
         if (due)
@@ -103,11 +103,13 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Time
         }
     }
 
-    /// <summary>Sends what is pending: lines to the thread (when due, and always at the end), then the message itself.</summary>
+    /// <summary>Sends what is pending: the message if it is not posted yet, lines to its thread (when due, and always at the end), then its edit.</summary>
     private async Task FlushAsync(State state, string key)
     {
         try
         {
+            if (state.Ts is null)
+                await PostAsync(state, state.Latest!, CancellationToken.None).ConfigureAwait(false);
             if (state.Lines.Count > 0 && (state.Final || time.GetElapsedTime(state.LastLines) >= OutputInterval))
             {
                 var (lines, skipped) = state.TakeLines(SlackBlocks.MaxCodeLines);
@@ -121,12 +123,22 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Time
                 await api.UpdateMessageAsync(state.Channel!, state.Ts!, new SlackOutgoing(state.Channel!, latest.Text, latest.Blocks), CancellationToken.None).ConfigureAwait(false);
                 state.LastSent = time.GetTimestamp();
             }
+            state.Failures = 0;
         }
-        catch (Exception e) when (e is SlackApiException or HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is SlackApiException || Redelivery.MayPass(e))
         {
-            logger.LogWarning("Updating the Slack message {Key} failed: {Error}", key, e.Message);
-            // The final state must get through: try it again at the next slot, a few times.
-            if (state.Final && ++state.Failures <= 3) state.Dirty = true;
+            // Keep it all pending (an edit carries the latest state) and try again after a pause that grows.
+            (state.LastSent, state.Dirty) = (time.GetTimestamp(), true);
+            if (++state.Failures >= Redelivery.MaxTries && state.Final)
+            {
+                logger.LogError("Giving up on the Slack message {Key} after {Tries} tries: {Error}", key, state.Failures, e.Message);
+                (state.Dirty, state.Failures) = (false, 0);
+                state.Lines.Clear();
+            }
+            else
+            {
+                logger.LogWarning("Sending the Slack message {Key} failed ({Error}); trying again in {Wait}", key, e.Message, Format.Duration(Redelivery.After(state.Failures)));
+            }
         }
         if (state.Final && !state.Dirty && state.Lines.Count == 0)
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Bot.Commands;
 using Bot.Deployments;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace Bot.Chat.Slack;
 
@@ -25,7 +26,8 @@ public sealed class SlackReplies(SlackApi api, SlackOptions options, BackgroundW
             budget.CancelAfter(NameLookupBudget);
             return (await api.GetUserAsync(userId, budget.Token).ConfigureAwait(false))?.Shown ?? fallback ?? userId;
         }
-        catch (Exception e) when (e is OperationCanceledException or SlackApiException or HttpRequestException)
+        // Polly's rejections too (an open circuit, a time limit): a name is not worth losing the command it came with.
+        catch (Exception e) when (e is OperationCanceledException or SlackApiException or HttpRequestException or ExecutionRejectedException)
         {
             return fallback ?? userId;
         }

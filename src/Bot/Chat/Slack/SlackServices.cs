@@ -24,6 +24,10 @@ public static class SlackServices
                 // would multiply the attempts, and counting it would open the circuit on a busy but healthy Slack.
                 o.Retry.ShouldHandle = args => ValueTask.FromResult(IsTransientFailure(args.Outcome));
                 o.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsTransientFailure(args.Outcome));
+                // The standard breaker judges only after 100 attempts in 30 s, which a chat bot never makes, so it never
+                // opened. Judge after two calls' worth of attempts and open when half of them failed.
+                o.CircuitBreaker.MinimumThroughput = 8;
+                o.CircuitBreaker.FailureRatio = 0.5;
             });
         return services;
     }

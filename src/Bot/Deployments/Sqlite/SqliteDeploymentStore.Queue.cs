@@ -34,7 +34,8 @@ public sealed partial class SqliteDeploymentStore
             ("$app", d.App), ("$env", d.Env), ("$number", number), ("$kind", Name(d.Kind)), ("$ref", d.Ref), ("$sha", d.Sha), ("$subject", d.Subject),
             ("$platform", d.Origin.Platform), ("$conversation", d.Origin.Conversation), ("$thread", d.Origin.Thread),
             ("$user_id", d.Origin.UserId), ("$user_name", d.Origin.UserName), ("$at", Ms(d.At)), ("$rollback_to", d.RollbackTo), ("$skip", d.SkipChecks ? 1 : 0)).ConfigureAwait(false))!;
-        await ExecAsync(c, tx, "INSERT INTO jobs (kind, deployment_id, state, created_at) VALUES ('deploy', $id, 'queued', $at)", cancellationToken, ("$id", id), ("$at", Ms(d.At))).ConfigureAwait(false);
+        await ExecAsync(c, tx, "INSERT INTO jobs (kind, deployment_id, state, owner, created_at) VALUES ('deploy', $id, 'queued', $owner, $at)",
+            cancellationToken, ("$id", id), ("$owner", d.RunBy), ("$at", Ms(d.At))).ConfigureAwait(false);
         await ExecAsync(c, tx, """
             INSERT INTO locks (app, env, kind, holder_id, holder_name, reason, since, deployment_id)
             VALUES ($app, $env, 'deploy', $holder, $name, $reason, $at, $id)
@@ -74,16 +75,19 @@ public sealed partial class SqliteDeploymentStore
     public Task<IReadOnlyList<Deployment>> RecoverAsync(DateTimeOffset now, Func<string, bool> ownerIsGone, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<Deployment>>(async (c, tx) =>
         {
-            var running = await QueryAsync(c, tx, "SELECT id, deployment_id, owner, lease_until FROM jobs WHERE state = 'running'",
-                r => (Id: r.GetInt64(0), Deployment: r.IsDBNull(1) ? (long?)null : r.GetInt64(1), Owner: r.IsDBNull(2) ? "" : r.GetString(2), Lease: r.IsDBNull(3) ? 0 : r.GetInt64(3)),
+            // Running jobs, and queued ones kept for the process that asked for them (which no other worker will run).
+            var jobs = await QueryAsync(c, tx, "SELECT id, deployment_id, owner, lease_until, state FROM jobs WHERE state = 'running' OR (state = 'queued' AND owner IS NOT NULL)",
+                r => (Id: r.GetInt64(0), Deployment: r.IsDBNull(1) ? (long?)null : r.GetInt64(1), Owner: r.IsDBNull(2) ? "" : r.GetString(2), Lease: r.IsDBNull(3) ? 0 : r.GetInt64(3),
+                    Queued: r.GetString(4) == "queued"),
                 cancellationToken).ConfigureAwait(false);
             var interrupted = new List<Deployment>();
-            foreach (var job in running.Where(j => j.Lease < Ms(now) || ownerIsGone(j.Owner)))
+            foreach (var job in jobs.Where(j => ownerIsGone(j.Owner) || (!j.Queued && j.Lease < Ms(now))))
             {
                 await ExecAsync(c, tx, "UPDATE jobs SET state = 'interrupted', finished_at = $at WHERE id = $id", cancellationToken, ("$id", job.Id), ("$at", Ms(now))).ConfigureAwait(false);
                 if (job.Deployment is not { } id) continue;
-                interrupted.Add(await EndAsync(c, tx, id, DeploymentState.Interrupted,
-                    "The bot stopped while this was running, so it did not finish.", null, null, now, cancellationToken).ConfigureAwait(false));
+                interrupted.Add(await EndAsync(c, tx, id, DeploymentState.Interrupted, job.Queued
+                    ? "The bot stopped before this started, so it did not run."
+                    : "The bot stopped while this was running, so it did not finish.", null, null, now, cancellationToken).ConfigureAwait(false));
             }
             return interrupted;
         }, cancellationToken);

@@ -24,15 +24,24 @@ public sealed class StepPidFile(string root)
         catch (IOException) { /* gone already */ }
     }
 
-    /// <summary>Kills the recorded process group if that exact process is still alive; returns its id when it did.</summary>
+    /// <summary>Kills the recorded process group if its step, or anything the step started, still runs; returns its id when it did.</summary>
     public int? StopLeftover()
     {
         if (!File.Exists(FilePath)) return null;
         var parts = File.ReadAllText(FilePath).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Clear();
         if (parts.Length < 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var pid)) return null;
-        var ticks = ChildProcess.StartTicks(pid);
-        if (ticks is null || ticks.Value.ToString(CultureInfo.InvariantCulture) != parts[1]) return null;
+        if (ChildProcess.StartTicks(pid) is { } ticks)
+        {
+            // Alive: only the very process that was noted, not a later one that got its pid.
+            if (ticks.ToString(CultureInfo.InvariantCulture) != parts[1]) return null;
+        }
+        else if (!ChildProcess.GroupIsAlive(pid))
+        {
+            return null;
+        }
+        // With the step's shell gone, what it started can still run in its group. Linux gives out no pid that is
+        // still some group's id, so members of this group are the step's own.
         return ChildProcess.KillGroup(pid) ? pid : null;
     }
 }

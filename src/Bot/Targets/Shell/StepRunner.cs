@@ -23,7 +23,7 @@ public static class StepRunner
         StepPidFile? pidFile = null)
     {
         var lines = Channel.CreateUnbounded<DeployEvent>(new UnboundedChannelOptions { SingleReader = true });
-        var spec = ChildProcess.Shell(command, workingDirectory, environment, timeout);
+        var spec = ChildProcess.HeldShell(command, workingDirectory, environment, timeout);
         var run = Task.Run(async () =>
         {
             try

@@ -54,6 +54,14 @@ public sealed class LineServicesTests : IDisposable
     }
 
     [Fact]
+    public void The_circuit_breaker_judges_at_a_chat_bots_traffic()
+    {
+        var breaker = _services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>().Get(StandardOptionsName).CircuitBreaker;
+
+        Assert.Equal((8, 0.5), (breaker.MinimumThroughput, breaker.FailureRatio));
+    }
+
+    [Fact]
     public async Task A_push_retried_after_a_server_error_carries_the_same_key_and_is_delivered_once()
     {
         _line.FailNext(LineApi.PushPath, LineFault.ServerError(500));

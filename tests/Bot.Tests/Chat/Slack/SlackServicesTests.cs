@@ -53,6 +53,14 @@ public sealed class SlackServicesTests : IDisposable
     }
 
     [Fact]
+    public void The_circuit_breaker_judges_at_a_chat_bots_traffic()
+    {
+        var breaker = _services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>().Get(StandardOptionsName).CircuitBreaker;
+
+        Assert.Equal((8, 0.5), (breaker.MinimumThroughput, breaker.FailureRatio));
+    }
+
+    [Fact]
     public async Task Server_errors_are_retried_by_the_resilience_handler()
     {
         _slack.FailNext("chat.postMessage", SlackFault.ServerError(503), times: 2);

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using Bot.Processes;
+using Bot.Tests.Support;
+
+namespace Bot.Tests.Processes;
+
+/// <summary>A step starts only once its process group is noted, so a bot killed in between leaves nothing unnoted running.</summary>
+public sealed class HeldShellTests : IDisposable
+{
+    private readonly TempDir _dir = new("held");
+
+    [Fact]
+    public async Task A_held_command_runs_only_after_its_pid_was_handed_over()
+    {
+        var mark = _dir["ran"];
+        var seenBeforeGo = true;
+
+        var outcome = await ChildProcess.RunAsync(ChildProcess.HeldShell($"echo ran > '{mark}'", _dir.Path, null, TimeSpan.FromSeconds(30)), null, default,
+            onStarted: _ => seenBeforeGo = File.Exists(mark));
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.False(seenBeforeGo);
+        Assert.True(File.Exists(mark));
+    }
+
+    [Fact]
+    public async Task A_held_command_whose_parent_never_says_go_runs_nothing()
+    {
+        var mark = _dir["ran"];
+        var spec = ChildProcess.HeldShell($"echo ran > '{mark}'", _dir.Path, null, null);
+        var info = new ProcessStartInfo(spec.FileName) { RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var a in spec.Arguments) info.ArgumentList.Add(a);
+
+        using var child = Process.Start(info)!;
+        child.StandardInput.Close();
+        await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(125, child.ExitCode);
+        Assert.False(File.Exists(mark));
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
