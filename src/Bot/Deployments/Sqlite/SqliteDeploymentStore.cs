@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
@@ -13,6 +14,11 @@ namespace Bot.Deployments.Sqlite;
 public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposable
 {
     private const int MaxBatch = 256;
+    private static readonly TimeSpan CheckpointCheck = TimeSpan.FromMilliseconds(200);
+    private const long WalRestartBytes = 16L * 1024 * 1024;
+    private readonly string _walPath;
+    private readonly CancellationTokenSource _closing = new();
+    private Task? _checkpoints;
 
     private readonly string _connectionString;
     private readonly Channel<IWrite> _writes = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
@@ -22,12 +28,11 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
     /// <summary>A few readers are plenty (reads are short, cores are few); each holds its own page cache and statements.</summary>
     private readonly SemaphoreSlim _readerSlots = new(Math.Clamp(Environment.ProcessorCount * 2, 2, 8));
     private Task? _writer;
-    private Task? _checkpoints;
-    private readonly CancellationTokenSource _closing = new();
 
     public SqliteDeploymentStore(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _walPath = Path.GetFullPath(path) + "-wal";
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -88,7 +93,7 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
             if (!_readers.TryTake(out connection))
             {
                 connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-                await ExecAsync(connection, null, "PRAGMA cache_size = -1024", cancellationToken).ConfigureAwait(false);
+                await ExecAsync(connection, null, "PRAGMA cache_size = -1024; PRAGMA busy_timeout = 5000;", cancellationToken).ConfigureAwait(false);
             }
             var result = await work(connection).ConfigureAwait(false);
             _readers.Add(connection);
@@ -124,6 +129,7 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
     {
         SqliteConnection? connection = null;
         var batch = new List<IWrite>(MaxBatch);
+        var lastCheckpoint = Stopwatch.GetTimestamp();
         while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
@@ -136,6 +142,15 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
                     await write.RunAsync(connection, tx).ConfigureAwait(false);
                 await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 foreach (var write in batch) write.Committed();
+                // The log is copied back into the database beside the writer (CheckpointLoopAsync). Beside a steady
+                // stream of writes that copy never quite catches up, so once the log is big the writer copies the last
+                // few pages itself, after its callers have their answer; the next write then starts the log over.
+                if (Stopwatch.GetElapsedTime(lastCheckpoint) >= CheckpointCheck)
+                {
+                    lastCheckpoint = Stopwatch.GetTimestamp();
+                    if (new FileInfo(_walPath).Exists && new FileInfo(_walPath).Length > WalRestartBytes)
+                        await ExecAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE)", CancellationToken.None).ConfigureAwait(false);
+                }
             }
             catch (Exception e)
             {
@@ -152,34 +167,31 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
     {
         var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
         // NORMAL: a commit survives a crash of the process (the WAL is on disk), not a power cut mid-checkpoint.
-        // Checkpoints happen beside the writer (CheckpointLoopAsync), not inside a commit that callers wait for.
-        await ExecAsync(connection, null, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;", CancellationToken.None).ConfigureAwait(false);
+        // Checkpoints happen beside the writer and between its batches (see WriteLoopAsync), not inside a commit callers wait for.
+        await ExecAsync(connection, null, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864; PRAGMA busy_timeout = 5000;",
+            CancellationToken.None).ConfigureAwait(false);
         _checkpoints ??= Task.Run(CheckpointLoopAsync);
         return connection;
     }
 
-    /// <summary>Copies the write-ahead log back into the database now and then, without blocking writers (PASSIVE).</summary>
+    /// <summary>Copies the log back into the database continuously, on its own connection, never blocking the writer (PASSIVE).</summary>
     private async Task CheckpointLoopAsync()
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        await using var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         try
         {
             while (await timer.WaitForNextTickAsync(_closing.Token).ConfigureAwait(false))
             {
-                try
-                {
-                    await ReadAsync(c => ExecAsync(c, null, "PRAGMA wal_checkpoint(PASSIVE)", _closing.Token), _closing.Token).ConfigureAwait(false);
-                }
-                catch (SqliteException)
-                {
-                    // Busy: the next tick tries again.
-                }
+                try { await ExecAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE)", _closing.Token).ConfigureAwait(false); }
+                catch (SqliteException) { /* busy: the next tick tries again */ }
             }
         }
         catch (OperationCanceledException)
         {
             // Closing.
         }
+        Forget(connection);
     }
 
     private interface IWrite
