@@ -47,6 +47,11 @@ public static class GenericAlerts
             }).ConfigureAwait(false);
             return;
         }
+        if (context.Request.ContentType is { Length: > 0 } type && !IsJson(type))
+        {
+            await Webhook.TextAsync(context, 415, "expected application/json").ConfigureAwait(false);
+            return;
+        }
         if (Webhook.ParseObject(body.Value.Span) is not { } json)
         {
             await Webhook.TextAsync(context, 400, "expected a JSON object").ConfigureAwait(false);
@@ -113,6 +118,12 @@ public static class GenericAlerts
         if (json.StringAt("source") is { Length: > 40 }) return "field 'source' is longer than 40 characters";
         if (json.StringAt("dedupe_key") is { Length: > 200 }) return "field 'dedupe_key' is longer than 200 characters";
         return null;
+    }
+
+    private static bool IsJson(string contentType)
+    {
+        var media = contentType.Split(';', 2)[0].Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
 
     private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";

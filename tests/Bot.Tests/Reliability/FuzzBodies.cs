@@ -63,6 +63,22 @@ public sealed class FuzzBodies(Random random, FuzzText text, FuzzJson json)
         return JsonBody("event", envelope, "application/json");
     }
 
+    public FuzzBody GenericAlert()
+    {
+        var alert = new JsonObject
+        {
+            ["app"] = random.Next(4) == 0 ? text.NextForJson() : Pick("web", "api", "app00", "WEB"),
+            ["title"] = random.Next(3) == 0 ? text.NextForJson() : "Error rate above 5%",
+        };
+        if (random.Next(2) == 0) alert["severity"] = Pick("critical", "warning", "info", "CRITICAL", text.NextForJson());
+        if (random.Next(2) == 0) alert["status"] = Pick("firing", "resolved", text.NextForJson());
+        if (random.Next(3) == 0) alert["env"] = Pick("production", "staging", text.NextForJson());
+        if (random.Next(3) == 0) alert["link"] = Pick("https://grafana.example/d/1", "javascript:alert(1)", "//x", text.NextForJson());
+        if (random.Next(3) == 0) alert["detail"] = text.NextForJson();
+        if (random.Next(3) == 0) alert["dedupe_key"] = Pick("error-rate", text.NextForJson());
+        return JsonBody("generic alert", alert, random.Next(10) == 0 ? Pick("text/plain", Form, null, "application/problem+json") : "application/json");
+    }
+
     public FuzzBody LineWebhook()
     {
         var events = new JsonArray();

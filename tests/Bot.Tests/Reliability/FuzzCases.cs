@@ -1,3 +1,4 @@
+using Bot.Alerts;
 using Bot.Chat.Line;
 using Bot.Chat.Slack;
 using Bot.Hosting;
@@ -12,7 +13,7 @@ namespace Bot.Tests.Reliability;
 /// </summary>
 public sealed class FuzzCases
 {
-    private static readonly HashSet<int> Handled = [200, 400], Refused = [401], TooLarge = [413], WrongType = [415], Healthy = [200];
+    private static readonly HashSet<int> Handled = [200, 400], Alerted = [200, 202, 400, 415], Refused = [401], TooLarge = [413], WrongType = [415], Healthy = [200];
     private static readonly HashSet<int> AnythingButAFailure = [FuzzCase.Closed, 200, 400, 401, 413, 415];
 
     private readonly Random _random;
@@ -37,6 +38,7 @@ public sealed class FuzzCases
             < 33 => ("/slack/commands", _bodies.SlashCommand()),
             < 48 => ("/slack/interactions", _bodies.Interaction()),
             < 63 => ("/slack/events", _bodies.Event()),
+            < 71 => ("/alerts/generic", _bodies.GenericAlert()),
             _ => ("/line/webhook", _bodies.LineWebhook()),
         };
         var (bytes, label) = (body.Bytes, body.Label);
@@ -49,13 +51,14 @@ public sealed class FuzzCases
             label += $", padded to {length} bytes";
         }
         var slack = path.StartsWith("/slack/", StringComparison.Ordinal);
-        var (headers, signed, how) = slack ? SlackHeaders(ref bytes) : LineHeaders(ref bytes);
+        var (headers, signed, how) = slack ? SlackHeaders(ref bytes) : path == "/alerts/generic" ? AlertHeaders(ref bytes) : LineHeaders(ref bytes);
         var framing = _random.Next(100) switch { 0 => Framing.Chunked, 1 => (Framing)(2 + _random.Next(4)), _ => Framing.Length };
 
         var allowed = framing > Framing.Chunked ? AnythingButAFailure
             : bytes.Length > Webhook.MaxBodyBytes ? TooLarge
             : !signed ? Refused
             : path is "/slack/commands" or "/slack/interactions" && body.ContentType?.StartsWith(FuzzBodies.Form, StringComparison.OrdinalIgnoreCase) != true ? WrongType
+            : path == "/alerts/generic" ? Alerted
             : Handled;
         return new FuzzCase(index, $"{label}, {how}", HttpMethod.Post, path, bytes, body.ContentType, headers, framing, allowed);
     }
@@ -99,6 +102,26 @@ public sealed class FuzzCases
                 body = Changed(body);
                 return (Signed(ts, signature), false, "changed after signing");
             default: return (Signed(ts, "v1=" + SlackSignature.Sign(BotWebHost.SlackSecret, ts, body)[3..]), false, "a v1 signature");
+        }
+    }
+
+    private (List<KeyValuePair<string, string>>, bool, string) AlertHeaders(ref byte[] body)
+    {
+        var ts = FuzzCase.Seconds(_now.AddSeconds(_random.Next(-290, 291)));
+        List<KeyValuePair<string, string>> Signed(string t, string signature) => [new("X-Deploybot-Timestamp", t), new("X-Deploybot-Signature", signature)];
+        if (_random.Next(3) > 0) return (Signed(ts, AlertSignature.Sign(PlatformFakes.AlertsSecret, ts, body)), true, "signed");
+        var stale = FuzzCase.Seconds(_now.AddSeconds(-_random.Next(301, 10_000_000)));
+        switch (_random.Next(6))
+        {
+            case 0: return (Signed(stale, AlertSignature.Sign(PlatformFakes.AlertsSecret, stale, body)), false, "replayed with a stale timestamp");
+            case 1: return (Signed(ts, AlertSignature.Sign("another-secret", ts, body)), false, "signed with another secret");
+            case 2: return (Signed(ts, "v1=" + Convert.ToHexStringLower(RandomBytes(_random.Next(1, 40)))), false, "a random signature");
+            case 3: return ([new("X-Deploybot-Signature", AlertSignature.Sign(PlatformFakes.AlertsSecret, ts, body))], false, "no timestamp");
+            case 4: return ([], false, "no headers");
+            default:
+                var signature = AlertSignature.Sign(PlatformFakes.AlertsSecret, ts, body);
+                body = Changed(body);
+                return (Signed(ts, signature), false, "changed after signing");
         }
     }
 

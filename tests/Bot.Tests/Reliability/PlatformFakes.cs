@@ -26,6 +26,8 @@ public sealed class PlatformFakes
     /// <summary>Time stands still, so nothing the bot schedules for later (card edits, progress pushes) fires during a run.</summary>
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
+    public const string AlertsSecret = "test-alerts-secret";
+
     public Dictionary<string, string?> Settings(IEnumerable<KeyValuePair<string, string?>> apps)
     {
         return new Dictionary<string, string?>(apps)
@@ -36,6 +38,7 @@ public sealed class PlatformFakes
             ["LINE_CHANNEL_SECRET"] = BotWebHost.LineSecret,
             ["LINE_CHANNEL_ACCESS_TOKEN"] = Line.AccessToken,
             ["LINE_API_URL"] = Line.ApiBase.ToString(),
+            ["ALERTS_SECRET"] = AlertsSecret,
         };
     }
 

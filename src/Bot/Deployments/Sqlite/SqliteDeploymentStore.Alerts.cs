@@ -14,9 +14,9 @@ public sealed partial class SqliteDeploymentStore
         {
             var open = (await QueryAsync(c, tx, $"""
                 SELECT {AlertColumns} FROM alerts
-                WHERE app = $app AND dedupe_key = $key AND state = 'firing' AND last_at >= $since
+                WHERE app = $app AND env IS $env AND dedupe_key = $key AND state = 'firing' AND last_at >= $since
                 ORDER BY id DESC LIMIT 1
-                """, ReadAlert, cancellationToken, ("$app", a.App), ("$key", a.DedupeKey), ("$since", Ms(a.At - window))).ConfigureAwait(false)).FirstOrDefault();
+                """, ReadAlert, cancellationToken, ("$app", a.App), ("$env", a.Env), ("$key", a.DedupeKey), ("$since", Ms(a.At - window))).ConfigureAwait(false)).FirstOrDefault();
             if (open is not null)
             {
                 var sql = a.Resolved
