@@ -20,7 +20,7 @@ public sealed partial class CommandHandler
             return $"{card.Emoji} {a.App}{(a.Env is null ? "" : " " + a.Env)}: {a.Title} · ×{a.Count} · {state} · since {Format.Clock(a.FirstAt, now)}{(a.Muted ? " · muted" : "")}";
         }).ToList();
         var muted = app is null ? null : await alerts.MutedUntilAsync(app, ct).ConfigureAwait(false);
-        var text = $"The last {list.Count} alerts{(app is null ? "" : $" for {app}")}:" + (muted is { } until ? $" (muted until {Format.Clock(until, now)})" : "");
+        var text = (list.Count == 1 ? "The last alert" : $"The last {list.Count} alerts") + $"{(app is null ? "" : $" for {app}")}:" + (muted is { } until ? $" (muted until {Format.Clock(until, now)})" : "");
         ChatAction[] actions = app is null ? [] : muted is null ? [new("Mute 1h", $"mute {app} 1h")] : [new("Unmute", $"unmute {app}")];
         return new CommandResult([new ChatMessage(text, Tone.Info, actions, lines, "alerts")], true);
     }
