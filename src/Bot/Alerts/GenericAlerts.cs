@@ -3,6 +3,7 @@ using Bot.Chat.Slack;
 using Bot.Configuration;
 using Bot.Deployments;
 using Bot.Hosting;
+using Bot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,5 +1,6 @@
 using System.Text;
 using Bot.Chat.Slack;
+using Bot.Security;
 using Bot.Tests.Support;
 
 namespace Bot.Tests.Chat.Slack;

@@ -1,0 +1,39 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace Bot.Hosting;
+
+/// <summary>
+/// The HTTP set-up every platform client shares (Slack, LINE, Heroku, …): a typed client with a resilience pipeline
+/// that times out each attempt, retries 5xx, 408, timeouts and broken connections with a growing, jittered pause, and
+/// opens a circuit when half of the recent attempts failed. A 429 is left to the client, which waits for as long as
+/// the platform's <c>Retry-After</c> says; retrying it here too would multiply the attempts, and counting it would open
+/// the circuit on a platform that is busy but healthy.
+/// </summary>
+public static class PlatformHttp
+{
+    public static IHttpClientBuilder AddPlatformClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
+        this IServiceCollection services) where TClient : class
+    {
+        var builder = services.AddHttpClient<TClient>();
+        builder.AddStandardResilienceHandler(o =>
+        {
+            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
+            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
+            o.Retry.ShouldHandle = args => ValueTask.FromResult(IsTransientFailure(args.Outcome));
+            o.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsTransientFailure(args.Outcome));
+            // The standard breaker judges only after 100 attempts in 30 s, which a chat bot never makes, so it never
+            // opened. Judge after two calls' worth of attempts and open when half of them failed.
+            o.CircuitBreaker.MinimumThroughput = 8;
+            o.CircuitBreaker.FailureRatio = 0.5;
+        });
+        return builder;
+    }
+
+    /// <summary>What the resilience handler retries: 5xx, 408, timeouts and broken connections; never 429.</summary>
+    public static bool IsTransientFailure(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests && HttpClientResiliencePredicates.IsTransient(outcome);
+}
