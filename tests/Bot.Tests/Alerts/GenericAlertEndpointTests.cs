@@ -122,6 +122,8 @@ public sealed class GenericAlertEndpointTests : IAsyncLifetime
         var push = Assert.Single(_line.Pushes);
         Assert.Equal(LinePayloads.Group, push.Target);
         Assert.StartsWith("🔴 example: Error rate above 5%", (string?)push.Messages![0]!["altText"]);
+        var lineButtons = push.Messages[0]!["contents"]!["footer"]!["contents"]!.AsArray().Select(b => (string?)b!["action"]!["label"]).ToList();
+        Assert.Equal(["Open in grafana", "Logs", "Roll back", "Mute 1h"], lineButtons);
 
         // Fifty repeats in the same second (each a new, signed request): counted on the first alert, one edit.
         for (var i = 1; i <= 50; i++)
