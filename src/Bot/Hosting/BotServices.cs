@@ -28,8 +28,8 @@ public static class BotServices
         if (options.DatabaseUrl is { } url)
         {
             // Read now, so a malformed URL stops startup with one line naming DATABASE_URL.
-            var store = PostgresDeploymentStore.FromUrl(url);
-            services.TryAddSingleton(store);
+            var connectionString = PostgresUrl.ToConnectionString(url);
+            services.TryAddSingleton(_ => new PostgresDeploymentStore(connectionString));
             services.TryAddSingleton<IDeploymentStore>(sp => sp.GetRequiredService<PostgresDeploymentStore>());
         }
         else
