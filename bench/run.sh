@@ -98,6 +98,12 @@ stop_all
 
 # ---- the parts measured inside: queue, log tail, chat feedback ----
 "$tool" queue 300 3000 | tee -a "$res"
+# the same queue on a throwaway PostgreSQL server (~10 s), where its binaries are installed
+if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || [[ -n "${PG_BIN:-}" ]]; then
+  "$tool" postgres 2000 300 | tee -a "$res"
+else
+  echo "PostgreSQL binaries not found: the postgres queue measurement is left out"
+fi
 logfile="$work/big.log"
 set +o pipefail   # `yes | head` ends yes with SIGPIPE, as intended
 yes "2026-11-25T10:00:00.000Z INFO web.1 request handled in 12 ms method=GET path=/api/items status=200 bytes=5123" | head -c 1073741824 > "$logfile"

@@ -63,6 +63,7 @@ check("idle RSS", float(idle_rss) if idle_rss else None, "≤ 40 MB", lambda v: 
 check("command to first feedback in Slack, p50", med("slack-first-feedback", "p50_ms"), "≤ 300 ms", lambda v: v <= 300, " ms")
 check("do-nothing shell deploy end to end, p50", med("deploy-noop-end-to-end", "p50_ms"), "≤ 200 ms", lambda v: v <= 200, " ms")
 check("queue: enqueue to job start, p50", med("queue-enqueue-to-start", "p50_ms"), "≤ 20 ms", lambda v: v <= 20, " ms")
+check("PostgreSQL queue: claims/s with 4 workers", med("pg-claims", "claims_per_s"), "≥ 500/s", lambda v: v >= 500, "/s")
 check("logs app 200 over a 1 GiB log file, p50", med("logs-200", "p50_ms"), "≤ 50 ms", lambda v: v <= 50, " ms")
 
 out.append("| target | measured | goal | |")

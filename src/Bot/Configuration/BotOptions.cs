@@ -10,4 +10,7 @@ public sealed record BotOptions(
     IReadOnlyList<string> Admins)
 {
     public string DatabasePath => Path.Combine(DataDir, "bot.db");
+
+    /// <summary><c>DATABASE_URL</c> (<c>postgres://…</c>): when set, the store is that PostgreSQL database instead of the SQLite file.</summary>
+    public string? DatabaseUrl { get; init; }
 }

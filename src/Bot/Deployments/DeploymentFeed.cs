@@ -61,9 +61,10 @@ public sealed class JobSignal
         catch (SemaphoreFullException) { /* a wake-up is already pending */ }
     }
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>True when woken by a pulse, false when the time ran out or the wait was cancelled.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        try { await _pulse.WaitAsync(timeout, cancellationToken).ConfigureAwait(false); }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { /* stopping */ }
+        try { return await _pulse.WaitAsync(timeout, cancellationToken).ConfigureAwait(false); }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return false; /* stopping */ }
     }
 }

@@ -4,6 +4,7 @@ using Bot.Chat.Slack;
 using Bot.Commands;
 using Bot.Configuration;
 using Bot.Deployments;
+using Bot.Deployments.Postgres;
 using Bot.Deployments.Sqlite;
 using Bot.Security;
 using Bot.Sources;
@@ -24,7 +25,17 @@ public static class BotServices
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(Redactor.Default);
-        services.TryAddSingleton<IDeploymentStore>(_ => new SqliteDeploymentStore(options.DatabasePath));
+        if (options.DatabaseUrl is { } url)
+        {
+            // Read now, so a malformed URL stops startup with one line naming DATABASE_URL.
+            var connectionString = PostgresUrl.ToConnectionString(url);
+            services.TryAddSingleton(_ => new PostgresDeploymentStore(connectionString));
+            services.TryAddSingleton<IDeploymentStore>(sp => sp.GetRequiredService<PostgresDeploymentStore>());
+        }
+        else
+        {
+            services.TryAddSingleton<IDeploymentStore>(_ => new SqliteDeploymentStore(options.DatabasePath));
+        }
 
         services.AddSingleton<IDeployTarget, ShellTarget>();
         services.AddSingleton<TargetRegistry>();
@@ -64,6 +75,9 @@ public static class BotServices
         services.AddHostedService(sp => sp.GetRequiredService<DeploymentNotifier>());
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertRouter>());
         if (worker) services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
+        // With PostgreSQL, other processes queue work too: their NOTIFY wakes this worker.
+        if (worker && services.Any(s => s.ServiceType == typeof(PostgresDeploymentStore)))
+            services.AddHostedService<PostgresJobListener>();
         return services;
     }
 
@@ -72,7 +86,10 @@ public static class BotServices
         var dataDir = configuration["DATA_DIR"] is { Length: > 0 } d ? d : "data";
         var groups = configuration.GetSection("Groups").GetChildren()
             .ToDictionary(g => g.Key, g => AppCatalog.List(configuration.GetSection("Groups"), g.Key), StringComparer.OrdinalIgnoreCase);
-        return new BotOptions(Path.GetFullPath(dataDir), groups, AppCatalog.List(configuration, "Admins"));
+        return new BotOptions(Path.GetFullPath(dataDir), groups, AppCatalog.List(configuration, "Admins"))
+        {
+            DatabaseUrl = configuration["DATABASE_URL"] is { Length: > 0 } url ? url : null,
+        };
     }
 
     private static AppCatalog LoadApps(IConfiguration configuration, TargetRegistry targets)

@@ -1,6 +1,7 @@
 using Bot.Alerts;
 using Microsoft.Data.Sqlite;
 using static Bot.Deployments.Sqlite.SqliteRows;
+using static Bot.Deployments.StoreNames;
 
 namespace Bot.Deployments.Sqlite;
 
@@ -44,7 +45,7 @@ public sealed partial class SqliteDeploymentStore
 
     private static StoredAlert ReadAlert(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-        r.GetString(4) switch { "critical" => AlertSeverity.Critical, "info" => AlertSeverity.Info, _ => AlertSeverity.Warning },
+        SeverityOf(r.GetString(4)),
         r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.GetString(8),
         r.GetString(9) == "resolved" ? AlertState.Resolved : AlertState.Firing, r.GetInt32(10),
         Time(r.GetInt64(11)), Time(r.GetInt64(12)), r.IsDBNull(13) ? null : Time(r.GetInt64(13)), r.GetInt64(14) != 0);

@@ -1,4 +1,5 @@
 using static Bot.Deployments.Sqlite.SqliteRows;
+using static Bot.Deployments.StoreNames;
 
 namespace Bot.Deployments.Sqlite;
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using static Bot.Deployments.Sqlite.SqliteRows;
+using static Bot.Deployments.StoreNames;
 
 namespace Bot.Deployments.Sqlite;
 

@@ -1,0 +1,57 @@
+using Bot.Security;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Bot.Deployments.Postgres;
+
+/// <summary>
+/// Wakes this process's job worker when any process queues a job: <c>LISTEN</c> on a connection of its own,
+/// a <see cref="JobSignal"/> pulse per notification. A lost connection is opened again (with growing pauses);
+/// each (re)connection also pulses once, for work announced while nobody here listened. The worker's own
+/// periodic look at the queue still runs, so this only makes pick-up faster; it is never the only path.
+/// </summary>
+public sealed class PostgresJobListener(
+    PostgresDeploymentStore store, JobSignal signal, Redactor redactor, TimeProvider time, ILogger<PostgresJobListener> logger) : BackgroundService
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long to wait for a notification before checking that the connection still answers.</summary>
+    public TimeSpan Check { get; init; } = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var retry = FirstRetry;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await store.DataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
+                connection.Notification += (_, _) => signal.Pulse();
+                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresDeploymentStore.JobsChannel}", connection))
+                    await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
+                retry = FirstRetry;
+                signal.Pulse();
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    if (await connection.WaitAsync(Check, stoppingToken).ConfigureAwait(false)) continue;
+                    await using var ping = new NpgsqlCommand("SELECT 1", connection);
+                    await ping.ExecuteScalarAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                logger.LogWarning("Listening for queued jobs on PostgreSQL at {Where} failed ({Error}); trying again in {Retry} ms (the worker still looks for work on its own)",
+                    store.Where, redactor.Redact(e.Message), (int)retry.TotalMilliseconds);
+                try { await Task.Delay(retry, time, stoppingToken).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
+            }
+        }
+    }
+}
