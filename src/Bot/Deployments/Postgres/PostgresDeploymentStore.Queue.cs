@@ -36,6 +36,9 @@ public sealed partial class PostgresDeploymentStore
 
     private async Task<EnqueueResult> TryEnqueueAsync(NpgsqlConnection c, NpgsqlTransaction tx, NewDeployment d, CancellationToken cancellationToken)
     {
+        // Shared with other enqueues, exclusive against LockAsync: a freeze or manual lock taken at this moment waits for
+        // this transaction (and then finds its deploy lock), or is committed before the check below sees it.
+        await ExecAsync(c, tx, $"SELECT pg_advisory_xact_lock_shared({LocksGate})", cancellationToken).ConfigureAwait(false);
         if (await BlockerAsync(c, tx, d.App, d.Env, d.Origin.QualifiedUser, cancellationToken).ConfigureAwait(false) is { } blocked)
             return blocked;
 

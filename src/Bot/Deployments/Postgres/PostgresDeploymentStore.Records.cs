@@ -5,23 +5,22 @@ namespace Bot.Deployments.Postgres;
 
 public sealed partial class PostgresDeploymentStore
 {
-    public async Task<LockInfo?> LockAsync(LockInfo wanted, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    public Task<LockInfo?> LockAsync(LockInfo wanted, CancellationToken cancellationToken) =>
+        InTransactionAsync(async (c, tx) =>
         {
-            var added = await ExecAsync(null, null, """
+            // Exclusive against every enqueue's shared hold: a freeze or manual lock and a deploy starting at the same
+            // moment are ordered, so the deploy either sees the lock or holds its own before the lock is taken.
+            await ExecAsync(c, tx, $"SELECT pg_advisory_xact_lock({LocksGate})", cancellationToken).ConfigureAwait(false);
+            var added = await ExecAsync(c, tx, """
                 INSERT INTO locks (app, env, kind, holder_id, holder_name, reason, since, deployment_id)
                 VALUES (@app, @env, @kind, @holder, @name, @reason, @since, @deployment)
                 ON CONFLICT (app, env, kind) DO NOTHING
                 """, cancellationToken, P("app", wanted.App), P("env", wanted.Env), P("kind", Name(wanted.Kind)), P("holder", wanted.HolderId),
                 P("name", wanted.HolderName), P("reason", wanted.Reason), At("since", wanted.Since), P("deployment", wanted.DeploymentId)).ConfigureAwait(false);
             if (added > 0) return null;
-            var existing = (await QueryAsync(null, null, $"SELECT {LockColumns} FROM locks WHERE app = @app AND env = @env AND kind = @kind", Lock, cancellationToken,
+            return (await QueryAsync(c, tx, $"SELECT {LockColumns} FROM locks WHERE app = @app AND env = @env AND kind = @kind", Lock, cancellationToken,
                 P("app", wanted.App), P("env", wanted.Env), P("kind", Name(wanted.Kind))).ConfigureAwait(false)).FirstOrDefault();
-            // Gone between the two statements (unlocked meanwhile): try to take it again.
-            if (existing is not null || attempt >= MaxAttempts) return existing;
-        }
-    }
+        }, cancellationToken);
 
     public async Task<LockInfo?> UnlockAsync(string app, string env, LockKind kind, CancellationToken cancellationToken) =>
         (await QueryAsync(null, null, $"DELETE FROM locks WHERE app = @app AND env = @env AND kind = @kind RETURNING {LockColumns}", Lock, cancellationToken,
