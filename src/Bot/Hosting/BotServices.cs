@@ -8,6 +8,7 @@ using Bot.Deployments.Sqlite;
 using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;
+using Bot.Targets.Heroku;
 using Bot.Targets.Shell;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public static class BotServices
         services.TryAddSingleton<IDeploymentStore>(_ => new SqliteDeploymentStore(options.DatabasePath));
 
         services.AddSingleton<IDeployTarget, ShellTarget>();
+        services.AddHeroku(configuration);
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton(sp => LoadApps(configuration, sp.GetRequiredService<TargetRegistry>()));
 
