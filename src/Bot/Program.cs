@@ -11,6 +11,7 @@ try
         "worker" => await ServeCommand.RunWorkerAsync(cli),
         "chat" => await ConsoleCommand.ChatAsync(cli),
         "send" => await ConsoleCommand.SendAsync(cli),
+        "heroku" => await HerokuCommand.RunAsync(cli),
         _ => await ServeCommand.RunAsync(cli),
     };
 }

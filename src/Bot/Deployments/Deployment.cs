@@ -41,7 +41,8 @@ public sealed record Deployment(
     /// <summary><c>main@3f2a1c9</c> once resolved, else the ref as typed.</summary>
     public string RefLabel => (Ref, Sha) switch
     {
-        (null, null) => "default branch",
+        // A rollback with nothing named lets the target pick (Heroku: the release before the live one).
+        (null, null) => Kind == DeploymentKind.Rollback ? "the previous release" : "default branch",
         (null, _) => ShortSha,
         (_, null) => Ref,
         _ when Sha.StartsWith(Ref, StringComparison.OrdinalIgnoreCase) => ShortSha,

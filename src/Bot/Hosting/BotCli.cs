@@ -15,6 +15,9 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
           chat             talk to the bot in this terminal
           send "<text>"    run one command, wait for its outcome, print the conversation
                            (exit code 0 on success, 1 on failure or refusal)
+          heroku webhooks <app> [<env>] [--url <bot url>]
+                           make the Heroku app webhook that sends alerts to this bot
+                           (needs HEROKU_API_KEY, HEROKU_WEBHOOK_SECRET, --url or BOT_PUBLIC_URL)
 
         Options:
           --config <file>  JSON file with the Apps section (or set BOT_CONFIG)
@@ -45,9 +48,17 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                     verbSeen = true;
                     text = i + 1 < args.Length ? args[++i] : throw new CliException("send needs the command text, e.g. bot send \"deploy example main\".");
                     break;
+                case "heroku" when !verbSeen:
+                    verb = a;
+                    verbSeen = true;
+                    break;
+                case "--url" when verb == "heroku":
+                    rest.Add(a);
+                    rest.Add(Next());
+                    break;
                 default:
-                    if (!verbSeen && !a.StartsWith('-')) throw new CliException($"Unknown command '{a}'. Try: serve, worker, chat, send \"<text>\".");
-                    if (verb == "send" && !a.StartsWith('-')) text += " " + a;
+                    if (!verbSeen && !a.StartsWith('-')) throw new CliException($"Unknown command '{a}'. Try: serve, worker, chat, send \"<text>\", heroku webhooks <app>.");
+                    if (verb is "send" or "heroku" && !a.StartsWith('-')) text = text is null ? a : text + " " + a;
                     else rest.Add(a);
                     break;
             }

@@ -9,6 +9,7 @@ using Bot.Deployments.Sqlite;
 using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;
+using Bot.Targets.Heroku;
 using Bot.Targets.Shell;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +39,7 @@ public static class BotServices
         }
 
         services.AddSingleton<IDeployTarget, ShellTarget>();
+        services.AddHeroku(configuration);
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton(sp => LoadApps(configuration, sp.GetRequiredService<TargetRegistry>()));
 

@@ -1,0 +1,97 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Targets.Heroku;
+
+/// <summary>
+/// A thin typed client for exactly the Platform API calls the bot makes (builds, releases, sources, log sessions,
+/// formation, dynos, apps, app webhooks). Every call carries <c>Accept: application/vnd.heroku+json; version=3</c>
+/// and the bearer <c>HEROKU_API_KEY</c>; a refusal becomes <see cref="HerokuApiException"/> with Heroku's own id and message.
+/// </summary>
+/// <remarks>
+/// One instance serves the whole process, so it sees every <c>RateLimit-Remaining</c> Heroku reports and paces calls
+/// before the account's 4,500-an-hour budget runs out. 429 is waited out here; 5xx and timeouts are retried by the
+/// resilience handler under the <c>heroku</c> client (see <see cref="HerokuServices"/>). URLs Heroku hands out
+/// (<c>put_url</c>, <c>output_stream_url</c>, <c>logplex_url</c>) are fetched with a client that never sends the key.
+/// </remarks>
+public sealed partial class HerokuApi(IHttpClientFactory clients, HerokuOptions options, TimeProvider time, ILogger<HerokuApi> logger)
+{
+    public Task<HerokuApp> GetAppAsync(string app, CancellationToken ct) =>
+        CallAsync(HttpMethod.Get, $"apps/{Seg(app)}", null, HerokuJson.Default.HerokuApp, ct);
+
+    public Task<HerokuApp> SetMaintenanceAsync(string app, bool on, CancellationToken ct) =>
+        CallAsync(HttpMethod.Patch, $"apps/{Seg(app)}", Json(new HerokuAppUpdate(on), HerokuJson.Default.HerokuAppUpdate), HerokuJson.Default.HerokuApp, ct);
+
+    /// <summary><c>POST /sources</c>: a pair of URLs, one to upload a tarball to and one Heroku builds from.</summary>
+    public Task<HerokuSource> CreateSourceAsync(CancellationToken ct) =>
+        CallAsync(HttpMethod.Post, "sources", null, HerokuJson.Default.HerokuSource, ct);
+
+    /// <summary>Starts a build. Never retried: a repeated POST would start a second build (and a second release).</summary>
+    public Task<HerokuBuild> CreateBuildAsync(string app, HerokuSourceBlob source, CancellationToken ct) =>
+        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/builds", Json(new HerokuBuildRequest(source), HerokuJson.Default.HerokuBuildRequest),
+            HerokuJson.Default.HerokuBuild, ct, retry: false);
+
+    public Task<HerokuBuild> GetBuildAsync(string app, string id, CancellationToken ct) =>
+        CallAsync(HttpMethod.Get, $"apps/{Seg(app)}/builds/{Seg(id)}", null, HerokuJson.Default.HerokuBuild, ct);
+
+    /// <summary><c>DELETE /apps/{app}/builds/{id}</c>: Heroku stops a build that is still running.</summary>
+    public Task CancelBuildAsync(string app, string id, CancellationToken ct) =>
+        CallAsync(HttpMethod.Delete, $"apps/{Seg(app)}/builds/{Seg(id)}", ct);
+
+    /// <summary>A release by id or by version number.</summary>
+    public Task<HerokuRelease> GetReleaseAsync(string app, string idOrVersion, CancellationToken ct) =>
+        CallAsync(HttpMethod.Get, $"apps/{Seg(app)}/releases/{Seg(idOrVersion)}", null, HerokuJson.Default.HerokuRelease, ct);
+
+    /// <summary>The newest <paramref name="max"/> releases, newest first (Heroku's <c>Range</c> paging).</summary>
+    public async Task<IReadOnlyList<HerokuRelease>> ListReleasesAsync(string app, int max, CancellationToken ct) =>
+        await CallAsync(HttpMethod.Get, $"apps/{Seg(app)}/releases", null, HerokuJson.Default.ListHerokuRelease, ct,
+            range: $"version ..; order=desc, max={Math.Clamp(max, 1, 1000).ToString(CultureInfo.InvariantCulture)}").ConfigureAwait(false);
+
+    /// <summary>Makes a new release with the slug and config of <paramref name="releaseId"/>.</summary>
+    public Task<HerokuRelease> RollbackAsync(string app, string releaseId, CancellationToken ct) =>
+        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/releases", Json(new HerokuRollbackRequest(releaseId), HerokuJson.Default.HerokuRollbackRequest),
+            HerokuJson.Default.HerokuRelease, ct, retry: false);
+
+    public Task<HerokuLogSession> CreateLogSessionAsync(string app, HerokuLogSessionRequest request, CancellationToken ct) =>
+        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/log-sessions", Json(request, HerokuJson.Default.HerokuLogSessionRequest),
+            HerokuJson.Default.HerokuLogSession, ct);
+
+    public async Task<IReadOnlyList<HerokuFormation>> ListFormationAsync(string app, CancellationToken ct) =>
+        await CallAsync(HttpMethod.Get, $"apps/{Seg(app)}/formation", null, HerokuJson.Default.ListHerokuFormation, ct).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<HerokuFormation>> UpdateFormationAsync(string app, IReadOnlyList<HerokuFormationUpdate> updates, CancellationToken ct) =>
+        await CallAsync(HttpMethod.Patch, $"apps/{Seg(app)}/formation", Json(new HerokuFormationRequest(updates), HerokuJson.Default.HerokuFormationRequest),
+            HerokuJson.Default.ListHerokuFormation, ct).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<HerokuDyno>> ListDynosAsync(string app, CancellationToken ct) =>
+        await CallAsync(HttpMethod.Get, $"apps/{Seg(app)}/dynos", null, HerokuJson.Default.ListHerokuDyno, ct).ConfigureAwait(false);
+
+    /// <summary>Restarts every dyno, one dyno (<c>web.1</c>) or every dyno of a process type (<c>web</c>).</summary>
+    public Task RestartAsync(string app, string? dyno, string? processType, CancellationToken ct) =>
+        CallAsync(HttpMethod.Delete, (dyno, processType) switch
+        {
+            ({ } d, _) => $"apps/{Seg(app)}/dynos/{Seg(d)}",
+            (_, { } t) => $"apps/{Seg(app)}/formations/{Seg(t)}",
+            _ => $"apps/{Seg(app)}/dynos",
+        }, ct);
+
+    public async Task<IReadOnlyList<HerokuWebhook>> ListWebhooksAsync(string app, CancellationToken ct) =>
+        await CallAsync(HttpMethod.Get, $"apps/{Seg(app)}/webhooks", null, HerokuJson.Default.ListHerokuWebhook, ct).ConfigureAwait(false);
+
+    public Task<HerokuWebhook> CreateWebhookAsync(string app, HerokuWebhookRequest request, CancellationToken ct) =>
+        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/webhooks", Json(request, HerokuJson.Default.HerokuWebhookRequest), HerokuJson.Default.HerokuWebhook, ct);
+
+    public Task<HerokuWebhook> UpdateWebhookAsync(string app, string id, HerokuWebhookRequest request, CancellationToken ct) =>
+        CallAsync(HttpMethod.Patch, $"apps/{Seg(app)}/webhooks/{Seg(id)}", Json(request, HerokuJson.Default.HerokuWebhookRequest), HerokuJson.Default.HerokuWebhook, ct);
+
+    private static string Seg(string value) => Uri.EscapeDataString(value);
+}
+
+/// <summary>Heroku refused or failed a call: the HTTP status (0 when it could not be reached), Heroku's error id and message.</summary>
+public sealed class HerokuApiException(string call, int status, string id, string message) : Exception($"{call}: {status} {id}: {message}")
+{
+    public string Call { get; } = call;
+    public int Status { get; } = status;
+    public string Id { get; } = id;
+    public string Reason { get; } = message;
+}
