@@ -142,7 +142,7 @@ public sealed class DeploymentRunner(
                 OutputLine o => (EventKind.Output, o.Text),
                 Notice { IsWarning: true } n => (EventKind.Warning, n.Text),
                 Notice n => (EventKind.Notice, n.Text),
-                Released r => (EventKind.Notice, r.Url is null ? $"Released {r.Release}." : $"Released {r.Release}: {r.Url}"),
+                Released r => (EventKind.Notice, r.Url is null ? $"{r.Release} released." : $"{r.Release} released: {r.Url}"),
                 _ => (EventKind.Notice, e.ToString()),
             };
             if (e is Released released)

@@ -15,15 +15,19 @@ namespace Bot.Hosting;
 /// </summary>
 public static class PlatformHttp
 {
+    /// <summary>Marks a request that must not be sent twice (one that starts something, such as a build).</summary>
+    public static readonly HttpRequestOptionsKey<bool> NoRetry = new("deploybot.no-retry");
+
     public static IHttpClientBuilder AddPlatformClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
-        this IServiceCollection services) where TClient : class
+        this IServiceCollection services) where TClient : class => services.AddHttpClient<TClient>().AddPlatformResilience();
+
+    public static IHttpClientBuilder AddPlatformResilience(this IHttpClientBuilder builder)
     {
-        var builder = services.AddHttpClient<TClient>();
         builder.AddStandardResilienceHandler(o =>
         {
             o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
             o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
-            o.Retry.ShouldHandle = args => ValueTask.FromResult(IsTransientFailure(args.Outcome));
+            o.Retry.ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context));
             o.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsTransientFailure(args.Outcome));
             // The standard breaker judges only after 100 attempts in 30 s, which a chat bot never makes, so it never
             // opened. Judge after two calls' worth of attempts and open when half of them failed.
@@ -32,6 +36,10 @@ public static class PlatformHttp
         });
         return builder;
     }
+
+    /// <summary>A transient failure of a request not marked <see cref="NoRetry"/>.</summary>
+    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context) =>
+        IsTransientFailure(outcome) && !(context.GetRequestMessage()?.Options.TryGetValue(NoRetry, out var no) == true && no);
 
     /// <summary>What the resilience handler retries: 5xx, 408, timeouts and broken connections; never 429.</summary>
     public static bool IsTransientFailure(Outcome<HttpResponseMessage> outcome) =>

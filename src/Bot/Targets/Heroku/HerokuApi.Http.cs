@@ -18,7 +18,7 @@ public sealed partial class HerokuApi
     public const string BlobClient = "heroku-blobs";
 
     /// <summary>Marks a request the resilience handler must not send twice.</summary>
-    public static readonly HttpRequestOptionsKey<bool> NoRetry = new("deploybot.heroku.no-retry");
+    public static HttpRequestOptionsKey<bool> NoRetry => Hosting.PlatformHttp.NoRetry;
 
     public const string MediaType = "application/vnd.heroku+json; version=3";
 

@@ -41,11 +41,11 @@ public sealed class HerokuCliTests : IAsyncLifetime
         var url = _heroku.App("acme-web").WebUrl;
         var output = deploy.Stdout;
         Assert.Contains("│ -----> Building on the Heroku-24 stack", output);
-        Assert.Contains($"• Released v124: {url}", output);
+        Assert.Contains($"• v124 released: {url}", output);
         var final = output[output.IndexOf("bot> ✅ web #1 → production: live", StringComparison.Ordinal)..];
         Assert.Contains(url, final);
         Assert.Contains("→ logs web in production · rollback web in production", final);
-        Assert.True(output.IndexOf("-----> Launching...", StringComparison.Ordinal) < output.IndexOf("Released v124", StringComparison.Ordinal));
+        Assert.True(output.IndexOf("-----> Launching...", StringComparison.Ordinal) < output.IndexOf("v124 released", StringComparison.Ordinal));
         Assert.DoesNotContain(FakeHerokuApi.ApiKey, output + deploy.Stderr);
 
         var rollback = await BotProcess.RunAsync(Env(), _dir.Path, "send", "rollback web");

@@ -26,8 +26,8 @@ public sealed class HerokuDeployTests : IAsyncLifetime
         var events = await _rig.EventsAsync(d.Id);
         Assert.Contains("-----> Building on the Heroku-24 stack", events);
         Assert.Contains("Migrations: 3 applied", events);
-        Assert.Contains($"Released v124: {_rig.App.WebUrl}", events);
-        Assert.True(events.IndexOf("Migrations: 3 applied") < events.IndexOf($"Released v124: {_rig.App.WebUrl}"));
+        Assert.Contains($"v124 released: {_rig.App.WebUrl}", events);
+        Assert.True(events.IndexOf("Migrations: 3 applied") < events.IndexOf($"v124 released: {_rig.App.WebUrl}"));
         Assert.Equal(124, _rig.App.Current.Version);
         _rig.Heroku.AssertNoViolations();
     }
