@@ -79,6 +79,36 @@ public sealed class FuzzBodies(Random random, FuzzText text, FuzzJson json)
         return JsonBody("generic alert", alert, random.Next(10) == 0 ? Pick("text/plain", Form, null, "application/problem+json") : "application/json");
     }
 
+    public FuzzBody HerokuEvent()
+    {
+        var resource = Pick("build", "release", "dyno", "formation", text.NextForJson());
+        var data = new JsonObject
+        {
+            ["app"] = new JsonObject { ["id"] = Guid.Empty.ToString(), ["name"] = random.Next(4) == 0 ? text.NextForJson() : "acme-web" },
+            ["id"] = random.Next(5) == 0 ? text.NextForJson() : SeededGuid(),
+            ["status"] = Pick("failed", "succeeded", "pending", text.NextForJson()),
+            ["state"] = Pick("crashed", "up", "starting", text.NextForJson()),
+            ["name"] = Pick("web.1", "worker.2", text.NextForJson()),
+            ["type"] = Pick("web", "worker", text.NextForJson()),
+            ["version"] = random.Next(200),
+        };
+        var e = new JsonObject
+        {
+            ["id"] = random.Next(6) == 0 ? "same-event" : SeededGuid(), ["action"] = Pick("create", "update", "destroy"),
+            ["resource"] = resource, ["data"] = random.Next(10) == 0 ? json.Odd() : data,
+            ["webhook_metadata"] = new JsonObject { ["delivery"] = new JsonObject { ["id"] = SeededGuid() } },
+        };
+        return JsonBody("Heroku event", e, "application/json");
+    }
+
+    /// <summary>A GUID from the run's seed, so a seed always makes the same bodies.</summary>
+    private string SeededGuid()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        random.NextBytes(bytes);
+        return new Guid(bytes).ToString();
+    }
+
     public FuzzBody LineWebhook()
     {
         var events = new JsonArray();

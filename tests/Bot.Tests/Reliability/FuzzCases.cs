@@ -38,7 +38,8 @@ public sealed class FuzzCases
             < 33 => ("/slack/commands", _bodies.SlashCommand()),
             < 48 => ("/slack/interactions", _bodies.Interaction()),
             < 63 => ("/slack/events", _bodies.Event()),
-            < 71 => ("/alerts/generic", _bodies.GenericAlert()),
+            < 70 => ("/alerts/generic", _bodies.GenericAlert()),
+            < 76 => ("/alerts/heroku", _bodies.HerokuEvent()),
             _ => ("/line/webhook", _bodies.LineWebhook()),
         };
         var (bytes, label) = (body.Bytes, body.Label);
@@ -51,14 +52,15 @@ public sealed class FuzzCases
             label += $", padded to {length} bytes";
         }
         var slack = path.StartsWith("/slack/", StringComparison.Ordinal);
-        var (headers, signed, how) = slack ? SlackHeaders(ref bytes) : path == "/alerts/generic" ? AlertHeaders(ref bytes) : LineHeaders(ref bytes);
+        var (headers, signed, how) = slack ? SlackHeaders(ref bytes) : path == "/alerts/generic" ? AlertHeaders(ref bytes)
+            : path == "/alerts/heroku" ? HerokuHeaders(ref bytes) : LineHeaders(ref bytes);
         var framing = _random.Next(100) switch { 0 => Framing.Chunked, 1 => (Framing)(2 + _random.Next(4)), _ => Framing.Length };
 
         var allowed = framing > Framing.Chunked ? AnythingButAFailure
             : bytes.Length > Webhook.MaxBodyBytes ? TooLarge
             : !signed ? Refused
             : path is "/slack/commands" or "/slack/interactions" && body.ContentType?.StartsWith(FuzzBodies.Form, StringComparison.OrdinalIgnoreCase) != true ? WrongType
-            : path == "/alerts/generic" ? Alerted
+            : path.StartsWith("/alerts/", StringComparison.Ordinal) ? Alerted
             : Handled;
         return new FuzzCase(index, $"{label}, {how}", HttpMethod.Post, path, bytes, body.ContentType, headers, framing, allowed);
     }
@@ -122,6 +124,23 @@ public sealed class FuzzCases
                 var signature = AlertSignature.Sign(PlatformFakes.AlertsSecret, ts, body);
                 body = Changed(body);
                 return (Signed(ts, signature), false, "changed after signing");
+        }
+    }
+
+    private (List<KeyValuePair<string, string>>, bool, string) HerokuHeaders(ref byte[] body)
+    {
+        static List<KeyValuePair<string, string>> Signed(string signature) => [new("Heroku-Webhook-Hmac-SHA256", signature)];
+        if (_random.Next(3) > 0) return (Signed(HerokuSignature.Sign(PlatformFakes.HerokuWebhookSecret, body)), true, "signed");
+        switch (_random.Next(5))
+        {
+            case 0: return (Signed(HerokuSignature.Sign("another-secret", body)), false, "signed with another secret");
+            case 1: return (Signed(Pick("", "====", "not base64!!", Convert.ToBase64String(RandomBytes(_random.Next(1, 64))))), false, "a mangled signature");
+            case 2: return ([], false, "no signature");
+            case 3: return (Signed(Convert.ToHexStringLower(RandomBytes(32))), false, "a hex signature");
+            default:
+                var signature = HerokuSignature.Sign(PlatformFakes.HerokuWebhookSecret, body);
+                body = Changed(body);
+                return (Signed(signature), false, "changed after signing");
         }
     }
 

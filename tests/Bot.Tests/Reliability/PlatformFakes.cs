@@ -27,6 +27,7 @@ public sealed class PlatformFakes
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     public const string AlertsSecret = "test-alerts-secret";
+    public const string HerokuWebhookSecret = "test-heroku-webhook-secret";
 
     public Dictionary<string, string?> Settings(IEnumerable<KeyValuePair<string, string?>> apps)
     {
@@ -39,6 +40,7 @@ public sealed class PlatformFakes
             ["LINE_CHANNEL_ACCESS_TOKEN"] = Line.AccessToken,
             ["LINE_API_URL"] = Line.ApiBase.ToString(),
             ["ALERTS_SECRET"] = AlertsSecret,
+            ["HEROKU_WEBHOOK_SECRET"] = HerokuWebhookSecret,
         };
     }
 
