@@ -37,6 +37,14 @@ public static class PlatformHttp
         return builder;
     }
 
+    /// <summary>How long a 429 asks to wait (<c>Retry-After</c> as seconds or a date), else <paramref name="otherwise"/>.</summary>
+    public static TimeSpan RetryAfter(HttpResponseMessage response, TimeProvider time, TimeSpan otherwise) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } at } => at > time.GetUtcNow() ? at - time.GetUtcNow() : TimeSpan.Zero,
+        _ => otherwise,
+    };
+
     /// <summary>A transient failure of a request not marked <see cref="NoRetry"/>.</summary>
     public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context) =>
         IsTransientFailure(outcome) && !(context.GetRequestMessage()?.Options.TryGetValue(NoRetry, out var no) == true && no);

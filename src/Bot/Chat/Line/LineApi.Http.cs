@@ -35,12 +35,7 @@ public sealed partial class LineApi
     }
 
     /// <summary>What LINE asks for, else twice as long as last time, starting at one second.</summary>
-    private TimeSpan RetryAfter(HttpResponseMessage response, int retry) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } at } => at > time.GetUtcNow() ? at - time.GetUtcNow() : TimeSpan.Zero,
-        _ => TimeSpan.FromSeconds(1 << retry),
-    };
+    private TimeSpan RetryAfter(HttpResponseMessage response, int retry) => Hosting.PlatformHttp.RetryAfter(response, time, TimeSpan.FromSeconds(1 << retry));
 
     /// <summary>Anything but 2xx becomes <see cref="LineApiException"/>, with LINE's own words for it.</summary>
     private static async Task EnsureSuccessAsync(string path, HttpResponseMessage response, CancellationToken cancellationToken)

@@ -56,12 +56,7 @@ public sealed partial class SlackApi
         }
     }
 
-    private TimeSpan RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } at } => at > time.GetUtcNow() ? at - time.GetUtcNow() : TimeSpan.Zero,
-        _ => DefaultRetryAfter,
-    };
+    private TimeSpan RetryAfter(HttpResponseMessage response) => Hosting.PlatformHttp.RetryAfter(response, time, DefaultRetryAfter);
 
     private static async Task<T?> TryReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken) where T : class
     {

@@ -104,12 +104,7 @@ public sealed partial class HerokuApi
     }
 
     /// <summary><c>Retry-After</c> when Heroku sends one; otherwise 2, 4, 8 s.</summary>
-    internal TimeSpan RetryAfter(HttpResponseMessage response, int retry) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } at } => at > time.GetUtcNow() ? at - time.GetUtcNow() : TimeSpan.Zero,
-        _ => TimeSpan.FromSeconds(2 << retry),
-    };
+    internal TimeSpan RetryAfter(HttpResponseMessage response, int retry) => Hosting.PlatformHttp.RetryAfter(response, time, TimeSpan.FromSeconds(2 << retry));
 
     private static async Task EnsureSuccessAsync(string call, HttpResponseMessage response, CancellationToken ct)
     {
