@@ -17,6 +17,8 @@ public sealed class DeploymentNotifier(
 {
     private readonly Dictionary<string, IChatPlatform> _platforms = platforms.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<long, Queue<string>> _recent = [];
+    private readonly Dictionary<long, DeploymentState> _shown = [];
+    private const int ShownKept = 4096;
     private DeploymentFeed.Subscription? _subscription;
     private volatile bool _busy;
     private TaskCompletionSource _idle = NewSignal();
@@ -63,6 +65,12 @@ public sealed class DeploymentNotifier(
     public async Task ShowAsync(DeploymentUpdate update, CancellationToken cancellationToken)
     {
         var d = update.Deployment;
+        // A job can start the moment it is committed, so "running" may be published before the request that queued
+        // it publishes "queued". A view older than the one already shown would turn the card back; it is left out.
+        if (_shown.TryGetValue(d.Id, out var shown) && Stage(d.State) < Stage(shown)) return;
+        if (_shown.Count >= ShownKept)
+            foreach (var id in _shown.Where(s => Stage(s.Value) == 2).Select(s => s.Key).ToList()) _shown.Remove(id);
+        _shown[d.Id] = d.State;
         var recent = await RecentAsync(d, update.Event, cancellationToken).ConfigureAwait(false);
         if (!_platforms.TryGetValue(d.Origin.Platform, out var platform))
         {
@@ -79,6 +87,8 @@ public sealed class DeploymentNotifier(
         }
         if (d.IsFinished) _recent.Remove(d.Id);
     }
+
+    private static int Stage(DeploymentState state) => state switch { DeploymentState.Queued => 0, DeploymentState.Running => 1, _ => 2 };
 
     /// <summary>The last output lines of a deployment, kept here as they pass (read from the store the first time).</summary>
     private async Task<IReadOnlyList<string>> RecentAsync(Deployment d, DeploymentEvent e, CancellationToken cancellationToken)
