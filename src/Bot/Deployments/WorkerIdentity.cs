@@ -1,37 +1,40 @@
-using System.Diagnostics;
+using System.Globalization;
+using Bot.Processes;
 
 namespace Bot.Deployments;
 
 /// <summary>
-/// Names this process as the owner of the jobs it runs (<c>host:pid:start</c>), so that after a crash a
-/// restart on the same host can tell at once that the owner is gone instead of waiting out its lease.
+/// Names this process as the owner of the jobs it runs (<c>host:pid:start</c>, where start is the kernel's own
+/// start time of the pid from <c>/proc/&lt;pid&gt;/stat</c>), so that after a crash a process on the same host can
+/// tell at once that the owner is gone instead of waiting out its lease.
 /// </summary>
+/// <remarks>
+/// The start field is compared as the kernel wrote it, never as a date computed from it: .NET's
+/// <c>Process.StartTime</c> is derived from its own estimate of boot time, which two processes compute
+/// differently, so comparing those made every live peer look gone.
+/// </remarks>
 public sealed class WorkerIdentity
 {
     private static readonly string Host = Environment.MachineName;
 
-    public WorkerIdentity()
-    {
-        using var self = Process.GetCurrentProcess();
-        Id = $"{Host}:{self.Id}:{self.StartTime.ToUniversalTime().Ticks}";
-    }
+    public WorkerIdentity() : this(Environment.ProcessId) { }
+
+    internal WorkerIdentity(int pid) =>
+        Id = $"{Host}:{pid}:{ChildProcess.StartTicks(pid)?.ToString(CultureInfo.InvariantCulture) ?? "?"}";
 
     public string Id { get; }
 
-    /// <summary>True when <paramref name="owner"/> was a process on this host that no longer runs.</summary>
+    /// <summary>
+    /// True only on evidence: <paramref name="owner"/> names a process on this host whose pid no longer runs, or
+    /// runs with another start time (a reused pid). An owner on another host, or one this host cannot check, is
+    /// never judged gone here; its lease running out decides.
+    /// </summary>
     public bool IsGone(string owner)
     {
         if (owner == Id) return false;
         var parts = owner.Split(':');
-        if (parts.Length != 3 || parts[0] != Host || !int.TryParse(parts[1], out var pid)) return false;
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return process.HasExited || process.StartTime.ToUniversalTime().Ticks.ToString() != parts[2];
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            return true;
-        }
+        if (parts.Length != 3 || parts[0] != Host || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var pid)) return false;
+        if (!long.TryParse(parts[2], CultureInfo.InvariantCulture, out var noted) || !Directory.Exists("/proc/self")) return false;
+        return ChildProcess.StartTicks(pid) is not { } now || now != noted;
     }
 }

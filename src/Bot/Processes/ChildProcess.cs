@@ -32,12 +32,26 @@ public static partial class ChildProcess
 
     /// <summary>
     /// Like <see cref="Shell"/>, but the command only starts when <see cref="RunAsync"/> says <c>go</c> on its stdin,
-    /// which it does once <c>onStarted</c> has noted the pid. If the bot dies before that, the child sees its stdin
-    /// end and exits without running anything, so nothing can run that was never noted.
+    /// which it does once <c>onStarted</c> has noted the pid, and it never outlives the bot: the pipe stays open
+    /// while the command runs, and when it ends without the command having ended (the bot was killed, even with
+    /// SIGKILL) a watcher kills the command's process group (only when the wrapper leads one, as under <c>setsid</c>). So nothing runs that was never
+    /// noted, and no step of a dead runner races the next deployment.
     /// </summary>
     public static ProcessSpec HeldShell(string command, string? workingDirectory, IReadOnlyDictionary<string, string?>? environment, TimeSpan? timeout) =>
-        new("/bin/sh", ["-c", "IFS= read -r go && [ \"$go\" = go ] || exit 125; exec /bin/sh -c \"$1\"", "sh", command],
-            workingDirectory, environment, timeout, Held: true);
+        new("/bin/sh", ["-c", HeldScript, "sh", command], workingDirectory, environment, timeout, Held: true);
+
+    private const string HeldScript = """
+        IFS= read -r go && [ "$go" = go ] || exit 125
+        exec 3<&0
+        /bin/sh -c "$1" </dev/null 3<&- &
+        step=$!
+        { while IFS= read -r _; do :; done; kill -KILL -$$; } <&3 &
+        watch=$!
+        exec 3<&-
+        wait "$step"; status=$?
+        kill "$watch" 2>/dev/null
+        exit "$status"
+        """;
 
     /// <param name="onStarted">Gets the child's pid, which is also its process group id when <c>setsid</c> is used.</param>
     public static async Task<ProcessOutcome> RunAsync(
@@ -49,7 +63,7 @@ public static partial class ChildProcess
         process.Start();
         onStarted?.Invoke(process.Id);
         if (spec.Held) Release(process);
-        process.StandardInput.Close();
+        else process.StandardInput.Close();
 
         var stdout = PumpAsync(process.StandardOutput, line => onLine?.Invoke(line, false));
         var stderr = PumpAsync(process.StandardError, line => onLine?.Invoke(line, true));
@@ -66,6 +80,8 @@ public static partial class ChildProcess
             if (!timeout.IsCancellationRequested) throw;
         }
 
+        // A held child's watcher reads its stdin until the child ends; closing it now lets the watcher go too.
+        if (spec.Held) CloseQuietly(process.StandardInput);
         // A background child that kept our pipes open must not hold us: read what is there, then move on.
         await Task.WhenAny(Task.WhenAll(stdout, stderr), Task.Delay(DrainAfterExit, CancellationToken.None)).ConfigureAwait(false);
         return new ProcessOutcome(process.HasExited ? process.ExitCode : -1, timeout.IsCancellationRequested, time.GetElapsedTime(started));
@@ -120,6 +136,12 @@ public static partial class ChildProcess
         // Straight to the pipe, so nothing stays buffered in the writer to fail again when it is closed.
         try { process.StandardInput.BaseStream.Write("go\n"u8); }
         catch (IOException) { /* it is gone already; its exit code says so */ }
+    }
+
+    private static void CloseQuietly(StreamWriter input)
+    {
+        try { input.Close(); }
+        catch (IOException) { /* the child is gone and so is the pipe */ }
     }
 
     private static async Task PumpAsync(StreamReader reader, Action<string> onLine)

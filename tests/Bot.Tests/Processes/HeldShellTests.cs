@@ -39,5 +39,38 @@ public sealed class HeldShellTests : IDisposable
         Assert.False(File.Exists(mark));
     }
 
+    [Fact]
+    public async Task A_held_command_ends_with_its_parent_even_when_the_parent_is_killed()
+    {
+        // The parent's end is its end of the stdin pipe closing, which is what the kernel does for a SIGKILLed bot.
+        var pidFile = _dir["step.pid"];
+        var spec = ChildProcess.HeldShell($"sh -c 'echo $$ > \"{pidFile}\"; exec sleep 60'", _dir.Path, null, null);
+        var info = new ProcessStartInfo("/usr/bin/setsid") { RedirectStandardInput = true, UseShellExecute = false };
+        info.ArgumentList.Add("--wait");
+        info.ArgumentList.Add(spec.FileName);
+        foreach (var a in spec.Arguments) info.ArgumentList.Add(a);
+
+        using var wrapper = Process.Start(info)!;
+        wrapper.StandardInput.Write("go\n");
+        wrapper.StandardInput.Flush();
+        var step = await WaitForAsync(() => File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var p) ? p : (int?)null);
+        Assert.NotNull(ChildProcess.StartTicks(step));
+
+        wrapper.StandardInput.Close();
+        await wrapper.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await WaitForAsync(() => ChildProcess.StartTicks(step) is null ? true : (bool?)null);
+        Assert.False(ChildProcess.GroupIsAlive(wrapper.Id));
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<T?> probe) where T : struct
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (probe() is { } value) return value;
+            await Task.Delay(20, limit.Token);
+        }
+    }
+
     public void Dispose() => _dir.Dispose();
 }
