@@ -18,7 +18,6 @@ public sealed class AlertRouter(
     IDeploymentStore store,
     AppCatalog apps,
     IEnumerable<IChatPlatform> platforms,
-    DeploymentFeed feed,
     BackgroundWork background,
     AlertOptions options,
     TimeProvider time,
@@ -26,7 +25,6 @@ public sealed class AlertRouter(
 {
     private const string MuteNote = "mute";
     private readonly Dictionary<string, IChatPlatform> _platforms = platforms.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
-    private int _listening;
 
     public async Task<(StoredAlert Alert, AlertChange Change)> ReceiveAsync(Alert alert, CancellationToken cancellationToken, Conversation? except = null)
     {
@@ -74,22 +72,21 @@ public sealed class AlertRouter(
         store.SetNoteAsync(MuteNote, app.ToLowerInvariant(), (until ?? DateTimeOffset.UnixEpoch).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
             time.GetUtcNow(), cancellationToken);
 
-    /// <summary>Starts listening for deployments that end badly (once, however often it is started).</summary>
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (Interlocked.Exchange(ref _listening, 1) == 0)
-            feed.Listen(update =>
-            {
-                var d = update.Deployment;
-                if (update.Event.Kind == EventKind.State && d.State is DeploymentState.Failed or DeploymentState.Interrupted)
-                    background.Run($"Announcing {d.App} #{d.Number}", () => AnnounceAsync(d));
-            });
-        return Task.CompletedTask;
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private Task AnnounceAsync(Deployment d)
+    /// <summary>
+    /// A deployment that failed or was interrupted, told in the background to the app's alert channels other than the
+    /// conversation that asked for it. The process that follows the deployment calls this, so it is told once.
+    /// </summary>
+    public Task AnnounceAsync(Deployment d)
+    {
+        background.Run($"Announcing {d.App} #{d.Number}", () => AnnounceNowAsync(d));
+        return Task.CompletedTask;
+    }
+
+    private Task AnnounceNowAsync(Deployment d)
     {
         var what = d.State == DeploymentState.Interrupted ? "was interrupted" : "failed";
         var alert = new Alert("deploybot", d.App, d.Env, AlertSeverity.Critical,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Bot.Deployments;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -5,23 +6,32 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Chat;
 
 /// <summary>
-/// Follows the deployment feed and shows each deployment's card in the conversation that asked for it,
-/// through that conversation's platform. A platform failing never stops the deployment or the others.
+/// Shows each deployment's card in the conversation that asked for it, following the deployment through the store
+/// (<see cref="DeploymentFeed.FollowAsync"/>), so it does not matter which process runs the job. Of the processes
+/// that hear of a deployment (the one that took the command, the one that runs it, one that recovers it) exactly one
+/// follows it: the first to claim it in the store. Another takes over only when that one is gone or let go at
+/// shutdown, and then shows the final state. A platform failing never stops the deployment or the others.
 /// </summary>
 public sealed class DeploymentNotifier(
     DeploymentFeed feed,
     IEnumerable<IChatPlatform> platforms,
     IDeploymentStore store,
+    WorkerIdentity identity,
+    Alerts.AlertRouter alerts,
     TimeProvider time,
     ILogger<DeploymentNotifier> logger) : BackgroundService
 {
+    public const string FollowerNote = "follower";
     private readonly Dictionary<string, IChatPlatform> _platforms = platforms.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<long, Follow> _follows = new();
+    private readonly ConcurrentDictionary<long, byte> _othersFollow = new();
     private readonly Dictionary<long, Queue<string>> _recent = [];
     private readonly Dictionary<long, DeploymentState> _shown = [];
+    private readonly Lock _gate = new();
     private const int ShownKept = 4096;
     private DeploymentFeed.Subscription? _subscription;
     private volatile bool _busy;
-    private TaskCompletionSource _idle = NewSignal();
+    private TaskCompletionSource _progress = NewSignal();
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -41,37 +51,154 @@ public sealed class DeploymentNotifier(
             {
                 _busy = true;
                 while (subscription.Reader.TryRead(out var update))
-                    await ShowAsync(update, stoppingToken).ConfigureAwait(false);
+                    await HeardAsync(update, stoppingToken).ConfigureAwait(false);
                 _busy = false;
-                Interlocked.Exchange(ref _idle, NewSignal()).TrySetResult();
+                Progressed();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Deliver what is already queued (final states above all) before stopping.
-            using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            while (subscription.Reader.TryRead(out var update))
-                await ShowAsync(update, drain.Token).ConfigureAwait(false);
+            await StopFollowingAsync(subscription).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Completes once every update published so far has been shown (tests; a clean shutdown).</summary>
+    /// <summary>
+    /// Shutting down: what this process ended itself (interrupted jobs) is shown first, then the deployments still
+    /// followed are let go in the store, so the process that finishes them shows their end.
+    /// </summary>
+    private async Task StopFollowingAsync(DeploymentFeed.Subscription subscription)
+    {
+        using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            while (subscription.Reader.TryRead(out var update))
+                await HeardAsync(update, drain.Token).ConfigureAwait(false);
+            foreach (var (id, follow) in _follows)
+            {
+                // Ended (this process's worker stopped it): let the follower show that end. Still going elsewhere: let go.
+                if (await store.GetAsync(id, drain.Token).ConfigureAwait(false) is { IsFinished: true })
+                {
+                    await follow.Task.WaitAsync(drain.Token).ConfigureAwait(false);
+                    continue;
+                }
+                await follow.Stop.CancelAsync().ConfigureAwait(false);
+                await store.ClaimNoteAsync(FollowerNote, Key(id), "", identity.Id, time.GetUtcNow(), drain.Token).ConfigureAwait(false);
+            }
+            await Task.WhenAll(_follows.Values.Select(f => f.Task)).WaitAsync(drain.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Stopping: not every deployment card could be brought up to date ({Error})", e.Message);
+        }
+    }
+
+    /// <summary>This process queued, started, ended or recovered a deployment: follow it, unless another process does.</summary>
+    private async Task HeardAsync(DeploymentUpdate update, CancellationToken cancellationToken)
+    {
+        var d = update.Deployment;
+        if (!_platforms.ContainsKey(d.Origin.Platform) || _follows.ContainsKey(d.Id)) return;
+        if (_othersFollow.ContainsKey(d.Id) && !d.IsFinished) return;
+        lock (_gate)
+            if (_shown.TryGetValue(d.Id, out var shown) && Stage(shown) == 2) return;
+        try
+        {
+            if (!await ClaimAsync(d.Id, cancellationToken).ConfigureAwait(false))
+            {
+                _othersFollow.TryAdd(d.Id, 0);
+                return;
+            }
+            _othersFollow.TryRemove(d.Id, out _);
+            if (d.IsFinished)
+            {
+                // Taken over at the end: the card exists; show where it ended rather than replay its story.
+                await ShowAsync(update, cancellationToken).ConfigureAwait(false);
+                await AnnounceAsync(d).ConfigureAwait(false);
+                return;
+            }
+            // Show what this process knows at once ("queued" before the worker can even start), then the rest from the store.
+            await ShowAsync(update, cancellationToken).ConfigureAwait(false);
+            StartFollowing(d.Id, update.Event.Seq, d.State);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Could not follow {App} #{Number}: {Error}", d.App, d.Number, e.Message);
+        }
+    }
+
+    private async Task<bool> ClaimAsync(long id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var holder = await store.ClaimNoteAsync(FollowerNote, Key(id), identity.Id, null, now, cancellationToken).ConfigureAwait(false);
+        if (holder != identity.Id && (holder.Length == 0 || identity.IsGone(holder)))
+            holder = await store.ClaimNoteAsync(FollowerNote, Key(id), identity.Id, holder, now, cancellationToken).ConfigureAwait(false);
+        return holder == identity.Id;
+    }
+
+    private void StartFollowing(long id, long afterSeq, DeploymentState shown)
+    {
+        var follow = new Follow { Shown = afterSeq };
+        if (!_follows.TryAdd(id, follow)) return;
+        follow.Task = Task.Run(async () =>
+        {
+            try { await FollowToEndAsync(id, follow.Stop.Token, afterSeq, shown).ConfigureAwait(false); }
+            catch (OperationCanceledException) when (follow.Stop.IsCancellationRequested) { /* shutting down */ }
+            catch (Exception e) { logger.LogWarning("Following #{Id} stopped: {Error}", id, e.Message); }
+            finally { _follows.TryRemove(id, out _); Progressed(); }
+        });
+    }
+
+    /// <summary>Shows one deployment from its current state to its end; returns how it ended (the console's <c>send</c>).</summary>
+    public async Task<Deployment?> FollowToEndAsync(long id, CancellationToken cancellationToken, long afterSeq = 0, DeploymentState? shown = null)
+    {
+        Deployment? last = null;
+        await foreach (var update in feed.FollowAsync(id, afterSeq, cancellationToken, shown).ConfigureAwait(false))
+        {
+            await ShowAsync(update, cancellationToken).ConfigureAwait(false);
+            if (_follows.TryGetValue(id, out var follow)) follow.Shown = update.Event.Seq;
+            last = update.Deployment;
+            Progressed();
+        }
+        if (last is { IsFinished: true }) await AnnounceAsync(last).ConfigureAwait(false);
+        return last;
+    }
+
+    /// <summary>The bot's own failures are alerts too, announced once: by the process that follows the deployment.</summary>
+    private Task AnnounceAsync(Deployment d) =>
+        d.State is DeploymentState.Failed or DeploymentState.Interrupted ? alerts.AnnounceAsync(d) : Task.CompletedTask;
+
+    /// <summary>Completes once every update heard so far, and every event recorded for what this process follows, has been shown.</summary>
     public async Task IdleAsync()
     {
-        while (_busy || _subscription is { Reader.Count: > 0 })
-            await Volatile.Read(ref _idle).Task.ConfigureAwait(false);
+        while (true)
+        {
+            var progress = Volatile.Read(ref _progress).Task;
+            if (!_busy && _subscription is not { Reader.Count: > 0 } && await CaughtUpAsync().ConfigureAwait(false)) return;
+            await Task.WhenAny(progress, Task.Delay(50)).ConfigureAwait(false);
+        }
     }
+
+    private async Task<bool> CaughtUpAsync()
+    {
+        foreach (var (id, follow) in _follows)
+            if ((await store.EventsAsync(id, follow.Shown, 1, CancellationToken.None).ConfigureAwait(false)).Count > 0) return false;
+        return true;
+    }
+
+    private void Progressed() => Interlocked.Exchange(ref _progress, NewSignal()).TrySetResult();
 
     public async Task ShowAsync(DeploymentUpdate update, CancellationToken cancellationToken)
     {
         var d = update.Deployment;
-        // A job can start the moment it is committed, so "running" may be published before the request that queued
-        // it publishes "queued". A view older than the one already shown would turn the card back; it is left out.
-        if (_shown.TryGetValue(d.Id, out var shown) && Stage(d.State) < Stage(shown)) return;
-        if (_shown.Count >= ShownKept)
-            foreach (var id in _shown.Where(s => Stage(s.Value) == 2).Select(s => s.Key).ToList()) _shown.Remove(id);
-        _shown[d.Id] = d.State;
-        var recent = await RecentAsync(d, update.Event, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> recent;
+        lock (_gate)
+        {
+            // A view older than the one already shown would turn the card back; it is left out.
+            if (_shown.TryGetValue(d.Id, out var shown) && Stage(d.State) < Stage(shown)) return;
+            if (_shown.Count >= ShownKept)
+                foreach (var id in _shown.Where(s => Stage(s.Value) == 2).Select(s => s.Key).ToList()) _shown.Remove(id);
+            _shown[d.Id] = d.State;
+        }
+        recent = await RecentAsync(d, update.Event, cancellationToken).ConfigureAwait(false);
         if (!_platforms.TryGetValue(d.Origin.Platform, out var platform))
         {
             logger.LogDebug("No {Platform} platform here to show {App} #{Number}", d.Origin.Platform, d.App, d.Number);
@@ -83,29 +210,43 @@ public sealed class DeploymentNotifier(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Could not show {App} #{Number} on {Platform}", d.App, d.Number, platform.Name);
+            logger.LogWarning("Could not show {App} #{Number} on {Platform}: {Error}", d.App, d.Number, platform.Name, e.Message);
         }
-        if (d.IsFinished) _recent.Remove(d.Id);
+        if (d.IsFinished) lock (_gate) _recent.Remove(d.Id);
     }
+
+    private static string Key(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static int Stage(DeploymentState state) => state switch { DeploymentState.Queued => 0, DeploymentState.Running => 1, _ => 2 };
 
     /// <summary>The last output lines of a deployment, kept here as they pass (read from the store the first time).</summary>
     private async Task<IReadOnlyList<string>> RecentAsync(Deployment d, DeploymentEvent e, CancellationToken cancellationToken)
     {
-        if (!_recent.TryGetValue(d.Id, out var lines))
+        Queue<string>? lines;
+        lock (_gate) _recent.TryGetValue(d.Id, out lines);
+        if (lines is null)
         {
             lines = new Queue<string>();
             if (e.Seq > 0)
                 foreach (var old in await store.TailAsync(d.Id, DeploymentCard.RecentLineCount, cancellationToken).ConfigureAwait(false))
                     if (old.Seq < e.Seq) lines.Enqueue(old.Text);
-            _recent[d.Id] = lines;
+            lock (_gate) lines = _recent.TryAdd(d.Id, lines) ? lines : _recent[d.Id];
         }
-        if (e.Kind is EventKind.Output or EventKind.ErrorOutput)
+        lock (_gate)
         {
-            lines.Enqueue(e.Text);
-            while (lines.Count > DeploymentCard.RecentLineCount) lines.Dequeue();
+            if (e.Kind is EventKind.Output or EventKind.ErrorOutput)
+            {
+                lines.Enqueue(e.Text);
+                while (lines.Count > DeploymentCard.RecentLineCount) lines.Dequeue();
+            }
+            return lines.ToArray();
         }
-        return lines.ToArray();
+    }
+
+    private sealed class Follow
+    {
+        public readonly CancellationTokenSource Stop = new();
+        public Task Task = Task.CompletedTask;
+        public long Shown;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Bot.Deployments;
@@ -5,15 +6,30 @@ namespace Bot.Deployments;
 /// <summary>A deployment as it stood when <see cref="Event"/> was recorded.</summary>
 public sealed record DeploymentUpdate(Deployment Deployment, DeploymentEvent Event);
 
-/// <summary>
-/// In-process fan-out of deployment updates, after they are persisted. The chat edge subscribes; the
-/// engine never knows who listens.
-/// </summary>
-public sealed class DeploymentFeed
+/// <summary>How a follower waits for new events when nothing wakes it (another process writing to a SQLite file).</summary>
+public sealed record FeedOptions(TimeSpan LookEvery)
 {
+    public static readonly FeedOptions Sqlite = new(TimeSpan.FromSeconds(1));
+
+    /// <summary>PostgreSQL announces every event (<c>NOTIFY</c>); looking now and then only covers a lost connection.</summary>
+    public static readonly FeedOptions Postgres = new(TimeSpan.FromSeconds(10));
+}
+
+/// <summary>
+/// Deployment updates. <see cref="FollowAsync"/> is the story of one deployment as the store has it, whichever
+/// process runs it: what cards, <c>send</c> and pages read. <see cref="Publish"/> is this process's own news
+/// (a job it queued, started, ended or recovered): it tells listeners here at once and wakes every follower.
+/// Other processes' news wakes followers through <see cref="Wake"/> (PostgreSQL's <c>NOTIFY</c>).
+/// </summary>
+public sealed class DeploymentFeed(IDeploymentStore store, FeedOptions options, TimeProvider time)
+{
+    private const int Batch = 200;
     private readonly Lock _gate = new();
     private Channel<DeploymentUpdate>[] _subscribers = [];
     private Action<DeploymentUpdate>[] _listeners = [];
+    private TaskCompletionSource _changed = NewSignal();
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Calls <paramref name="listener"/> on the publishing thread for each update; it must be quick and not throw.</summary>
     public void Listen(Action<DeploymentUpdate> listener)
@@ -34,7 +50,80 @@ public sealed class DeploymentFeed
             l(update);
         foreach (var s in Volatile.Read(ref _subscribers))
             s.Writer.TryWrite(update);
+        Wake();
     }
+
+    /// <summary>Something was recorded (here or, by notification, elsewhere): followers look at the store again.</summary>
+    public void Wake() => Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
+
+    /// <summary>
+    /// The deployment as it is now, then each event recorded after <paramref name="afterSeq"/> as it is recorded, until
+    /// it has ended (the last update is its final state). Events before the final state are shown with the deployment
+    /// still running, so a follower that catches up never sees an early line under a finished card.
+    /// </summary>
+    /// <param name="shown">The state the follower has shown already (from this process's own news), if any: not repeated.</param>
+    public async IAsyncEnumerable<DeploymentUpdate> FollowAsync(
+        long deploymentId, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken, DeploymentState? shown = null)
+    {
+        var seen = afterSeq;
+        var first = true;
+        var lastState = shown is { } s ? Name(s) : null;
+        while (true)
+        {
+            var changed = Volatile.Read(ref _changed).Task;
+            // The deployment before its events: an event that ends it is then always among those read.
+            var current = await store.GetAsync(deploymentId, cancellationToken).ConfigureAwait(false);
+            if (current is null) yield break;
+            var events = await store.EventsAsync(deploymentId, seen, Batch, cancellationToken).ConfigureAwait(false);
+            if (!current.IsFinished && events.Any(IsFinalState))
+                current = await store.GetAsync(deploymentId, cancellationToken).ConfigureAwait(false) ?? current;
+            if (first)
+            {
+                first = false;
+                if (current.IsFinished && events.Count == 0)
+                {
+                    yield return Final(current, seen);
+                    yield break;
+                }
+                var now = current.IsFinished ? Running(current) : current;
+                if (Name(now.State) != lastState)
+                    yield return new DeploymentUpdate(now, new DeploymentEvent(deploymentId, seen, time.GetUtcNow(), EventKind.State, Name(now.State)));
+                lastState = Name(now.State);
+            }
+            foreach (var e in events)
+            {
+                seen = e.Seq;
+                var ends = current.IsFinished && e.Kind == EventKind.State && e.Text == Name(current.State);
+                // A state already shown, or one before it (the snapshot can be ahead of the events), is not shown again.
+                if (e.Kind == EventKind.State && !ends && Stage(e.Text) <= Stage(lastState)) continue;
+                if (e.Kind == EventKind.State) lastState = e.Text;
+                yield return new DeploymentUpdate(ends || !current.IsFinished ? current : Running(current), e);
+                if (ends) yield break;
+            }
+            if (current.IsFinished && events.Count < Batch)
+            {
+                // Ended without its final event (the process that ended it died in between): say so all the same.
+                yield return Final(current, seen);
+                yield break;
+            }
+            if (events.Count == 0)
+                await Task.WhenAny(changed, Task.Delay(options.LookEvery, time, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    public static string Name(DeploymentState state) => state.ToString().ToLowerInvariant();
+
+    private static int Stage(string? state) => state switch { null => -1, "queued" => 0, "running" => 1, _ => 2 };
+
+    private static bool IsFinalState(DeploymentEvent e) =>
+        e.Kind == EventKind.State && Enum.TryParse<DeploymentState>(e.Text, ignoreCase: true, out var s) && s is not (DeploymentState.Queued or DeploymentState.Running);
+
+    private DeploymentUpdate Final(Deployment d, long seq) =>
+        new(d, new DeploymentEvent(d.Id, seq, d.FinishedAt ?? time.GetUtcNow(), EventKind.State, Name(d.State)));
+
+    /// <summary>How a finished deployment looked before its final event, for the events that came before it.</summary>
+    private static Deployment Running(Deployment d) => d with { State = DeploymentState.Running, FinishedAt = null, Message = null };
 
     private void Remove(Channel<DeploymentUpdate> channel)
     {

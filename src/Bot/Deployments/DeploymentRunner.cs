@@ -33,7 +33,7 @@ public sealed class DeploymentRunner(
     {
         var deployment = await _store.GetAsync(deploymentId, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"deployment {deploymentId} is not in the store");
-        Publish(deployment, new DeploymentEvent(deployment.Id, 0, _time.GetUtcNow(), EventKind.State, "running"));
+        await RecordStateAsync(deployment).ConfigureAwait(false);
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancelled, stopping);
         var run = new Run(this, deployment);
@@ -68,8 +68,18 @@ public sealed class DeploymentRunner(
 
         var finished = await _store.FinishAsync(deployment.Id, state, message is null ? null : _redactor.Redact(message),
             run.Release, run.Url, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-        Publish(finished, new DeploymentEvent(finished.Id, 0, finished.FinishedAt ?? _time.GetUtcNow(), EventKind.State, finished.State.ToString().ToLowerInvariant()));
+        await RecordStateAsync(finished).ConfigureAwait(false);
         return finished;
+    }
+
+    /// <summary>
+    /// Tells this process that a deployment changed state. The store recorded the change as one of its events in the
+    /// same step, which is what followers in every process read; this only wakes them and the listeners here.
+    /// </summary>
+    public Task RecordStateAsync(Deployment deployment)
+    {
+        Publish(deployment, new DeploymentEvent(deployment.Id, 0, deployment.FinishedAt ?? _time.GetUtcNow(), EventKind.State, DeploymentFeed.Name(deployment.State)));
+        return Task.CompletedTask;
     }
 
     /// <summary>After a crash: lets the target stop what the interrupted deployment left going, and notes it.</summary>

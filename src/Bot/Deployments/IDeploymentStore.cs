@@ -23,7 +23,8 @@ public interface IDeploymentStore
     /// jobs kept for a process that is gone (<see cref="NewDeployment.RunBy"/>), as interrupted, with their
     /// deployments, and frees their locks. Returns the deployments so marked.
     /// </summary>
-    Task<IReadOnlyList<Deployment>> RecoverAsync(DateTimeOffset now, Func<string, bool> ownerIsGone, CancellationToken cancellationToken);
+    /// <param name="onlyPlatform">Only deployments asked for on this platform (the console recovers only console work).</param>
+    Task<IReadOnlyList<Deployment>> RecoverAsync(DateTimeOffset now, Func<string, bool> ownerIsGone, string? onlyPlatform, CancellationToken cancellationToken);
 
     Task<Deployment?> GetAsync(long id, CancellationToken cancellationToken);
 
@@ -64,6 +65,12 @@ public interface IDeploymentStore
     Task<bool> TryRecordDeliveryAsync(string source, string deliveryId, DateTimeOffset at, CancellationToken cancellationToken);
 
     Task SetNoteAsync(string scope, string key, string value, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets a note only if it is not there yet, or still says <paramref name="replacing"/> (a compare-and-set, so of
+    /// several processes exactly one wins); returns what the note says afterwards: <paramref name="value"/> when this won.
+    /// </summary>
+    Task<string> ClaimNoteAsync(string scope, string key, string value, string? replacing, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records an alert: one more of the open alert with the same app and dedupe key seen within

@@ -17,6 +17,12 @@ public sealed record WorkerOptions
     /// so that one it dies before starting is ended by recovery rather than left queued, holding its lock, with nobody to run it.
     /// </summary>
     public bool RunsOwnRequests { get; init; }
+
+    /// <summary>
+    /// Recovers only deployments asked for on this platform. The console (<c>chat</c>, <c>send</c>) sets it: it ends
+    /// its own abandoned work, never a job that a <c>serve</c> or <c>worker</c> runs for Slack or LINE.
+    /// </summary>
+    public string? RecoversOnlyFrom { get; init; }
 }
 
 /// <summary>
@@ -29,7 +35,6 @@ public sealed class JobWorker(
     DeploymentRunner runner,
     JobSignal signal,
     RunningJobs running,
-    DeploymentFeed feed,
     WorkerIdentity identity,
     WorkerOptions options,
     TimeProvider time,
@@ -41,12 +46,12 @@ public sealed class JobWorker(
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var interrupted = await store.RecoverAsync(now, identity.IsGone, cancellationToken).ConfigureAwait(false);
+        var interrupted = await store.RecoverAsync(now, identity.IsGone, options.RecoversOnlyFrom, cancellationToken).ConfigureAwait(false);
         foreach (var d in interrupted)
         {
             logger.LogWarning("{App} #{Number} was running in a process that stopped; marked interrupted", d.App, d.Number);
             await runner.CleanUpAsync(d, cancellationToken).ConfigureAwait(false);
-            feed.Publish(new DeploymentUpdate(d, new DeploymentEvent(d.Id, 0, now, EventKind.State, "interrupted")));
+            await runner.RecordStateAsync(d).ConfigureAwait(false);
         }
         return interrupted.Count;
     }

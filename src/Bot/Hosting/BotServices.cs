@@ -32,10 +32,13 @@ public static class BotServices
             var connectionString = PostgresUrl.ToConnectionString(url);
             services.TryAddSingleton(_ => new PostgresDeploymentStore(connectionString));
             services.TryAddSingleton<IDeploymentStore>(sp => sp.GetRequiredService<PostgresDeploymentStore>());
+            services.TryAddSingleton(FeedOptions.Postgres);
+            services.AddSingleton<PostgresJobListener>();
         }
         else
         {
             services.TryAddSingleton<IDeploymentStore>(_ => new SqliteDeploymentStore(options.DatabasePath));
+            services.TryAddSingleton(FeedOptions.Sqlite);
         }
 
         services.AddSingleton<IDeployTarget, ShellTarget>();
@@ -77,8 +80,8 @@ public static class BotServices
         services.AddHostedService(sp => sp.GetRequiredService<DeploymentNotifier>());
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertRouter>());
         if (worker) services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
-        // With PostgreSQL, other processes queue work too: their NOTIFY wakes this worker.
-        if (worker && services.Any(s => s.ServiceType == typeof(PostgresDeploymentStore)))
+        // With PostgreSQL, other processes queue work and record events too: their NOTIFY wakes this worker and its followers.
+        if (services.Any(s => s.ServiceType == typeof(PostgresJobListener)))
             services.AddHostedService<PostgresJobListener>();
         return services;
     }

@@ -20,8 +20,8 @@ public static class ConsoleCommand
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter((category, level) => level >= LogLevel.Warning);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        // send runs the deployment it queues itself, in the foreground.
-        if (!background) builder.Services.AddSingleton(new WorkerOptions { RunsOwnRequests = true });
+        // send runs the deployment it queues itself, in the foreground; neither recovers anything but console work.
+        builder.Services.AddSingleton(new WorkerOptions { RunsOwnRequests = !background, RecoversOnlyFrom = ConsolePlatform.PlatformName });
         builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration, receive: false);
         builder.Services.AddSingleton(new ConsolePlatform(Console.Out));
         builder.Services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<ConsolePlatform>());
@@ -47,63 +47,51 @@ public static class ConsoleCommand
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 
         await services.GetRequiredService<BotStartup>().EnsureAsync(stop.Token).ConfigureAwait(false);
-        await services.GetRequiredService<Alerts.AlertRouter>().StartAsync(stop.Token).ConfigureAwait(false);
+        // With PostgreSQL, events recorded by the process that runs the job wake this one's follower at once.
+        var listener = services.GetService<Deployments.Postgres.PostgresJobListener>();
+        if (listener is not null) await listener.StartAsync(stop.Token).ConfigureAwait(false);
+        try
+        {
+            return await RunCommandAsync(cli, services, stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (listener is not null) await listener.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunCommandAsync(BotCli cli, IServiceProvider services, CancellationToken stop)
+    {
         var console = services.GetRequiredService<ConsolePlatform>();
         var notifier = services.GetRequiredService<DeploymentNotifier>();
         var worker = services.GetRequiredService<JobWorker>();
-        var feed = services.GetRequiredService<DeploymentFeed>();
-        using var updates = feed.Subscribe();
-
-        // Tell about work a crashed run left behind before anything new.
-        await worker.RecoverAsync(stop.Token).ConfigureAwait(false);
-        while (updates.Reader.TryRead(out var old)) await notifier.ShowAsync(old, stop.Token).ConfigureAwait(false);
+        using (var recovered = services.GetRequiredService<DeploymentFeed>().Subscribe())
+        {
+            // Tell about console work a crashed run left behind before anything new (never another platform's work).
+            await worker.RecoverAsync(stop).ConfigureAwait(false);
+            while (recovered.Reader.TryRead(out var old))
+                if (old.Deployment.IsFinished) await notifier.ShowAsync(old, stop).ConfigureAwait(false);
+        }
 
         var me = Me(cli);
         console.Echo(me.UserName, cli.Text!);
-        var result = await services.GetRequiredService<CommandHandler>().HandleAsync(new ChatRequest(me, cli.Text!), stop.Token).ConfigureAwait(false);
+        var result = await services.GetRequiredService<CommandHandler>().HandleAsync(new ChatRequest(me, cli.Text!), stop).ConfigureAwait(false);
         foreach (var message in result.Messages)
-            await console.SendAsync(new Conversation(me.Platform, me.Conversation), message, stop.Token).ConfigureAwait(false);
+            await console.SendAsync(new Conversation(me.Platform, me.Conversation), message, stop).ConfigureAwait(false);
         if (result.Started is not { } started) return result.Ok ? 0 : 1;
 
-        var render = RenderUntilFinishedAsync(updates, notifier, started.Id);
-        var finished = await worker.RunOneAsync(started.Id, stop.Token).ConfigureAwait(false);
-        if (finished is null)
-        {
-            // Another process (a running `serve`) took the job: follow it through the store.
-            finished = await FollowAsync(services, notifier, started, stop.Token).ConfigureAwait(false);
-            updates.Dispose();
-        }
-        await render.ConfigureAwait(false);
+        // Follow the deployment through the store: whichever process runs it (this one, or a `serve` that took it first).
+        using var followStop = new CancellationTokenSource();
+        var follow = notifier.FollowToEndAsync(started.Id, followStop.Token);
+        // Run here, Ctrl-C ends the job (interrupted), which ends the follow; run elsewhere, Ctrl-C only stops watching.
+        if (await worker.RunOneAsync(started.Id, stop).ConfigureAwait(false) is null)
+            stop.Register(followStop.Cancel);
+        Deployment finished;
+        try { finished = await follow.ConfigureAwait(false) ?? started; }
+        catch (OperationCanceledException) { return 1; }
         // Let announcements to other platforms (a failure in the app's alert channels) go out before exiting.
         await services.GetRequiredService<BackgroundWork>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         return finished.State == DeploymentState.Succeeded ? 0 : 1;
-    }
-
-    private static async Task RenderUntilFinishedAsync(DeploymentFeed.Subscription updates, DeploymentNotifier notifier, long id)
-    {
-        await foreach (var update in updates.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            await notifier.ShowAsync(update, CancellationToken.None).ConfigureAwait(false);
-            if (update.Deployment.Id == id && update.Event.Kind == EventKind.State && update.Deployment.IsFinished) return;
-        }
-    }
-
-    private static async Task<Deployment> FollowAsync(IServiceProvider services, DeploymentNotifier notifier, Deployment started, CancellationToken ct)
-    {
-        var store = services.GetRequiredService<IDeploymentStore>();
-        var seen = 0L;
-        while (true)
-        {
-            var current = await store.GetAsync(started.Id, ct).ConfigureAwait(false) ?? started;
-            foreach (var e in await store.EventsAsync(started.Id, seen, 500, ct).ConfigureAwait(false))
-            {
-                seen = e.Seq;
-                if (e.Kind == EventKind.State && e.Text == "queued") continue;
-                await notifier.ShowAsync(new DeploymentUpdate(current, e), ct).ConfigureAwait(false);
-            }
-            if (current.IsFinished) return current;
-            await Task.Delay(TimeSpan.FromMilliseconds(250), ct).ConfigureAwait(false);
-        }
     }
 
     /// <summary>On leaving the chat, lets deployments that are still queued or running finish (Ctrl-C stops them).</summary>

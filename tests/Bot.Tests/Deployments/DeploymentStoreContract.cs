@@ -148,7 +148,7 @@ public abstract class DeploymentStoreContract
         await store.ClaimAsync("other", T0, TimeSpan.FromSeconds(30), expired.Id, default);
         await store.ClaimAsync("other", T0, TimeSpan.FromMinutes(10), alive.Id, default);
 
-        var interrupted = await store.RecoverAsync(T0.AddMinutes(1), owner => owner == "dead", default);
+        var interrupted = await store.RecoverAsync(T0.AddMinutes(1), owner => owner == "dead", null, default);
 
         Assert.Equal([gone.Id, expired.Id], interrupted.Select(d => d.Id).Order());
         Assert.All(interrupted, d => Assert.Equal(DeploymentState.Interrupted, d.State));
@@ -159,6 +159,34 @@ public abstract class DeploymentStoreContract
     }
 
     [Fact]
+    public async Task Recovery_scoped_to_a_platform_leaves_other_platforms_work_alone()
+    {
+        var store = await CreateStoreAsync();
+        var console = Queued(await store.EnqueueAsync(New(app: "a") with { Origin = new Origin("console", "console", null, "me", "me") }, default));
+        var slack = Queued(await store.EnqueueAsync(New(app: "b"), default));
+        await store.ClaimAsync("dead", T0, TimeSpan.FromMinutes(10), console.Id, default);
+        await store.ClaimAsync("dead", T0, TimeSpan.FromMinutes(10), slack.Id, default);
+
+        var interrupted = await store.RecoverAsync(T0.AddMinutes(1), owner => owner == "dead", "console", default);
+
+        Assert.Equal(console.Id, Assert.Single(interrupted).Id);
+        Assert.Equal(DeploymentState.Running, (await store.GetAsync(slack.Id, default))!.State);
+    }
+
+    [Fact]
+    public async Task A_claimed_note_has_one_winner_and_can_be_handed_on_only_from_what_it_says()
+    {
+        var store = await CreateStoreAsync();
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => store.ClaimNoteAsync("card", "7", $"p{i}", null, T0, default)));
+        var winner = Assert.Single(claims.Distinct());
+        Assert.Equal(winner, await store.GetNoteAsync("card", "7", default));
+
+        Assert.Equal(winner, await store.ClaimNoteAsync("card", "7", "late", "someone-else", T0, default));
+        Assert.Equal("next", await store.ClaimNoteAsync("card", "7", "next", winner, T0, default));
+        Assert.Equal("next", await store.GetNoteAsync("card", "7", default));
+    }
+
+    [Fact]
     public async Task Recovery_ends_a_queued_job_kept_for_a_process_that_is_gone_and_leaves_other_queued_jobs()
     {
         var store = await CreateStoreAsync();
@@ -166,7 +194,7 @@ public abstract class DeploymentStoreContract
         var kept = Queued(await store.EnqueueAsync(New(app: "b") with { RunBy = "alive" }, default));
         var open = Queued(await store.EnqueueAsync(New(app: "c"), default));
 
-        var interrupted = await store.RecoverAsync(T0.AddHours(1), owner => owner == "dead", default);
+        var interrupted = await store.RecoverAsync(T0.AddHours(1), owner => owner == "dead", null, default);
 
         var ended = Assert.Single(interrupted);
         Assert.Equal((orphan.Id, DeploymentState.Interrupted), (ended.Id, ended.State));

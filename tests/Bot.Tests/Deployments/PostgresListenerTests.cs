@@ -25,13 +25,51 @@ public sealed class PostgresListenerTests(PostgresFixture postgres)
         await using var there = PostgresDeploymentStore.FromUrl(url);
         await here.MigrateAsync(default);
         var signal = new JobSignal();
-        using var listener = new PostgresJobListener(here, signal, Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
+        using var listener = new PostgresJobListener(here, signal, new DeploymentFeed(here, FeedOptions.Postgres, TimeProvider.System), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
         await listener.StartAsync(default);
         try
         {
             Assert.True(await signal.WaitAsync(Patience, default), "the listener never started listening");
             Assert.IsType<Enqueued>(await there.EnqueueAsync(New("web"), default));
             Assert.True(await signal.WaitAsync(Patience, default), "queuing in another process did not wake the listener");
+        }
+        finally
+        {
+            await listener.StopAsync(default);
+        }
+    }
+
+    [Fact]
+    public async Task Following_a_deployment_sees_events_another_process_records_as_they_are_recorded()
+    {
+        var url = await postgres.NewDatabaseUrlAsync();
+        await using var here = PostgresDeploymentStore.FromUrl(url);
+        await using var there = PostgresDeploymentStore.FromUrl(url);
+        await here.MigrateAsync(default);
+        // Looking on its own only every hour: what arrives in time arrived by NOTIFY.
+        var feed = new DeploymentFeed(here, new FeedOptions(TimeSpan.FromHours(1)), TimeProvider.System);
+        var signal = new JobSignal();
+        using var listener = new PostgresJobListener(here, signal, feed, Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
+        await listener.StartAsync(default);
+        try
+        {
+            Assert.True(await signal.WaitAsync(Patience, default), "the listener never started listening");
+            var d = Assert.IsType<Enqueued>(await there.EnqueueAsync(New("web"), default)).Deployment;
+            await using var follow = feed.FollowAsync(d.Id, 0, default).GetAsyncEnumerator();
+            Assert.True(await follow.MoveNextAsync());
+            Assert.Equal(DeploymentState.Queued, follow.Current.Deployment.State);
+
+            await there.ClaimAsync("elsewhere", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), d.Id, default);
+            Assert.True(await follow.MoveNextAsync().AsTask().WaitAsync(Patience));
+            Assert.Equal(("running", DeploymentState.Running), (follow.Current.Event.Text, follow.Current.Deployment.State));
+            await there.AppendEventAsync(d.Id, EventKind.Output, "compiling", DateTimeOffset.UtcNow, default);
+            Assert.True(await follow.MoveNextAsync().AsTask().WaitAsync(Patience));
+            Assert.Equal(("compiling", DeploymentState.Running), (follow.Current.Event.Text, follow.Current.Deployment.State));
+
+            await there.FinishAsync(d.Id, DeploymentState.Succeeded, null, "r1", null, DateTimeOffset.UtcNow, default);
+            Assert.True(await follow.MoveNextAsync().AsTask().WaitAsync(Patience));
+            Assert.Equal(DeploymentState.Succeeded, follow.Current.Deployment.State);
+            Assert.False(await follow.MoveNextAsync());
         }
         finally
         {
@@ -47,7 +85,7 @@ public sealed class PostgresListenerTests(PostgresFixture postgres)
         await using var there = PostgresDeploymentStore.FromUrl(url);
         await here.MigrateAsync(default);
         var signal = new JobSignal();
-        using var listener = new PostgresJobListener(here, signal, Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
+        using var listener = new PostgresJobListener(here, signal, new DeploymentFeed(here, FeedOptions.Postgres, TimeProvider.System), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
         await listener.StartAsync(default);
         try
         {

@@ -82,15 +82,15 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : DeploymentSto
         var d = Assert.IsType<Enqueued>(await crashed.EnqueueAsync(New(), default)).Deployment;
         var job = (await crashed.ClaimAsync("host-a:1:1", T0, TimeSpan.FromSeconds(30), null, default))!;
 
-        Assert.Empty(await survivor.RecoverAsync(T0.AddSeconds(20), _ => false, default));
+        Assert.Empty(await survivor.RecoverAsync(T0.AddSeconds(20), _ => false, null, default));
         Assert.Equal(LeaseState.Held, await crashed.RenewAsync(job.Id, "host-a:1:1", T0.AddSeconds(50), default));
-        Assert.Empty(await survivor.RecoverAsync(T0.AddSeconds(40), _ => false, default));
+        Assert.Empty(await survivor.RecoverAsync(T0.AddSeconds(40), _ => false, null, default));
 
-        var recovered = Assert.Single(await survivor.RecoverAsync(T0.AddMinutes(1), _ => false, default));
+        var recovered = Assert.Single(await survivor.RecoverAsync(T0.AddMinutes(1), _ => false, null, default));
         Assert.Equal((d.Id, DeploymentState.Interrupted), (recovered.Id, recovered.State));
         Assert.Equal(LeaseState.Lost, await crashed.RenewAsync(job.Id, "host-a:1:1", T0.AddMinutes(2), default));
         Assert.Empty(await survivor.LocksAsync(null, default));
-        Assert.Empty(await crashed.RecoverAsync(T0.AddMinutes(5), _ => true, default));
+        Assert.Empty(await crashed.RecoverAsync(T0.AddMinutes(5), _ => true, null, default));
         Assert.Equal(2, Assert.IsType<Enqueued>(await survivor.EnqueueAsync(New(), default)).Deployment.Number);
     }
 

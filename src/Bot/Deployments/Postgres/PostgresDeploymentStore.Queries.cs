@@ -36,8 +36,11 @@ public sealed partial class PostgresDeploymentStore
 
     public async Task<DeploymentEvent> AppendEventAsync(long deploymentId, EventKind kind, string text, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var seq = await ScalarAsync<long>(null, null,
-            "INSERT INTO deployment_events (deployment_id, at, kind, text) VALUES (@id, @at, @kind, @text) RETURNING seq",
+        // One statement that also announces the event, so followers in other processes read it at once.
+        var seq = await ScalarAsync<long>(null, null, $"""
+            WITH added AS (INSERT INTO deployment_events (deployment_id, at, kind, text) VALUES (@id, @at, @kind, @text) RETURNING seq)
+            SELECT seq FROM added CROSS JOIN pg_notify('{EventsChannel}', @id::text)
+            """,
             cancellationToken, P("id", deploymentId), At("at", at), P("kind", Name(kind)), P("text", text)).ConfigureAwait(false);
         return new DeploymentEvent(deploymentId, seq, at, kind, text);
     }

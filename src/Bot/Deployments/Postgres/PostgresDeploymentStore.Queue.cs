@@ -104,19 +104,20 @@ public sealed partial class PostgresDeploymentStore
         return rows.Count == 0 ? LeaseState.Lost : rows[0] ? LeaseState.CancelRequested : LeaseState.Held;
     }
 
-    public Task<IReadOnlyList<Deployment>> RecoverAsync(DateTimeOffset now, Func<string, bool> ownerIsGone, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<Deployment>> RecoverAsync(DateTimeOffset now, Func<string, bool> ownerIsGone, string? onlyPlatform, CancellationToken cancellationToken) =>
         InTransactionAsync<IReadOnlyList<Deployment>>(async (c, tx) =>
         {
             // Running jobs, and queued ones kept for the process that asked for them. Rows another process is
             // claiming, renewing or recovering right now are skipped: it, or the next sweep, decides about them.
             var jobs = await QueryAsync(c, tx, """
                 SELECT id, deployment_id, owner, lease_until, state FROM jobs
-                WHERE state = 'running' OR (state = 'queued' AND owner IS NOT NULL)
+                WHERE (state = 'running' OR (state = 'queued' AND owner IS NOT NULL))
+                  AND (@platform::text IS NULL OR deployment_id IN (SELECT id FROM deployments WHERE platform = @platform))
                 FOR UPDATE SKIP LOCKED
                 """,
                 r => (Id: r.GetInt64(0), Deployment: r.IsDBNull(1) ? (long?)null : r.GetInt64(1), Owner: r.IsDBNull(2) ? "" : r.GetString(2),
                     Lease: r.IsDBNull(3) ? DateTimeOffset.MinValue : r.GetFieldValue<DateTimeOffset>(3), Queued: r.GetString(4) == "queued"),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken, P("platform", onlyPlatform)).ConfigureAwait(false);
             var interrupted = new List<Deployment>();
             foreach (var job in jobs.Where(j => ownerIsGone(j.Owner) || (!j.Queued && j.Lease < now)))
             {
@@ -169,7 +170,8 @@ public sealed partial class PostgresDeploymentStore
     }
 
     private Task<int> StateEventAsync(NpgsqlConnection c, NpgsqlTransaction tx, long id, DeploymentState state, DateTimeOffset at, CancellationToken cancellationToken) =>
-        ExecAsync(c, tx, "INSERT INTO deployment_events (deployment_id, at, kind, text) VALUES (@id, @at, 'state', @text)",
+        // Announced like every event (delivered when the transaction commits), so followers elsewhere see the change at once.
+        ExecAsync(c, tx, $"INSERT INTO deployment_events (deployment_id, at, kind, text) VALUES (@id, @at, 'state', @text); SELECT pg_notify('{EventsChannel}', @id::text)",
             cancellationToken, P("id", id), At("at", at), P("text", Name(state)));
 
     private async Task<Deployment?> GetAsync(NpgsqlConnection? c, NpgsqlTransaction? tx, long id, CancellationToken cancellationToken) =>

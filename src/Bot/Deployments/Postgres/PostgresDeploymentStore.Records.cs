@@ -62,6 +62,14 @@ public sealed partial class PostgresDeploymentStore
         ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, at = excluded.at
         """, cancellationToken, P("scope", scope), P("key", key), P("value", value), At("at", at));
 
+    public async Task<string> ClaimNoteAsync(string scope, string key, string value, string? replacing, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await ScalarAsync<string>(null, null, """
+            INSERT INTO notes (scope, key, value, at) VALUES (@scope, @key, @value, @at)
+            ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, at = excluded.at WHERE notes.value = @replacing
+            RETURNING value
+            """, cancellationToken, P("scope", scope), P("key", key), P("value", value), P("replacing", replacing), At("at", at)).ConfigureAwait(false)
+        ?? await GetNoteAsync(scope, key, cancellationToken).ConfigureAwait(false) ?? value;
+
     public Task<string?> GetNoteAsync(string scope, string key, CancellationToken cancellationToken) =>
         ScalarAsync<string>(null, null, "SELECT value FROM notes WHERE scope = @scope AND key = @key", cancellationToken, P("scope", scope), P("key", key));
 }

@@ -16,6 +16,9 @@ public sealed partial class PostgresDeploymentStore : IDeploymentStore, IAsyncDi
     /// <summary>The channel a commit that queues a job notifies; its payload is the job id.</summary>
     public const string JobsChannel = "deploybot_jobs";
 
+    /// <summary>Every deployment event recorded is announced here with its deployment's id (<see cref="DeploymentFeed.FollowAsync"/>).</summary>
+    public const string EventsChannel = "deploybot_events";
+
     /// <summary>The advisory lock that orders manual locks and freezes against enqueues (any fixed number of ours).</summary>
     private const long LocksGate = 0x6465706c6f79;
 

@@ -6,13 +6,14 @@ using Npgsql;
 namespace Bot.Deployments.Postgres;
 
 /// <summary>
-/// Wakes this process's job worker when any process queues a job: <c>LISTEN</c> on a connection of its own,
-/// a <see cref="JobSignal"/> pulse per notification. A lost connection is opened again (with growing pauses);
+/// Wakes this process's job worker when any process queues a job, and its deployment followers when any process
+/// records an event: <c>LISTEN</c> on a connection of its own, a <see cref="JobSignal"/> pulse or a
+/// <see cref="DeploymentFeed.Wake"/> per notification. A lost connection is opened again (with growing pauses);
 /// each (re)connection also pulses once, for work announced while nobody here listened. The worker's own
 /// periodic look at the queue still runs, so this only makes pick-up faster; it is never the only path.
 /// </summary>
 public sealed class PostgresJobListener(
-    PostgresDeploymentStore store, JobSignal signal, Redactor redactor, TimeProvider time, ILogger<PostgresJobListener> logger) : BackgroundService
+    PostgresDeploymentStore store, JobSignal signal, DeploymentFeed feed, Redactor redactor, TimeProvider time, ILogger<PostgresJobListener> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
@@ -28,11 +29,16 @@ public sealed class PostgresJobListener(
             try
             {
                 await using var connection = await store.DataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
-                connection.Notification += (_, _) => signal.Pulse();
-                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresDeploymentStore.JobsChannel}", connection))
+                connection.Notification += (_, e) =>
+                {
+                    if (e.Channel == PostgresDeploymentStore.EventsChannel) feed.Wake();
+                    else signal.Pulse();
+                };
+                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresDeploymentStore.JobsChannel}; LISTEN {PostgresDeploymentStore.EventsChannel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 retry = FirstRetry;
                 signal.Pulse();
+                feed.Wake();
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     if (await connection.WaitAsync(Check, stoppingToken).ConfigureAwait(false)) continue;

@@ -73,14 +73,18 @@ public sealed partial class SqliteDeploymentStore
         return rows.Count == 0 ? LeaseState.Lost : rows[0] ? LeaseState.CancelRequested : LeaseState.Held;
     }, cancellationToken);
 
-    public Task<IReadOnlyList<Deployment>> RecoverAsync(DateTimeOffset now, Func<string, bool> ownerIsGone, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<Deployment>> RecoverAsync(DateTimeOffset now, Func<string, bool> ownerIsGone, string? onlyPlatform, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<Deployment>>(async (c, tx) =>
         {
             // Running jobs, and queued ones kept for the process that asked for them (which no other worker will run).
-            var jobs = await QueryAsync(c, tx, "SELECT id, deployment_id, owner, lease_until, state FROM jobs WHERE state = 'running' OR (state = 'queued' AND owner IS NOT NULL)",
+            var jobs = await QueryAsync(c, tx, """
+                SELECT id, deployment_id, owner, lease_until, state FROM jobs
+                WHERE (state = 'running' OR (state = 'queued' AND owner IS NOT NULL))
+                  AND ($platform IS NULL OR deployment_id IN (SELECT id FROM deployments WHERE platform = $platform))
+                """,
                 r => (Id: r.GetInt64(0), Deployment: r.IsDBNull(1) ? (long?)null : r.GetInt64(1), Owner: r.IsDBNull(2) ? "" : r.GetString(2), Lease: r.IsDBNull(3) ? 0 : r.GetInt64(3),
                     Queued: r.GetString(4) == "queued"),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken, ("$platform", onlyPlatform)).ConfigureAwait(false);
             var interrupted = new List<Deployment>();
             foreach (var job in jobs.Where(j => ownerIsGone(j.Owner) || (!j.Queued && j.Lease < Ms(now))))
             {

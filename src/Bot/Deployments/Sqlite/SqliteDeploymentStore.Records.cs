@@ -72,6 +72,18 @@ public sealed partial class SqliteDeploymentStore
             ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, at = excluded.at
             """, cancellationToken, ("$scope", scope), ("$key", key), ("$value", value), ("$at", Ms(at))), cancellationToken, singleStatement: true);
 
+    public Task<string> ClaimNoteAsync(string scope, string key, string value, string? replacing, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, tx) =>
+        {
+            var held = (string?)await ScalarAsync(c, tx, "SELECT value FROM notes WHERE scope = $scope AND key = $key", cancellationToken, ("$scope", scope), ("$key", key)).ConfigureAwait(false);
+            if (held is not null && held != replacing) return held;
+            await ExecAsync(c, tx, """
+                INSERT INTO notes (scope, key, value, at) VALUES ($scope, $key, $value, $at)
+                ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, at = excluded.at
+                """, cancellationToken, ("$scope", scope), ("$key", key), ("$value", value), ("$at", Ms(at))).ConfigureAwait(false);
+            return value;
+        }, cancellationToken);
+
     public Task<string?> GetNoteAsync(string scope, string key, CancellationToken cancellationToken) =>
         ReadAsync(async c => (string?)await ScalarAsync(c, null, "SELECT value FROM notes WHERE scope = $scope AND key = $key",
             cancellationToken, ("$scope", scope), ("$key", key)).ConfigureAwait(false), cancellationToken);
