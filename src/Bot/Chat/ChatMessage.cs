@@ -37,4 +37,7 @@ public interface IChatPlatform
     /// as updates of that message where the platform can edit, within the platform's own limits.
     /// </summary>
     Task ShowAlertAsync(Conversation to, AlertCard card, Alerts.AlertChange change, CancellationToken cancellationToken);
+
+    /// <summary>Completes when every final state already shown has been delivered (shutdown waits for it, within its budget).</summary>
+    Task SettleAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -68,7 +68,7 @@ public sealed class DeploymentNotifier(
     /// </summary>
     private async Task StopFollowingAsync(DeploymentFeed.Subscription subscription)
     {
-        using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         try
         {
             while (subscription.Reader.TryRead(out var update))

@@ -14,6 +14,7 @@ using Bot.Targets.Shell;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Bot.Hosting;
 
@@ -76,6 +77,9 @@ public static class BotServices
     /// <summary>The background parts: migrations and repository set-up first, then the notifier and (optionally) the job worker.</summary>
     public static IServiceCollection AddBotBackground(this IServiceCollection services, bool worker)
     {
+        // Stopped in the reverse order: the worker ends its jobs, the notifier shows their ends, the chat drain delivers them.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        services.AddHostedService<ChatDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<BotStartup>());
         services.AddHostedService(sp => sp.GetRequiredService<DeploymentNotifier>());
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertRouter>());

@@ -79,6 +79,11 @@ public sealed class BotProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGTERM, as Heroku and Cloud Run stop a process: it may shut down in good order.</summary>
+    public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+
+    public bool HasExited => _process.HasExited;
+
     private void Received(StringBuilder buffer, string? line)
     {
         if (line is null) return;

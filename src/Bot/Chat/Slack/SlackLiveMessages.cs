@@ -17,8 +17,11 @@ public sealed record LiveUpdate(
 /// pending stays pending and is sent again after a pause that grows (<see cref="Redelivery"/>); the final state
 /// starts a series of tries of its own and is given up only after <see cref="Redelivery.MaxTries"/> of them.
 /// </summary>
-public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, TimeProvider time, ILogger<SlackLiveMessages> logger) : IAsyncDisposable
+public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, WorkerIdentity identity, TimeProvider time, ILogger<SlackLiveMessages> logger) : IAsyncDisposable
 {
+    /// <summary>How long to wait for another process that claimed a message to finish posting it.</summary>
+    private static readonly TimeSpan ClaimWait = TimeSpan.FromMilliseconds(250);
+
     public static readonly TimeSpan UpdateInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan OutputInterval = TimeSpan.FromSeconds(2);
     private const int MaxPendingLines = 500;
@@ -45,16 +48,44 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Time
         }
     }
 
-    /// <summary>Completes when every scheduled update has been sent (tests, and shutdown).</summary>
+    /// <summary>Completes when every update being sent now has been sent (tests).</summary>
     public Task SettleAsync() => Task.WhenAll(_inflight.Keys);
 
-    private async Task PostAsync(State state, LiveUpdate update, CancellationToken cancellationToken)
+    /// <summary>
+    /// Completes when every message that has reached its final state has been delivered, including those waiting
+    /// for their edit slot or for another try (shutdown: the final state of a card must not be dropped on exit).
+    /// </summary>
+    public async Task SettleFinalsAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await SettleAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!_messages.Values.Any(m => m.Final && (m.Dirty || m.Lines.Count > 0 || m.Ts is null))) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Posts the message, or finds it posted. Which process posts is claimed in the store first (<c>posting &lt;owner&gt;</c>,
+    /// first writer wins), so a card is never posted twice, whichever replica took the command and whichever runs the job;
+    /// the others wait for its <c>channel ts</c> and edit that message. A claim whose owner is gone is taken over.
+    /// </summary>
+    private async Task<bool> PostAsync(State state, LiveUpdate update, CancellationToken cancellationToken)
     {
         var noteKey = update.Key;
-        if (await store.GetNoteAsync(update.NoteScope, noteKey, cancellationToken).ConfigureAwait(false) is { } saved && saved.Split(' ') is [var channel, var ts])
+        var mine = $"posting {identity.Id}";
+        var held = await store.GetNoteAsync(update.NoteScope, noteKey, cancellationToken).ConfigureAwait(false)
+            ?? await store.ClaimNoteAsync(update.NoteScope, noteKey, mine, null, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (held.Split(' ') is [var channel, var ts] && !held.StartsWith("posting ", StringComparison.Ordinal))
         {
             (state.Channel, state.Ts, state.Dirty) = (channel, ts, true);
-            return;
+            return true;
+        }
+        if (held != mine)
+        {
+            var owner = held["posting ".Length..];
+            if (!identity.IsGone(owner)) return false;
+            if (await store.ClaimNoteAsync(update.NoteScope, noteKey, mine, held, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) != mine) return false;
         }
         var message = new SlackOutgoing(update.Channel, update.Text, update.Blocks, update.Thread);
         SlackPosted posted;
@@ -71,6 +102,7 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Time
         }
         (state.Channel, state.Ts, state.LastSent, state.Dirty) = (posted.Channel, posted.Ts, time.GetTimestamp(), false);
         await store.SetNoteAsync(update.NoteScope, noteKey, $"{posted.Channel} {posted.Ts}", time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private async Task FlushOrScheduleAsync(State state, string key)
@@ -108,8 +140,12 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Time
     {
         try
         {
-            if (state.Ts is null)
-                await PostAsync(state, state.Latest!, CancellationToken.None).ConfigureAwait(false);
+            if (state.Ts is null && !await PostAsync(state, state.Latest!, CancellationToken.None).ConfigureAwait(false))
+            {
+                // Another process is posting it: look again shortly, then edit what it posted.
+                state.Timer ??= time.CreateTimer(_ => Track(OnTimerAsync(state, key)), null, ClaimWait, Timeout.InfiniteTimeSpan);
+                return;
+            }
             if (state.Lines.Count > 0 && (state.Final || time.GetElapsedTime(state.LastLines) >= OutputInterval))
             {
                 var (lines, skipped) = state.TakeLines(SlackBlocks.MaxCodeLines);

@@ -38,4 +38,7 @@ public sealed class SlackPlatform(SlackApi api, SlackOptions options, SlackLiveM
 
     /// <summary>Completes when every scheduled edit has been sent (tests, and shutdown).</summary>
     public Task SettleAsync() => live.SettleAsync();
+
+    /// <summary>Final states wait for no edit slot at shutdown: they are sent as soon as their turn comes, before the bot exits.</summary>
+    public Task SettleAsync(CancellationToken cancellationToken) => live.SettleFinalsAsync(cancellationToken);
 }
