@@ -15,7 +15,29 @@ namespace Bot.Deployments;
 /// </remarks>
 public sealed class WorkerIdentity
 {
-    private static readonly string Host = Environment.MachineName;
+    /// <summary>
+    /// The machine name with the kernel's boot id and this process's pid namespace: two sandboxes or containers that
+    /// happen to share a hostname (Lambda, Cloud Run) are never taken for one host whose pids can be checked.
+    /// </summary>
+    private static readonly string Host = HostOf(Read("/proc/sys/kernel/random/boot_id"), PidNamespace());
+
+    private static string HostOf(string bootId, string pidNamespace) =>
+        $"{Environment.MachineName.Replace(':', '-')}/{(bootId.Length > 8 ? bootId[..8] : bootId)}/{pidNamespace}";
+
+    /// <summary>Without a boot id and a pid namespace to compare, no owner can be judged gone here: leases decide.</summary>
+    private static bool CanCheck => !Host.EndsWith("//", StringComparison.Ordinal);
+
+    private static string Read(string path)
+    {
+        try { return File.ReadAllText(path).Trim(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
+    }
+
+    private static string PidNamespace()
+    {
+        try { return new string((new FileInfo("/proc/self/ns/pid").LinkTarget ?? "").Where(char.IsAsciiDigit).ToArray()); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
+    }
 
     public WorkerIdentity() : this(Environment.ProcessId) { }
 
@@ -34,7 +56,7 @@ public sealed class WorkerIdentity
         if (owner == Id) return false;
         var parts = owner.Split(':');
         if (parts.Length != 3 || parts[0] != Host || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var pid)) return false;
-        if (!long.TryParse(parts[2], CultureInfo.InvariantCulture, out var noted) || !Directory.Exists("/proc/self")) return false;
+        if (!long.TryParse(parts[2], CultureInfo.InvariantCulture, out var noted) || !CanCheck) return false;
         return ChildProcess.StartTicks(pid) is not { } now || now != noted;
     }
 }
