@@ -48,6 +48,37 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Time
     /// <summary>Completes when every scheduled update has been sent (tests, and shutdown).</summary>
     public Task SettleAsync() => Task.WhenAll(_inflight.Keys);
 
+    /// <summary>
+    /// For a process about to exit (<c>worker --drain</c>): sends each message's edit that is waiting for its turn, once
+    /// the rest of its pause has passed, instead of leaving it to a timer the exit would cancel.
+    /// </summary>
+    public async Task FlushPendingAsync(CancellationToken cancellationToken)
+    {
+        await SettleAsync().ConfigureAwait(false);
+        foreach (var (key, state) in _messages)
+        {
+            await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (state.Timer is null) continue;
+                state.Timer.Dispose();
+                state.Timer = null;
+                // One more try now even after failures: the growing pauses would outlast the process.
+                var wait = UpdateInterval - time.GetElapsedTime(state.LastSent);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                await FlushAsync(state, key).ConfigureAwait(false);
+                // What is still pending (a failure's retry, a line batch) was given a timer again; this exit ends it.
+                state.Timer?.Dispose();
+                state.Timer = null;
+            }
+            finally
+            {
+                state.Gate.Release();
+            }
+        }
+        await SettleAsync().ConfigureAwait(false);
+    }
+
     private async Task PostAsync(State state, LiveUpdate update, CancellationToken cancellationToken)
     {
         var noteKey = update.Key;
