@@ -70,11 +70,15 @@ public static class BotServices
     public static IServiceCollection AddBotChat(this IServiceCollection services, IConfiguration configuration, bool receive = true) =>
         services.AddSlack(configuration, receive).AddLine(configuration, receive);
 
-    /// <summary>The background parts: migrations and repository set-up first, then the notifier and (optionally) the job worker.</summary>
-    public static IServiceCollection AddBotBackground(this IServiceCollection services, bool worker)
+    /// <summary>
+    /// The background parts: migrations and repository set-up first, then the notifier and (optionally) the job worker.
+    /// Without <paramref name="cards"/> (<c>serve --no-worker</c>) the process that runs a job posts its card, so a web
+    /// process frozen after answering (Lambda) leaves nothing half-sent.
+    /// </summary>
+    public static IServiceCollection AddBotBackground(this IServiceCollection services, bool worker, bool cards = true)
     {
         services.AddHostedService(sp => sp.GetRequiredService<BotStartup>());
-        services.AddHostedService(sp => sp.GetRequiredService<DeploymentNotifier>());
+        if (cards) services.AddHostedService(sp => sp.GetRequiredService<DeploymentNotifier>());
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertRouter>());
         if (worker) services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         // With PostgreSQL, other processes queue work too: their NOTIFY wakes this worker.

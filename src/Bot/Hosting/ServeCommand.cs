@@ -29,7 +29,7 @@ public static class ServeCommand
             builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
         // Request-by-request lines cost more than the requests; keep warnings and the bot's own messages.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration).AddBotBackground(worker: !cli.NoWorker);
+        builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration).AddBotBackground(worker: !cli.NoWorker, cards: !cli.NoWorker);
         replace?.Invoke(builder.Services);
         var app = builder.Build();
         _ = app.Services.GetRequiredService<AppCatalog>();
