@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Deploybot as one small image: the Native AOT binary on .NET's Alpine runtime-deps image, plus git.
 #
 #   docker build -t deploybot .
