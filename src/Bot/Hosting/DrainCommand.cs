@@ -4,6 +4,7 @@ using Bot.Configuration;
 using Bot.Deployments;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Bot.Hosting;
 
@@ -19,6 +20,8 @@ public static class DrainCommand
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = cli.PassThrough });
         BotConfiguration.Apply(builder.Configuration, cli);
+        // Run once a minute on Lambda: the host's start and stop lines would be most of the log.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         // Send only: no Socket Mode connection for a process that is about to exit.
         builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration, receive: false).AddBotBackground(worker: false);
         using var host = builder.Build();

@@ -27,6 +27,9 @@ public sealed class LoopbackHandler : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:port/</c></summary>
     public Uri Url { get; }
 
+    /// <summary>Raised with each request's path once the fake has answered it (a test waits for a call without polling).</summary>
+    public event Action<string>? Answered;
+
     public static async Task<LoopbackHandler> StartAsync(HttpMessageHandler fake, Uri origin)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -34,10 +37,15 @@ public sealed class LoopbackHandler : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var invoker = new HttpMessageInvoker(fake, disposeHandler: false);
-        app.Run(context => ForwardAsync(context, invoker, origin));
+        LoopbackHandler? self = null;
+        app.Run(async context =>
+        {
+            await ForwardAsync(context, invoker, origin);
+            self?.Answered?.Invoke(context.Request.Path.Value ?? "/");
+        });
         await app.StartAsync();
         var url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
-        return new LoopbackHandler(app, url);
+        return self = new LoopbackHandler(app, url);
     }
 
     private static async Task ForwardAsync(HttpContext context, HttpMessageInvoker fake, Uri origin)
