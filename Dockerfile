@@ -2,6 +2,7 @@
 #
 #   docker build -t deploybot .
 #   docker run -p 8080:8080 -v deploybot-data:/data -e SLACK_SIGNING_SECRET=… -e SLACK_BOT_TOKEN=… deploybot
+#   docker run --rm -e DATABASE_URL=… deploybot /app/bot migrate
 #
 # The build context is this folder (Heroku fixes it to the Dockerfile's own folder, so the Dockerfile sits at
 # the repository root). Why Alpine and not a chiseled image: the bot clones the repositories it deploys with
@@ -39,5 +40,5 @@ USER ${APP_UID}
 EXPOSE 8080
 # No curl in the image: the binary asks its own /healthz (exit code 0 or 1).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 CMD ["/app/bot", "health"]
-ENTRYPOINT ["/app/bot"]
-CMD ["serve"]
+# No ENTRYPOINT: Heroku runs heroku.yml's commands through /bin/sh -c, which an entrypoint would receive as arguments.
+CMD ["/app/bot", "serve"]

@@ -39,12 +39,12 @@ public static partial class HostingFiles
             yield return ("heroku.yml release", AfterBot(release));
 
         var docker = Read("Dockerfile");
-        yield return ("Dockerfile CMD", JsonArray(Line(docker, "CMD ")));
+        yield return ("Dockerfile CMD", AfterBot(string.Join(' ', JsonArray(Line(docker, "CMD ")))));
         yield return ("Dockerfile HEALTHCHECK", JsonArray(Line(docker, "HEALTHCHECK ")).SkipWhile(a => !a.EndsWith("/bot", StringComparison.Ordinal)).Skip(1).ToArray());
 
-        yield return ("compose.yaml", Yaml("deploy/compose.yaml").At("services", "bot", "command").Texts().ToArray());
+        yield return ("compose.yaml", AfterBot(string.Join(' ', Yaml("deploy/compose.yaml").At("services", "bot", "command").Texts())));
         var bot = Containers(Yaml("deploy/cloudrun/service.yaml")).Single(c => c.At("name").Text() == "bot");
-        yield return ("cloudrun/service.yaml", bot.At("args").Texts().ToArray());
+        yield return ("cloudrun/service.yaml", AfterBot(string.Join(' ', bot.At("command").Texts().Concat(bot.At("args").Texts()))));
 
         foreach (Match m in BootstrapBot().Matches(Read("deploy/aws-lambda/bootstrap")))
             yield return ("aws-lambda/bootstrap", m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));

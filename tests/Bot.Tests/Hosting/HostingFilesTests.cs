@@ -142,6 +142,9 @@ public sealed partial class HostingFilesTests
         Assert.Matches(@"(?m)^ARG APP_UID=[1-9]\d*$", docker);
         Assert.Contains("DATA_DIR=/data", Line(docker, "ENV "));
         Assert.Equal("VOLUME /data", Line(docker, "VOLUME "));
+        // Heroku runs heroku.yml's commands as /bin/sh -c "…": an ENTRYPOINT would get that as its arguments.
+        Assert.DoesNotMatch(@"(?m)^ENTRYPOINT", docker);
+        Assert.All(BotCommands().Where(c => c.File.StartsWith("heroku.yml", StringComparison.Ordinal)), c => Assert.NotEmpty(c.Args));
 
         // Heroku builds with the Dockerfile's own folder as the context: what it copies must be there and not ignored.
         var ignored = Read(".dockerignore").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
