@@ -1,14 +1,17 @@
 using Bot.Configuration;
 using Bot.Hosting;
 
-// bot [serve|worker|chat|send "<text>"]: see BotCli.Usage and README.md.
+// bot [serve|worker|chat|send "<text>"|migrate|health]: see BotCli.Usage and README.md.
 try
 {
     var cli = BotCli.Parse(args);
     return cli.Verb switch
     {
         "help" => Usage(),
+        "worker" when cli.Drain => await DrainCommand.RunAsync(cli),
         "worker" => await ServeCommand.RunWorkerAsync(cli),
+        "migrate" => await MigrateCommand.RunAsync(cli),
+        "health" => await HealthCommand.RunAsync(cli),
         "chat" => await ConsoleCommand.ChatAsync(cli),
         "send" => await ConsoleCommand.SendAsync(cli),
         "heroku" => await HerokuCommand.RunAsync(cli),

@@ -151,10 +151,17 @@ public sealed class DeploymentNotifier(
     public async Task<Deployment?> FollowToEndAsync(long id, CancellationToken cancellationToken, long afterSeq = 0, DeploymentState? shown = null)
     {
         Deployment? last = null;
-        await foreach (var update in feed.FollowAsync(id, afterSeq, cancellationToken, shown).ConfigureAwait(false))
+        _follows.TryGetValue(id, out var follow);
+        // An event counts as handled once shown, or once read and left out (a state already shown).
+        void Passed(long seq)
+        {
+            if (follow is not null) follow.Shown = seq;
+            Progressed();
+        }
+        await foreach (var update in feed.FollowAsync(id, afterSeq, cancellationToken, shown, Passed).ConfigureAwait(false))
         {
             await ShowAsync(update, cancellationToken).ConfigureAwait(false);
-            if (_follows.TryGetValue(id, out var follow)) follow.Shown = update.Event.Seq;
+            if (follow is not null) follow.Shown = Math.Max(follow.Shown, update.Event.Seq);
             last = update.Deployment;
             Progressed();
         }

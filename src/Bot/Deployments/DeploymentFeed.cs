@@ -62,8 +62,9 @@ public sealed class DeploymentFeed(IDeploymentStore store, FeedOptions options, 
     /// still running, so a follower that catches up never sees an early line under a finished card.
     /// </summary>
     /// <param name="shown">The state the follower has shown already (from this process's own news), if any: not repeated.</param>
+    /// <param name="passed">Told the sequence number of each event read and left out (so a follower knows it is caught up).</param>
     public async IAsyncEnumerable<DeploymentUpdate> FollowAsync(
-        long deploymentId, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken, DeploymentState? shown = null)
+        long deploymentId, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken, DeploymentState? shown = null, Action<long>? passed = null)
     {
         var seen = afterSeq;
         var first = true;
@@ -95,7 +96,11 @@ public sealed class DeploymentFeed(IDeploymentStore store, FeedOptions options, 
                 seen = e.Seq;
                 var ends = current.IsFinished && e.Kind == EventKind.State && e.Text == Name(current.State);
                 // A state already shown, or one before it (the snapshot can be ahead of the events), is not shown again.
-                if (e.Kind == EventKind.State && !ends && Stage(e.Text) <= Stage(lastState)) continue;
+                if (e.Kind == EventKind.State && !ends && Stage(e.Text) <= Stage(lastState))
+                {
+                    passed?.Invoke(seen);
+                    continue;
+                }
                 if (e.Kind == EventKind.State) lastState = e.Text;
                 yield return new DeploymentUpdate(ends || !current.IsFinished ? current : Running(current), e);
                 if (ends) yield break;

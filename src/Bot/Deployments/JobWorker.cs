@@ -63,6 +63,29 @@ public sealed class JobWorker(
         return job is null ? null : await RunJobAsync(job, stopping).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Recovers abandoned work, then claims and runs queued jobs until none are left (<c>worker --drain</c>: a worker
+    /// that a Lambda invocation or a schedule starts); returns how many jobs it ran.
+    /// </summary>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
+        await RecoverAsync(cancellationToken).ConfigureAwait(false);
+        var ran = 0;
+        var active = new List<Task>();
+        while (true)
+        {
+            // A finished job can free the lock another queued one waits for, so claim again after each.
+            while (active.Count < options.MaxConcurrentJobs
+                   && await store.ClaimAsync(identity.Id, time.GetUtcNow(), options.Lease, null, cancellationToken).ConfigureAwait(false) is { } job)
+            {
+                active.Add(RunJobAsync(job, cancellationToken));
+                ran++;
+            }
+            if (active.Count == 0) return ran;
+            active.Remove(await Task.WhenAny(active).ConfigureAwait(false));
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await RecoverAsync(stoppingToken).ConfigureAwait(false);

@@ -1,11 +1,20 @@
 namespace Bot.Hosting;
 
 /// <summary>
-/// The command line: <c>bot [serve|worker|chat|send "text"] [--config file] [--data-dir dir] [--as name]</c>.
+/// The command line: <c>bot [serve|worker|chat|send "text"|migrate|health] [--config file] [--data-dir dir] [--as name]</c>.
 /// Options it does not know (such as <c>--urls</c>) are passed on to ASP.NET Core.
 /// </summary>
 public sealed record BotCli(string Verb, string? Text, string? ConfigFile, string? DataDir, string? UserName, string[] PassThrough)
 {
+    /// <summary>The verbs, as <see cref="Parse"/> knows them (hosting files name them; a test checks those against this list).</summary>
+    public static readonly string[] Verbs = ["serve", "worker", "chat", "send", "migrate", "health", "heroku", "help"];
+
+    /// <summary><c>worker --drain</c>: run what is queued, then exit.</summary>
+    public bool Drain { get; init; }
+
+    /// <summary><c>serve --no-worker</c>: the web endpoints only; a separate <c>worker</c> (or <c>worker --drain</c>) runs the jobs.</summary>
+    public bool NoWorker { get; init; }
+
     public const string Usage = """
         Usage: bot [command] [options]
 
@@ -15,6 +24,13 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
           chat             talk to the bot in this terminal
           send "<text>"    run one command, wait for its outcome, print the conversation
                            (exit code 0 on success, 1 on failure or refusal)
+          serve --no-worker
+                           web server only; jobs are left to a worker process
+          worker --drain   run the queued jobs (and recover abandoned ones), then exit
+          migrate          apply the store's migrations (SQLite, or PostgreSQL by DATABASE_URL), then exit
+          health [--url <base>]
+                           GET /healthz of a serve on this host (default http://127.0.0.1:$PORT, 8080);
+                           exit code 0 when it answers 200 (a container HEALTHCHECK)
           heroku webhooks <app> [<env>] [--url <bot url>]
                            make the Heroku app webhook that sends alerts to this bot
                            (needs HEROKU_API_KEY, HEROKU_WEBHOOK_SECRET, --url or BOT_PUBLIC_URL)
@@ -32,6 +48,7 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
         string? text = null, config = null, dataDir = null, user = null;
         var rest = new List<string>();
         var verbSeen = false;
+        bool drain = false, noWorker = false;
         for (var i = 0; i < args.Length; i++)
         {
             var a = args[i];
@@ -42,7 +59,9 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                 case "--data-dir": dataDir = Next(); break;
                 case "--as": user = Next(); break;
                 case "-h" or "--help" or "help" when !verbSeen: verb = "help"; verbSeen = true; break;
-                case "serve" or "worker" or "chat" when !verbSeen: verb = a; verbSeen = true; break;
+                case "serve" or "worker" or "chat" or "migrate" or "health" when !verbSeen: verb = a; verbSeen = true; break;
+                case "--drain" when verb == "worker": drain = true; break;
+                case "--no-worker" when verb == "serve": noWorker = true; break;
                 case "send" when !verbSeen:
                     verb = a;
                     verbSeen = true;
@@ -52,18 +71,22 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                     verb = a;
                     verbSeen = true;
                     break;
-                case "--url" when verb == "heroku":
+                case "--url" when verb is "heroku" or "health":
                     rest.Add(a);
                     rest.Add(Next());
                     break;
                 default:
-                    if (!verbSeen && !a.StartsWith('-')) throw new CliException($"Unknown command '{a}'. Try: serve, worker, chat, send \"<text>\", heroku webhooks <app>.");
+                    if (!verbSeen && !a.StartsWith('-')) throw new CliException($"Unknown command '{a}'. Try: serve, worker, chat, send \"<text>\", migrate, health, heroku webhooks <app>.");
                     if (verb is "send" or "heroku" && !a.StartsWith('-')) text = text is null ? a : text + " " + a;
                     else rest.Add(a);
                     break;
             }
         }
-        return new BotCli(verb, text, config ?? Environment.GetEnvironmentVariable("BOT_CONFIG"), dataDir, user, rest.ToArray());
+        return new BotCli(verb, text, config ?? Environment.GetEnvironmentVariable("BOT_CONFIG"), dataDir, user, rest.ToArray())
+        {
+            Drain = drain,
+            NoWorker = noWorker,
+        };
     }
 }
 

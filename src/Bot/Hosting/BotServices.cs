@@ -15,6 +15,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Bot.Hosting;
 
@@ -27,6 +28,8 @@ public static class BotServices
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(Redactor.Default);
+        // One line per failure, from our own code: not a line per HTTP request, nor Polly's own line (and stack trace) per attempt.
+        services.AddLogging(logging => logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning).AddFilter("Polly", LogLevel.None));
         if (options.DatabaseUrl is { } url)
         {
             // Read now, so a malformed URL stops startup with one line naming DATABASE_URL.
@@ -74,14 +77,18 @@ public static class BotServices
     public static IServiceCollection AddBotChat(this IServiceCollection services, IConfiguration configuration, bool receive = true) =>
         services.AddSlack(configuration, receive).AddLine(configuration, receive);
 
-    /// <summary>The background parts: migrations and repository set-up first, then the notifier and (optionally) the job worker.</summary>
-    public static IServiceCollection AddBotBackground(this IServiceCollection services, bool worker)
+    /// <summary>
+    /// The background parts: migrations and repository set-up first, then the notifier and (optionally) the job worker.
+    /// Without <paramref name="cards"/> (<c>serve --no-worker</c>) the process that runs a job posts its card, so a web
+    /// process frozen after answering (Lambda) leaves nothing half-sent.
+    /// </summary>
+    public static IServiceCollection AddBotBackground(this IServiceCollection services, bool worker, bool cards = true)
     {
         // Stopped in the reverse order: the worker ends its jobs, the notifier shows their ends, the chat drain delivers them.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<ChatDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<BotStartup>());
-        services.AddHostedService(sp => sp.GetRequiredService<DeploymentNotifier>());
+        if (cards) services.AddHostedService(sp => sp.GetRequiredService<DeploymentNotifier>());
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertRouter>());
         if (worker) services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         // With PostgreSQL, other processes queue work and record events too: their NOTIFY wakes this worker and its followers.

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Bot.Hosting;
 
-/// <summary><c>serve</c>: the web endpoints plus the job worker; <c>worker</c>: the job worker alone.</summary>
+/// <summary><c>serve</c>: the web endpoints plus the job worker (without it: <c>--no-worker</c>); <c>worker</c>: the job worker alone.</summary>
 public static class ServeCommand
 {
     /// <summary>
@@ -29,7 +29,7 @@ public static class ServeCommand
             builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
         // Request-by-request lines cost more than the requests; keep warnings and the bot's own messages.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration).AddBotBackground(worker: true);
+        builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration).AddBotBackground(worker: !cli.NoWorker, cards: !cli.NoWorker);
         replace?.Invoke(builder.Services);
         var app = builder.Build();
         _ = app.Services.GetRequiredService<AppCatalog>();
@@ -61,7 +61,7 @@ public static class ServeCommand
         app.MapLineEndpoints();
         app.MapGenericAlerts();
         app.MapHerokuAlerts();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet(HealthCommand.Path, () => Results.Text("ok"));
         app.MapGet("/readyz", async (IDeploymentStore store, CancellationToken ct) =>
             await store.PingAsync(ct).ConfigureAwait(false) ? Results.Text("ready") : Results.Text("store unreachable", statusCode: 503));
     }

@@ -19,7 +19,7 @@ public sealed class ProcessRig : IAsyncDisposable
 {
     private readonly List<BotProcess> _processes = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private HandlerServer? _server;
+    private LoopbackHandler? _server;
 
     private ProcessRig(TempDir dir, string? databaseUrl) => (Dir, DatabaseUrl) = (dir, databaseUrl);
 
@@ -34,7 +34,7 @@ public sealed class ProcessRig : IAsyncDisposable
     {
         var rig = new ProcessRig(new TempDir("procs"), databaseUrl);
         File.WriteAllText(rig.ConfigPath, new JsonObject { ["Apps"] = apps }.ToJsonString());
-        rig._server = await HandlerServer.StartAsync(rig.Slack, path => new Uri((path.StartsWith("/api/") ? "https://slack.test" : "https://hooks.slack.test") + path));
+        rig._server = await LoopbackHandler.StartAsync(rig.Slack, new Uri("https://slack.test/"));
         return rig;
     }
 
@@ -44,7 +44,7 @@ public sealed class ProcessRig : IAsyncDisposable
         ["DATA_DIR"] = DatabaseUrl is null ? Dir["data"] : Dir[$"data-{name}"],
         ["SLACK_SIGNING_SECRET"] = BotWebHost.SlackSecret,
         ["SLACK_BOT_TOKEN"] = Slack.BotToken,
-        ["SLACK_API_URL"] = new Uri(_server!.Address, "/api/").ToString(),
+        ["SLACK_API_URL"] = new Uri(_server!.Url, "api/").ToString(),
     };
 
     /// <summary>A <c>serve</c> replica, ready (its <c>/healthz</c> answers); returns its port.</summary>

@@ -1,0 +1,43 @@
+using Bot.Chat;
+using Bot.Configuration;
+using Bot.Deployments;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Hosting;
+
+/// <summary>
+/// <c>bot worker --drain</c>: marks abandoned work interrupted, claims and runs every queued job until none is left,
+/// delivers the cards and alerts those jobs produced, and exits. This is the worker where nothing may run after an
+/// answer (Lambda freezes a function once it has answered; the web function invokes one of these instead), and the
+/// safety net a schedule runs every minute. Exit code 0 however the deployments ended; non-zero only when it could not work.
+/// </summary>
+public static class DrainCommand
+{
+    public static async Task<int> RunAsync(BotCli cli)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = cli.PassThrough });
+        BotConfiguration.Apply(builder.Configuration, cli);
+        // Run once a minute on Lambda: the host's start and stop lines would be most of the log.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // Send only: no Socket Mode connection for a process that is about to exit.
+        builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration, receive: false).AddBotBackground(worker: false);
+        using var host = builder.Build();
+        _ = host.Services.GetRequiredService<AppCatalog>();
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+
+        await host.StartAsync(stop.Token).ConfigureAwait(false);
+        var services = host.Services;
+        var ran = await services.GetRequiredService<JobWorker>().DrainAsync(stop.Token).ConfigureAwait(false);
+
+        // What the jobs published still has to reach the chat before the process goes.
+        await services.GetRequiredService<DeploymentNotifier>().IdleAsync().WaitAsync(stop.Token).ConfigureAwait(false);
+        await services.GetRequiredService<BackgroundWork>().IdleAsync().WaitAsync(stop.Token).ConfigureAwait(false);
+        // Stopping delivers every final state still waiting for its edit slot (ChatDrain).
+        await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        Console.WriteLine(ran == 0 ? "Nothing was queued." : $"Ran {ran} queued job(s); nothing is left.");
+        return 0;
+    }
+}

@@ -1,0 +1,34 @@
+using Bot.Configuration;
+using Bot.Deployments;
+using Bot.Deployments.Postgres;
+using Bot.Deployments.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Hosting;
+
+/// <summary>
+/// <c>bot migrate</c>: applies the store's migrations (PostgreSQL when <c>DATABASE_URL</c> is set, else the SQLite
+/// file under <c>DATA_DIR</c>) and exits: Heroku's release phase, a deploy hook. Prints one line saying what it did.
+/// </summary>
+public static class MigrateCommand
+{
+    public static async Task<int> RunAsync(BotCli cli)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = cli.PassThrough });
+        BotConfiguration.Apply(builder.Configuration, cli);
+        builder.Logging.ClearProviders();
+        builder.Services.AddBotCore(builder.Configuration);
+        using var host = builder.Build();
+        var options = host.Services.GetRequiredService<BotOptions>();
+        var store = host.Services.GetRequiredService<IDeploymentStore>();
+
+        await store.MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+
+        Console.WriteLine(store is PostgresDeploymentStore postgres
+            ? $"Migrated the PostgreSQL store at {postgres.Where} to schema version {PostgresSchema.Steps.Max(s => s.Version)}."
+            : $"Migrated the SQLite store at {options.DatabasePath} to schema version {SqliteSchema.Steps.Max(s => s.Version)}.");
+        return 0;
+    }
+}
