@@ -10,6 +10,7 @@ using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;
 using Bot.Targets.Heroku;
+using Bot.Targets.Lambda;
 using Bot.Targets.Shell;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,7 @@ public static class BotServices
 
         services.AddSingleton<IDeployTarget, ShellTarget>();
         services.AddHeroku(configuration);
+        services.AddLambda(configuration);
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton(sp => LoadApps(configuration, sp.GetRequiredService<TargetRegistry>()));
 
