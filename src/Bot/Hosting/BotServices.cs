@@ -1,3 +1,4 @@
+using Bot.Alerts;
 using Bot.Chat;
 using Bot.Chat.Line;
 using Bot.Chat.Slack;
@@ -42,6 +43,7 @@ public static class BotServices
         services.AddSingleton<IDeployTarget, ShellTarget>();
         services.AddHeroku(configuration);
         services.AddLambda(configuration);
+        services.AddAwsAlerts();
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton(sp => LoadApps(configuration, sp.GetRequiredService<TargetRegistry>()));
 
