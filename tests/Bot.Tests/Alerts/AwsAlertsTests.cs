@@ -14,7 +14,7 @@ namespace Bot.Tests.Alerts;
 /// </summary>
 public sealed class AwsAlertsTests : IAsyncLifetime
 {
-    private readonly SnsSigner _signer = new();
+    private readonly SnsSigner _signer = SnsSigner.Shared;
     private readonly RecordingPlatform _chat = new();
     private readonly SnsHost _sns;
     private BotWebHost _bot = null!;
@@ -35,11 +35,7 @@ public sealed class AwsAlertsTests : IAsyncLifetime
         services.AddHttpClient(SnsCertificates.ClientName).ConfigurePrimaryHttpMessageHandler(() => _sns);
     });
 
-    public async Task DisposeAsync()
-    {
-        await _bot.DisposeAsync();
-        _signer.Dispose();
-    }
+    public async Task DisposeAsync() => await _bot.DisposeAsync();
 
     [Fact]
     public async Task A_signed_ALARM_opens_an_alert_in_the_apps_channel_and_the_OK_resolves_it()

@@ -7,9 +7,9 @@ using Bot.Tests.Support;
 namespace Bot.Tests.Alerts;
 
 /// <summary>SNS signatures: the derived vector's canonical string and certificate, versions 1 and 2 with a key made here, and the host rules.</summary>
-public sealed class SnsSignatureTests : IDisposable
+public sealed class SnsSignatureTests
 {
-    private readonly SnsSigner _signer = new();
+    private readonly SnsSigner _signer = SnsSigner.Shared;
 
     [Fact]
     public void The_derived_vector_verifies_with_its_certificate_and_its_string_to_sign_is_the_documented_one()
@@ -62,6 +62,4 @@ public sealed class SnsSignatureTests : IDisposable
     [InlineData("https://sns.us-east-1.amazonaws.com/x.txt", false)]
     [InlineData("https://s3.amazonaws.com/x.pem", false)]
     public void Certificates_come_only_from_https_SNS_hosts(string url, bool trusted) => Assert.Equal(trusted, SnsSignature.IsCertificateUrl(url));
-
-    public void Dispose() => _signer.Dispose();
 }
