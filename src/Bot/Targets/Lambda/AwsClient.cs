@@ -81,6 +81,25 @@ public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, Aw
         return headers;
     }
 
+    /// <summary>PUTs a code zip to S3 (for <c>Lambda:S3Bucket</c>); sent once, on the upload client.</summary>
+    public async Task PutObjectAsync(string bucket, string key, byte[] content, CancellationToken ct)
+    {
+        var keys = await credentials.GetAsync(ct).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Put, options.ObjectUrl(bucket, key)) { Content = new ByteArrayContent(content) };
+        SigV4.Sign(request, content, keys, options.Region ?? "us-east-1", AwsService.S3.SigningName, time.GetUtcNow(), s3: true);
+        try
+        {
+            using var answer = await clients.CreateClient(UploadClientName).SendAsync(request, ct).ConfigureAwait(false);
+            if (!answer.IsSuccessStatusCode)
+                throw new AwsApiException("PutObject", (int)answer.StatusCode, $"Http{(int)answer.StatusCode}",
+                    $"S3 refused s3://{bucket}/{key}: {(await answer.Content.ReadAsStringAsync(ct).ConfigureAwait(false)).Trim()}");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new AwsApiException("PutObject", 0, "Unavailable", $"S3 could not be reached ({e.Message})");
+        }
+    }
+
     private HttpRequestMessage Request(AwsCall call, AwsKeys keys)
     {
         var request = new HttpRequestMessage(call.Method, new Uri(options.EndpointOf(call.Service), call.Path));

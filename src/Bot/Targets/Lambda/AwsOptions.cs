@@ -13,6 +13,7 @@ public sealed record AwsService(string SigningName, string EndpointPrefix, strin
     public static readonly AwsService Logs = new("logs", "logs", "CLOUDWATCH_LOGS");
     public static readonly AwsService CloudWatch = new("monitoring", "monitoring", "CLOUDWATCH");
     public static readonly AwsService Sns = new("sns", "sns", "SNS");
+    public static readonly AwsService S3 = new("s3", "s3", "S3");
 }
 
 /// <summary>
@@ -30,7 +31,7 @@ public sealed record AwsOptions(string? Region, IReadOnlyDictionary<string, Uri>
         var endpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
         if (!string.Equals(Blank(configuration["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]), "true", StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var service in new[] { AwsService.Lambda, AwsService.Logs, AwsService.CloudWatch, AwsService.Sns })
+            foreach (var service in new[] { AwsService.Lambda, AwsService.Logs, AwsService.CloudWatch, AwsService.Sns, AwsService.S3 })
             {
                 var key = $"AWS_ENDPOINT_URL_{service.EnvSuffix}";
                 if (Blank(configuration[key]) is { } own) endpoints[service.EnvSuffix] = Url(own, key);
@@ -46,6 +47,15 @@ public sealed record AwsOptions(string? Region, IReadOnlyDictionary<string, Uri>
     /// <summary>The region, or a startup error naming <c>AWS_REGION</c>.</summary>
     public string RequireRegion(string why) =>
         Region ?? throw new ConfigException("AWS_REGION", $"not set; {why}, so the bot needs the AWS region (e.g. us-east-1)");
+
+    /// <summary>Where an S3 object is PUT: path-style on an endpoint override (moto, MinIO), else the bucket's own host.</summary>
+    public Uri ObjectUrl(string bucket, string key)
+    {
+        var path = string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
+        return Endpoints.ContainsKey(AwsService.S3.EnvSuffix)
+            ? new Uri(EndpointOf(AwsService.S3), $"{Uri.EscapeDataString(bucket)}/{path}")
+            : new Uri($"https://{bucket}.s3.{Region ?? "us-east-1"}.amazonaws.com/{path}");
+    }
 
     /// <summary>The override for <paramref name="service"/>, else <c>https://{prefix}.{region}.amazonaws.com/</c>.</summary>
     public Uri EndpointOf(AwsService service) =>

@@ -22,7 +22,7 @@ public sealed class BuildOutcome
 /// </summary>
 public static class LambdaBuild
 {
-    /// <summary>The most Lambda takes as a zip in the request itself; larger ones go through S3.</summary>
+    /// <summary>The most Lambda takes as a zip in the request itself; larger ones go through S3 (<c>Lambda:S3Bucket</c>).</summary>
     public const long MaxDirectUpload = 50L * 1024 * 1024;
 
     public static async IAsyncEnumerable<DeployEvent> RunAsync(
@@ -70,7 +70,7 @@ public static class LambdaBuild
             var size = new FileInfo(zip).Length;
             if (size > MaxDirectUpload && settings.S3Bucket is null)
             {
-                outcome.Failure = $"{settings.Artifact} is {Size(size)}, more than the {Size(MaxDirectUpload)} Lambda takes directly";
+                outcome.Failure = $"{settings.Artifact} is {Size(size)}, more than the {Size(MaxDirectUpload)} Lambda takes directly (set `Lambda:S3Bucket` to send it through S3)";
                 yield break;
             }
             outcome.Zip = await File.ReadAllBytesAsync(zip, ct).ConfigureAwait(false);

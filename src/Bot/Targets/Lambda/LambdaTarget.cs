@@ -14,7 +14,7 @@ namespace Bot.Targets.Lambda;
 /// plain <c>rollback</c> reads it from the version the alias points at now, so it survives restarts, needs nothing in the
 /// bot's store, and never guesses from version numbers (another alias's versions are not ours).
 /// </remarks>
-public sealed partial class LambdaTarget(LambdaApi lambda, CloudWatchApi cloudWatch, AwsOptions aws, BotOptions bot, TimeProvider time)
+public sealed partial class LambdaTarget(LambdaApi lambda, CloudWatchApi cloudWatch, AwsClient aws, BotOptions bot, TimeProvider time)
     : IDeployTarget, IHasReleases, IHasStatus, ICanPromote
 {
     public string Kind => "lambda";
@@ -22,7 +22,7 @@ public sealed partial class LambdaTarget(LambdaApi lambda, CloudWatchApi cloudWa
     public void Validate(AppEnvConfig app)
     {
         LambdaSettings.Read(app);
-        aws.RequireRegion($"{app.App} deploys to AWS Lambda");
+        aws.Options.RequireRegion($"{app.App} deploys to AWS Lambda");
     }
 
     public IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, CancellationToken cancellationToken) =>
@@ -56,7 +56,17 @@ public sealed partial class LambdaTarget(LambdaApi lambda, CloudWatchApi cloudWa
             if (built.Failure is { } why)
                 throw new DeployFailedException($"{why}. Nothing was changed: {s.Alias} still points at version {before.FunctionVersion}.",
                     $"Fix the build and type `deploy {request.App.App}` again.");
-            code = new UpdateCodeRequest(ZipFile: built.Zip);
+            if (s.S3Bucket is { } bucket)
+            {
+                var key = $"deploybot/{request.App.App}/{request.Number}-{request.Commit.ShortSha}.zip";
+                await aws.PutObjectAsync(bucket, key, built.Zip!, ct).ConfigureAwait(false);
+                yield return new Notice($"Uploaded to s3://{bucket}/{key}.");
+                code = new UpdateCodeRequest(S3Bucket: bucket, S3Key: key);
+            }
+            else
+            {
+                code = new UpdateCodeRequest(ZipFile: built.Zip);
+            }
         }
 
         yield return new StepStarted("update");

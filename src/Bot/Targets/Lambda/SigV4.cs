@@ -13,8 +13,15 @@ public static class SigV4
 {
     public const string Algorithm = "AWS4-HMAC-SHA256";
 
-    public static void Sign(HttpRequestMessage request, ReadOnlySpan<byte> body, AwsKeys keys, string region, string service, DateTimeOffset now)
+    /// <param name="s3">S3's rules: the path is encoded once (as sent) and the payload hash goes in <c>x-amz-content-sha256</c>.</param>
+    public static void Sign(HttpRequestMessage request, ReadOnlySpan<byte> body, AwsKeys keys, string region, string service, DateTimeOffset now, bool s3 = false)
     {
+        var payloadHash = Hex(SHA256.HashData(body));
+        if (s3)
+        {
+            request.Headers.Remove("x-amz-content-sha256");
+            request.Headers.TryAddWithoutValidation("x-amz-content-sha256", payloadHash);
+        }
         var stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var date = stamp[..8];
         request.Headers.Remove("X-Amz-Date");
@@ -34,10 +41,10 @@ public static class SigV4
         var signedHeaders = string.Join(';', headers.Keys);
         var canonical = new StringBuilder()
             .Append(request.Method.Method).Append('\n')
-            .Append(CanonicalPath(uri.AbsolutePath)).Append('\n')
+            .Append(s3 ? (uri.AbsolutePath.Length == 0 ? "/" : uri.AbsolutePath) : CanonicalPath(uri.AbsolutePath)).Append('\n')
             .Append(CanonicalQuery(uri.Query)).Append('\n');
         foreach (var (name, value) in headers) canonical.Append(name).Append(':').Append(value).Append('\n');
-        canonical.Append('\n').Append(signedHeaders).Append('\n').Append(Hex(SHA256.HashData(body)));
+        canonical.Append('\n').Append(signedHeaders).Append('\n').Append(payloadHash);
 
         var scope = $"{date}/{region}/{service}/aws4_request";
         var toSign = $"{Algorithm}\n{stamp}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";

@@ -41,6 +41,19 @@ public sealed class AwsClientTests
     }
 
     [Fact]
+    public void SigV4_for_S3_encodes_the_path_once_and_signs_the_payload_hash_as_botocore_does()
+    {
+        // Expected value computed with botocore 1.43's S3SigV4Auth for the same request, keys and time.
+        using var request = new HttpRequestMessage(HttpMethod.Put, "http://127.0.0.1:5000/my-bucket/deploybot/api/3-abc%20d.zip");
+
+        SigV4.Sign(request, "zipbytes"u8, Example, "us-east-1", "s3", VectorTime, s3: true);
+
+        Assert.EndsWith("SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=2e878ddce73f8d582b21cae62c0405158920c261554f5723de693556378ba7a3",
+            request.Headers.GetValues("Authorization").Single());
+        Assert.Equal("f3294ee9ec99a7ca7db514f129502a0b4c795dba7fa66d41050e8d70ddf7aa9b", request.Headers.GetValues("x-amz-content-sha256").Single());
+    }
+
+    [Fact]
     public void Endpoints_follow_the_SDKs_service_variables_first_then_the_general_one()
     {
         var options = AwsOptions.From(Config(("AWS_DEFAULT_REGION", "eu-west-1"), ("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
@@ -53,6 +66,8 @@ public sealed class AwsClientTests
         Assert.Equal("http://logs.local:9000/", options.EndpointOf(AwsService.Logs).ToString());
         Assert.Equal("https://monitoring.ap-northeast-1.amazonaws.com/", plain.EndpointOf(AwsService.CloudWatch).ToString());
         Assert.Equal("https://lambda.us-east-1.amazonaws.com/", ignored.EndpointOf(AwsService.Lambda).ToString());
+        Assert.Equal("http://127.0.0.1:4566/code/api/1%20a.zip", options.ObjectUrl("code", "api/1 a.zip").AbsoluteUri);
+        Assert.Equal("https://code.s3.ap-northeast-1.amazonaws.com/api/1.zip", plain.ObjectUrl("code", "api/1.zip").ToString());
         Assert.Equal("AWS_ENDPOINT_URL_SNS", Assert.Throws<ConfigException>(() => AwsOptions.From(Config(("AWS_ENDPOINT_URL_SNS", "ftp://x")))).Key);
     }
 

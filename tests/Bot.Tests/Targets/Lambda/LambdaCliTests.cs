@@ -74,6 +74,14 @@ public sealed class LambdaCliTests : IAsyncLifetime
         Assert.Contains("⏱ 3 ms · 51/128 MB", logs.Stdout);
         Assert.DoesNotContain("START RequestId", logs.Stdout);
 
+        // A zip through S3Bucket: PUT path-style to moto's S3, then UpdateFunctionCode from the bucket.
+        await _moto.SendAsync("s3", HttpMethod.Put, "code-bucket");
+        var aws = MotoLambda.Client(_moto);
+        await aws.PutObjectAsync("code-bucket", "deploybot/api/9-abc.zip", MotoLambda.Zip("def handler(e, c):\n    return 9\n"), CancellationToken.None);
+        var fromS3 = await new Bot.Targets.Lambda.LambdaApi(aws).UpdateCodeAsync(MotoLambda.Function,
+            new Bot.Targets.Lambda.UpdateCodeRequest(S3Bucket: "code-bucket", S3Key: "deploybot/api/9-abc.zip"), CancellationToken.None);
+        Assert.Equal("Successful", fromS3.LastUpdateStatus);
+
         await MotoLambda.SetAlarmAsync(_moto, "api-errors", "ALARM");
         var canary = await BotProcess.RunAsync(Env(("Apps__api__Lambda__Canary", "10"), ("Apps__api__Lambda__CanaryMinutes", "5"),
             ("Apps__api__Lambda__Alarms", "api-errors")), _dir.Path, "send", "deploy api main");

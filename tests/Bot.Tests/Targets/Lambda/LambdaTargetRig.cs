@@ -30,7 +30,7 @@ public sealed class LambdaTargetRig
             ["AWS_REGION"] = "us-east-1", ["AWS_ENDPOINT_URL"] = "http://aws.test", ["AWS_ACCESS_KEY_ID"] = "AKIDTEST", ["AWS_SECRET_ACCESS_KEY"] = "test-secret",
         }).Build());
         var aws = new AwsClient(new Clients(Aws), options, new AwsCredentials(options), Time, NullLogger<AwsClient>.Instance);
-        Target = new LambdaTarget(new LambdaApi(aws), new CloudWatchApi(aws), options, new BotOptions(Path.GetTempPath(), new Dictionary<string, IReadOnlyList<string>>(), []), Time);
+        Target = new LambdaTarget(new LambdaApi(aws), new CloudWatchApi(aws), aws, new BotOptions(Path.GetTempPath(), new Dictionary<string, IReadOnlyList<string>>(), []), Time);
         Target.Validate(App);
     }
 

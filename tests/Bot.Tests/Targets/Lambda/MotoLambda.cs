@@ -1,5 +1,8 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using Bot.Targets.Lambda;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bot.Tests.Targets.Lambda;
 
@@ -13,17 +16,39 @@ public static class MotoLambda
         // moto refuses a function whose role it does not know ("cannot be assumed by Lambda"), so the role is made first.
         await moto.SendAsync("iam", HttpMethod.Post, "", "Action=CreateRole&Version=2010-05-08&RoleName=lambda-role&AssumeRolePolicyDocument=%7B%7D",
             "application/x-www-form-urlencoded; charset=utf-8");
-        var zip = new MemoryStream();
-        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
-        using (var writer = new StreamWriter(archive.CreateEntry("index.py").Open()))
-            writer.Write("def handler(event, context):\n    return {'ok': True}\n");
+        var zip = Zip("def handler(event, context):\n    return {'ok': True}\n");
         await moto.SendAsync("lambda", HttpMethod.Post, "2015-03-31/functions", new JsonObject
         {
             ["FunctionName"] = Function, ["Runtime"] = "python3.12", ["Handler"] = "index.handler", ["Publish"] = true,
-            ["Role"] = "arn:aws:iam::123456789012:role/lambda-role", ["Code"] = new JsonObject { ["ZipFile"] = Convert.ToBase64String(zip.ToArray()) },
+            ["Role"] = "arn:aws:iam::123456789012:role/lambda-role", ["Code"] = new JsonObject { ["ZipFile"] = Convert.ToBase64String(zip) },
         }.ToJsonString());
         await moto.SendAsync("lambda", HttpMethod.Post, $"2015-03-31/functions/{Function}/aliases",
             new JsonObject { ["Name"] = "live", ["FunctionVersion"] = "1" }.ToJsonString());
+    }
+
+    public static byte[] Zip(string handler)
+    {
+        var zip = new MemoryStream();
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+        using (var writer = new StreamWriter(archive.CreateEntry("index.py").Open()))
+            writer.Write(handler);
+        return zip.ToArray();
+    }
+
+    /// <summary>The bot's own AWS client pointed at moto (no resilience handler).</summary>
+    public static AwsClient Client(MotoServer moto)
+    {
+        var options = AwsOptions.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AWS_REGION"] = MotoServer.Region, ["AWS_ENDPOINT_URL"] = moto.Url.ToString(),
+            ["AWS_ACCESS_KEY_ID"] = MotoServer.Keys.AccessKeyId, ["AWS_SECRET_ACCESS_KEY"] = MotoServer.Keys.SecretAccessKey,
+        }).Build());
+        return new AwsClient(new Clients(), options, new AwsCredentials(options), TimeProvider.System, NullLogger<AwsClient>.Instance);
+    }
+
+    private sealed class Clients : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new();
     }
 
     public static async Task PutLogLinesAsync(MotoServer moto, params string[] lines)
