@@ -21,10 +21,12 @@ public sealed class AwsCredentials(AwsOptions options)
             var found = await _chain.Value.GetCredentialsAsync().ConfigureAwait(false);
             return new AwsKeys(found.AccessKey, found.SecretKey, found.UseToken ? found.Token : null);
         }
-        catch (AmazonClientException e)
+        catch (AmazonClientException)
         {
+            // The SDK's message lists every source it tried, one exception each: too long for chat, and the sources are these.
             throw new AwsApiException("credentials", 0, "NoCredentials",
-                $"no AWS credentials were found ({e.Message}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run with a role");
+                "no AWS credentials were found (not in the environment, a profile, web identity, or a container or instance role); " +
+                "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run with a role");
         }
     }
 }
