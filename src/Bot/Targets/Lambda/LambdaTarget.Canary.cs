@@ -42,14 +42,15 @@ public sealed partial class LambdaTarget
                     $"Alarm {alarm.AlarmName} went off during the canary ({alarm.StateReason ?? "no reason given"}). {s.Alias} is back on version {old}; version {version} gets no traffic.",
                     $"Type `logs {app.App} grep ERROR` to see why, fix it, and deploy again.");
             }
+            if (!outcome.PromotedByHand)
+                await lambda.UpdateAliasAsync(s.Function, s.Alias, new UpdateAliasRequest(version, NoSplit), ct).ConfigureAwait(false);
+            outcome.Promoted = true;
         }
         finally
         {
             // Cancelled, shut down or failed while the split was up: the old version takes all the traffic again.
-            if (!restored && !outcome.Finished) await RestoreAsync(s, old).ConfigureAwait(false);
+            if (!restored && !outcome.Promoted && !outcome.LeftAlone) await RestoreAsync(s, old).ConfigureAwait(false);
         }
-        if (!outcome.PromotedByHand)
-            await lambda.UpdateAliasAsync(s.Function, s.Alias, new UpdateAliasRequest(version, NoSplit), ct).ConfigureAwait(false);
         yield return new StepFinished("canary", s.CanaryTime - (end - time.GetUtcNow() is { } left && left > TimeSpan.Zero ? left : TimeSpan.Zero));
     }
 
@@ -57,7 +58,10 @@ public sealed partial class LambdaTarget
     {
         public MetricAlarm? Alarm { get; set; }
         public bool PromotedByHand { get; set; }
-        public bool Finished { get; set; }
+        public bool Promoted { get; set; }
+
+        /// <summary>Someone else moved the alias: it is theirs now.</summary>
+        public bool LeftAlone { get; set; }
     }
 
     private async IAsyncEnumerable<DeployEvent> WatchAsync(AppEnvConfig app, LambdaSettings s, string old, string version, DateTimeOffset end, CanaryOutcome outcome,
@@ -72,7 +76,6 @@ public sealed partial class LambdaTarget
                 if (alarms.FirstOrDefault(a => a.StateValue == "ALARM") is { } firing)
                 {
                     outcome.Alarm = firing;
-                    outcome.Finished = true;
                     yield break;
                 }
                 var missing = s.Alarms.Where(n => alarms.All(a => a.AlarmName != n)).ToList();
@@ -85,19 +88,18 @@ public sealed partial class LambdaTarget
             var alias = await lambda.GetAliasAsync(s.Function, s.Alias, ct).ConfigureAwait(false);
             if (alias.FunctionVersion == version && alias.Split is null)
             {
-                (outcome.PromotedByHand, outcome.Finished) = (true, true);
+                outcome.PromotedByHand = true;
                 yield return new Notice($"Promoted early: {s.Alias} sends all traffic to version {version}.");
                 yield break;
             }
             if (alias.FunctionVersion != old || alias.Split?.Version != version)
+            {
+                outcome.LeftAlone = true;
                 throw new DeployFailedException($"{s.Alias} was changed by someone else during the canary (now version {alias.FunctionVersion}{SplitText(alias)}); the bot left it as it is.",
                     $"Type `status {app.App}` to see where it points.");
-            var left = end - time.GetUtcNow();
-            if (left <= TimeSpan.Zero)
-            {
-                outcome.Finished = true;
-                yield break;
             }
+            var left = end - time.GetUtcNow();
+            if (left <= TimeSpan.Zero) yield break;
             yield return new Notice(string.Create(CultureInfo.InvariantCulture,
                 $"Canary: {alias.Split.Value.Weight * 100:0.#}% on version {version}, {Format.Duration(left)} left{(s.Alarms.Count > 0 ? "; alarms quiet" : "")}."));
             await Task.Delay(left < CanaryPoll ? left : CanaryPoll, time, ct).ConfigureAwait(false);

@@ -65,6 +65,23 @@ public sealed class LambdaCanaryTests
     }
 
     [Fact]
+    public async Task An_alias_someone_else_moved_during_the_canary_is_left_as_they_set_it()
+    {
+        var rig = Rig();
+        (rig.Aws.Alarms["api-errors"], rig.Aws.Alarms["api-latency"]) = ("OK", "OK");
+        rig.Aws.OnDescribeAlarms = aws =>
+        {
+            aws.Aliases["live"]["FunctionVersion"] = "1";
+            aws.Aliases["live"]["RoutingConfig"] = new JsonObject { ["AdditionalVersionWeights"] = new JsonObject { ["3"] = 0.5 } };
+        };
+
+        var e = await Assert.ThrowsAsync<DeployFailedException>(() => rig.DeployAsync());
+
+        Assert.StartsWith("live was changed by someone else during the canary (now version 1 (and 50% on version 3))", e.Message);
+        Assert.Equal("""{"3":0.5}""", rig.Aws.LiveRouting!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Promote_without_a_canary_says_so()
     {
         var rig = Rig();
