@@ -79,6 +79,12 @@ public sealed record PromoteCommand(string AppName, string FromEnv, string ToEnv
     public override string? App => AppName;
 }
 
+/// <summary><c>promote api canary</c>: send all traffic to a release held back behind a split (<see cref="Targets.ICanPromote"/>).</summary>
+public sealed record PromoteCanaryCommand(string AppName, string? What, string? Env) : Command
+{
+    public override string? App => AppName;
+}
+
 public sealed record FreezeCommand(string? Reason) : Command;
 
 public sealed record UnfreezeCommand : Command;

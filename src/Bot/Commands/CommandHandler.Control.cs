@@ -82,7 +82,7 @@ public sealed partial class CommandHandler
 
     private async Task<CommandResult> TargetVerbAsync(Command command, AppEnvConfig env, Origin origin, CancellationToken ct)
     {
-        var verb = command switch { ScaleCommand => "scale", RestartCommand => "restart", _ => "change maintenance mode of" };
+        var verb = command switch { ScaleCommand => "scale", RestartCommand => "restart", PromoteCanaryCommand => "promote", _ => "change maintenance mode of" };
         if (access.CheckDeployer(env, origin, verb) is { } no) return CommandResult.Refuse(no);
         var target = targets.Get(env.Target);
         var answer = (command, target) switch
@@ -90,6 +90,7 @@ public sealed partial class CommandHandler
             (ScaleCommand s, ICanScale t) => await t.ScaleAsync(env, s.Quantities, s.Size, ct).ConfigureAwait(false),
             (RestartCommand r, ICanRestart t) => await t.RestartAsync(env, r.Process, ct).ConfigureAwait(false),
             (MaintenanceCommand m, ICanMaintain t) => await t.SetMaintenanceAsync(env, m.On, ct).ConfigureAwait(false),
+            (PromoteCanaryCommand p, ICanPromote t) => await t.PromoteAsync(env, p.What, ct).ConfigureAwait(false),
             _ => null,
         };
         return answer is null

@@ -38,7 +38,8 @@ public sealed partial class CommandHandler
         if (c.Release is { } named)
         {
             Deployment? from = null;
-            if (named.TrimStart('#') is var digits && int.TryParse(digits, out var number) && (named.StartsWith('#') || digits.All(char.IsAsciiDigit)))
+            // A bare number names the target's own release where it keeps a list (Lambda version 7, Heroku v122); #7 is a deployment.
+            if (named.TrimStart('#') is var digits && int.TryParse(digits, out var number) && (named.StartsWith('#') || digits.All(char.IsAsciiDigit) && target is not IHasReleases))
             {
                 from = await Store.FindAsync(env.App, number, ct).ConfigureAwait(false);
                 if (from is null || from.Env != env.Env || from.State != DeploymentState.Succeeded || from.Release is null)

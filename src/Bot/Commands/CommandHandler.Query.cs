@@ -45,7 +45,7 @@ public sealed partial class CommandHandler
     private IEnumerable<VerbInfo> AvailableVerbs()
     {
         var kinds = apps.All.Select(a => targets.Get(a.Target)).ToList();
-        return Verbs.All.Where(v => !NotYetVerbs.Contains(v.Name) && v.Capability switch
+        return Verbs.All.Where(v => (!NotYetVerbs.Contains(v.Name) || v.Name == "promote" && kinds.Any(t => t is ICanPromote)) && v.Capability switch
         {
             "scale" => kinds.Any(t => t is ICanScale),
             "restart" => kinds.Any(t => t is ICanRestart),

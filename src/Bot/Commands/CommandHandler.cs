@@ -106,7 +106,7 @@ public sealed partial class CommandHandler(
             LogsCommand c => await LogsAsync(env, c, ct).ConfigureAwait(false),
             LockCommand c => await LockAsync(env, c, origin, ct).ConfigureAwait(false),
             UnlockCommand => await UnlockAsync(env, origin, ct).ConfigureAwait(false),
-            ScaleCommand or RestartCommand or MaintenanceCommand => await TargetVerbAsync(command, env, origin, ct).ConfigureAwait(false),
+            ScaleCommand or RestartCommand or MaintenanceCommand or PromoteCanaryCommand => await TargetVerbAsync(command, env, origin, ct).ConfigureAwait(false),
             AuditCommand c => await AuditLogAsync(app.Name, c.Count, ct).ConfigureAwait(false),
             PromoteCommand c => NotYet("promote", $"Deploy the same ref instead: `deploy {app.Name} <ref> to {c.ToEnv}`."),
             ApproveCommand a => NotYet(a.Approve ? "approve" : "reject", "Deployments do not wait for approval in this version."),
@@ -129,6 +129,7 @@ public sealed partial class CommandHandler(
         ScaleCommand c => c.Env,
         RestartCommand c => c.Env,
         MaintenanceCommand c => c.Env,
+        PromoteCanaryCommand c => c.Env,
         _ => null,
     };
 

@@ -216,6 +216,12 @@ public static partial class CommandParser
         var app = args.App();
         var from = args.TakeBare();
         var to = args.TakeEnv("to");
+        if (to is null && (from is null || from.Equals("canary", StringComparison.OrdinalIgnoreCase) || from.Equals("preview", StringComparison.OrdinalIgnoreCase)))
+        {
+            var env = args.TakeEnv("in");
+            args.Done();
+            return new PromoteCanaryCommand(app, from?.ToLowerInvariant(), env);
+        }
         if (from is null || to is null)
             throw new UsageException($"Name both environments: `promote {app} staging to production`.");
         args.Done();

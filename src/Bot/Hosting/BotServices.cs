@@ -1,3 +1,4 @@
+using Bot.Alerts;
 using Bot.Chat;
 using Bot.Chat.Line;
 using Bot.Chat.Slack;
@@ -10,6 +11,7 @@ using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;
 using Bot.Targets.Heroku;
+using Bot.Targets.Lambda;
 using Bot.Targets.Shell;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +49,8 @@ public static class BotServices
 
         services.AddSingleton<IDeployTarget, ShellTarget>();
         services.AddHeroku(configuration);
+        services.AddLambda(configuration);
+        services.AddAwsAlerts();
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton(sp => LoadApps(configuration, sp.GetRequiredService<TargetRegistry>()));
 

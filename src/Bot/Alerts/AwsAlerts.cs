@@ -1,0 +1,147 @@
+using System.Text.Json.Nodes;
+using Bot.Configuration;
+using Bot.Deployments;
+using Bot.Hosting;
+using Bot.Security;
+using Bot.Targets.Lambda;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Alerts;
+
+/// <summary>
+/// <c>POST /alerts/aws</c>: an SNS HTTP/S subscription. Every message is verified with <see cref="SnsSignature"/> against the
+/// certificate from its <c>SigningCertURL</c> (an SNS host only, see <see cref="SnsCertificates"/>); anything else gets 401.
+/// A <c>SubscriptionConfirmation</c> is confirmed by fetching its <c>SubscribeURL</c> (an SNS host only). A CloudWatch alarm
+/// notification going to ALARM opens an alert of the app whose <c>Lambda:Alarms</c> or <c>Lambda:Function</c> it names, and OK
+/// resolves it. SNS redelivers: a message id is taken once.
+/// </summary>
+public static class AwsAlerts
+{
+    public static IServiceCollection AddAwsAlerts(this IServiceCollection services)
+    {
+        services.AddHttpClient(SnsCertificates.ClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<SnsCertificates>();
+        return services;
+    }
+
+    public static void MapAwsAlerts(this IEndpointRouteBuilder app) => app.MapPost("/alerts/aws", HandleAsync);
+
+    private static async Task HandleAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
+        if (body is null) return;
+        if (Webhook.ParseObject(body.Value.Span) is not { } json)
+        {
+            await Webhook.TextAsync(context, 400, "expected an SNS message (a JSON object)").ConfigureAwait(false);
+            return;
+        }
+        var message = SnsMessage.From(json);
+        if (!SnsSignature.IsCertificateUrl(message.SigningCertUrl))
+        {
+            await Webhook.TextAsync(context, 401, "SigningCertURL is not an https URL of an SNS host").ConfigureAwait(false);
+            return;
+        }
+        var certificates = services.GetRequiredService<SnsCertificates>();
+        var certificate = await certificates.GetAsync(message.SigningCertUrl, context.RequestAborted).ConfigureAwait(false);
+        var check = certificate is null ? SignatureCheck.Missing : SnsSignature.Verify(message, certificate);
+        if (check != SignatureCheck.Valid)
+        {
+            await Webhook.TextAsync(context, 401, certificate is null ? "the signing certificate could not be fetched" :
+                check == SignatureCheck.Missing ? "missing Signature or SignatureVersion" : "invalid signature").ConfigureAwait(false);
+            return;
+        }
+        switch (message.Type)
+        {
+            case "SubscriptionConfirmation":
+                var confirmed = await certificates.ConfirmAsync(message.SubscribeUrl, context.RequestAborted).ConfigureAwait(false);
+                await Answer(context, confirmed ? "confirmed" : "not confirmed", confirmed ? null : "SubscribeURL is not an SNS URL, or SNS refused it").ConfigureAwait(false);
+                return;
+            case "Notification":
+                await NotifyAsync(context, message).ConfigureAwait(false);
+                return;
+            default:
+                await Answer(context, "ignored", $"{message.Type} needs nothing").ConfigureAwait(false);
+                return;
+        }
+    }
+
+    private static async Task NotifyAsync(HttpContext context, SnsMessage message)
+    {
+        var services = context.RequestServices;
+        var alarm = message.Message is { } text ? Webhook.ParseObject(System.Text.Encoding.UTF8.GetBytes(text)) : null;
+        if (alarm?.StringAt("AlarmName") is not { Length: > 0 } name || alarm.StringAt("NewStateValue") is not { } state)
+        {
+            await Answer(context, "ignored", "not a CloudWatch alarm notification").ConfigureAwait(false);
+            return;
+        }
+        var functions = (alarm.ObjectAt("Trigger")?["Dimensions"] as JsonArray ?? [])
+            .Where(d => d.StringAt("name") == "FunctionName" || d.StringAt("Name") == "FunctionName")
+            .Select(d => d.StringAt("value") ?? d.StringAt("Value")).OfType<string>().ToList();
+        if (Owner(services.GetRequiredService<AppCatalog>(), name, functions) is not { } owner)
+        {
+            await Answer(context, "ignored", $"no app here watches alarm {Clip(name)}").ConfigureAwait(false);
+            return;
+        }
+        if (ToAlert(alarm, name, state, owner, services.GetRequiredService<TimeProvider>().GetUtcNow()) is not { } alert)
+        {
+            await Answer(context, "ignored", $"state {Clip(state)} is neither ALARM nor OK").ConfigureAwait(false);
+            return;
+        }
+        var store = services.GetRequiredService<IDeploymentStore>();
+        var time = services.GetRequiredService<TimeProvider>();
+        if (!await store.TryRecordDeliveryAsync("sns", message.MessageId ?? message.Signature!, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false))
+        {
+            await Answer(context, "duplicate").ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            var (stored, change) = await services.GetRequiredService<AlertRouter>().ReceiveAsync(alert, context.RequestAborted).ConfigureAwait(false);
+            await Answer(context, stored.Muted || change == AlertChange.NothingOpen ? "recorded" : "accepted").ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AwsAlerts)).LogError(e, "Handling an SNS alarm notification failed");
+            await Webhook.TextAsync(context, 500, "the alarm could not be recorded; SNS will send it again").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The Lambda app (and environment) whose <c>Alarms</c> list the alarm, else whose <c>Function</c> the alarm's metric is of.</summary>
+    private static AppEnvConfig? Owner(AppCatalog apps, string alarm, IReadOnlyList<string> functions)
+    {
+        var lambdas = apps.All.Where(a => a.Target.Equals("lambda", StringComparison.OrdinalIgnoreCase)).SelectMany(a => a.Environments.Select(a.For)).ToList();
+        return lambdas.FirstOrDefault(e => AppCatalog.List(e.Section.GetSection("Lambda"), "Alarms").Contains(alarm, StringComparer.Ordinal))
+            ?? lambdas.FirstOrDefault(e => functions.Any(f => LambdaSettings.ShortName(e.Section["Lambda:Function"] ?? "") == f));
+    }
+
+    internal static Alert? ToAlert(JsonObject alarm, string name, string state, AppEnvConfig app, DateTimeOffset now)
+    {
+        var region = alarm.StringAt("AlarmArn")?.Split(':') is { Length: > 3 } arn ? arn[3] : null;
+        var link = region is null ? null : $"https://console.aws.amazon.com/cloudwatch/home?region={region}#alarmsV2:alarm/{Uri.EscapeDataString(name)}";
+        var key = $"aws:alarm:{name}";
+        return state switch
+        {
+            "ALARM" => new Alert("aws", app.App, app.Env, AlertSeverity.Critical, $"CloudWatch alarm {name} is in ALARM",
+                $"{alarm.StringAt("NewStateReason") ?? alarm.StringAt("AlarmDescription") ?? "No reason given."} Type `logs {app.App} grep ERROR` to look, or `rollback {app.App}`.",
+                link, key, false, now),
+            "OK" => new Alert("aws", app.App, app.Env, AlertSeverity.Info, $"CloudWatch alarm {name} is OK again", alarm.StringAt("NewStateReason"), link, key, true, now),
+            _ => null,
+        };
+    }
+
+    private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
+
+    private static Task Answer(HttpContext context, string status, string? reason = null)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var body = new JsonObject { ["status"] = status };
+        if (reason is not null) body["reason"] = reason;
+        return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+    }
+}

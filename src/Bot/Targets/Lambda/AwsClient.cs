@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Bot.Targets.Lambda;
+
+/// <summary>One call to an AWS API: where it goes, what it carries, whether it may be sent twice.</summary>
+/// <param name="Path">Relative to the service endpoint, already encoded (<c>2015-03-31/functions/api</c>).</param>
+/// <param name="Upload">A large body (a code zip): sent on the client without the short per-attempt timeout.</param>
+public sealed record AwsCall(AwsService Service, string Name, HttpMethod Method, string Path, byte[]? Body = null, string? ContentType = null,
+    string? Target = null, bool Retry = true, bool Upload = false);
+
+/// <summary>What came back: the status, the body, and the few headers callers read (<c>X-Amz-Function-Error</c>).</summary>
+public sealed record AwsResponse(int Status, byte[] Body, IReadOnlyDictionary<string, string> Headers);
+
+/// <summary>
+/// The transport under the Lambda, CloudWatch Logs and CloudWatch clients: signs each attempt with SigV4 and fresh keys,
+/// waits out throttling (<c>Retry-After</c>, else 1, 2, 4 s) and turns AWS's error answers into <see cref="AwsApiException"/>.
+/// 5xx and timeouts are retried by the resilience handler of the <see cref="ClientName"/> client, except calls marked not to.
+/// </summary>
+public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, AwsCredentials credentials, TimeProvider time, ILogger<AwsClient> logger)
+{
+    public const string ClientName = "aws";
+    public const string UploadClientName = "aws-upload";
+    public const int ThrottleRetries = 3;
+
+    private static readonly string[] KeptHeaders = ["X-Amz-Function-Error", "X-Amz-Log-Result", "X-Amz-Executed-Version"];
+
+    public AwsOptions Options => options;
+
+    public async Task<T> JsonAsync<T>(AwsCall call, JsonTypeInfo<T> answer, CancellationToken ct)
+    {
+        var response = await SendAsync(call, ct).ConfigureAwait(false);
+        try
+        {
+            return JsonSerializer.Deserialize(response.Body, answer)
+                ?? throw new AwsApiException(call.Name, response.Status, "InvalidResponse", "the answer was empty");
+        }
+        catch (JsonException e)
+        {
+            throw new AwsApiException(call.Name, response.Status, "InvalidResponse", $"the answer was not what the API describes ({e.Message})");
+        }
+    }
+
+    public async Task<AwsResponse> SendAsync(AwsCall call, CancellationToken ct)
+    {
+        var http = clients.CreateClient(call.Upload ? UploadClientName : ClientName);
+        for (var attempt = 0; ; attempt++)
+        {
+            var keys = await credentials.GetAsync(ct).ConfigureAwait(false);
+            using var request = Request(call, keys);
+            TimeSpan wait;
+            try
+            {
+                using var answer = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+                var body = await answer.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+                if (answer.IsSuccessStatusCode) return new AwsResponse((int)answer.StatusCode, body, Kept(answer));
+                var error = Error(call, answer, body);
+                if (!Throttled(answer.StatusCode, error.Code) || attempt == ThrottleRetries) throw error;
+                wait = Hosting.PlatformHttp.RetryAfter(answer, time, TimeSpan.FromSeconds(1 << attempt));
+                logger.LogWarning("AWS throttled {Call} ({Code}); trying again in {Seconds}s", call.Name, error.Code, wait.TotalSeconds);
+            }
+            catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                          || e is TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                throw new AwsApiException(call.Name, 0, "Unavailable", $"{options.EndpointOf(call.Service).Host} could not be reached ({e.Message})");
+            }
+            await Task.Delay(wait, time, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static Dictionary<string, string> Kept(HttpResponseMessage answer)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in KeptHeaders)
+            if (answer.Headers.TryGetValues(name, out var values)) headers[name] = string.Join(",", values);
+        return headers;
+    }
+
+    /// <summary>PUTs a code zip to S3 (for <c>Lambda:S3Bucket</c>); sent once, on the upload client.</summary>
+    public async Task PutObjectAsync(string bucket, string key, byte[] content, CancellationToken ct)
+    {
+        var keys = await credentials.GetAsync(ct).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Put, options.ObjectUrl(bucket, key)) { Content = new ByteArrayContent(content) };
+        SigV4.Sign(request, content, keys, options.Region ?? "us-east-1", AwsService.S3.SigningName, time.GetUtcNow(), s3: true);
+        try
+        {
+            using var answer = await clients.CreateClient(UploadClientName).SendAsync(request, ct).ConfigureAwait(false);
+            if (!answer.IsSuccessStatusCode)
+                throw new AwsApiException("PutObject", (int)answer.StatusCode, $"Http{(int)answer.StatusCode}",
+                    $"S3 refused s3://{bucket}/{key}: {(await answer.Content.ReadAsStringAsync(ct).ConfigureAwait(false)).Trim()}");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new AwsApiException("PutObject", 0, "Unavailable", $"S3 could not be reached ({e.Message})");
+        }
+    }
+
+    private HttpRequestMessage Request(AwsCall call, AwsKeys keys)
+    {
+        var request = new HttpRequestMessage(call.Method, new Uri(options.EndpointOf(call.Service), call.Path));
+        var body = call.Body ?? [];
+        if (call.Body is not null || call.ContentType is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            if (call.ContentType is not null) request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(call.ContentType);
+        }
+        if (call.Target is not null) request.Headers.TryAddWithoutValidation("X-Amz-Target", call.Target);
+        if (!call.Retry) request.Options.Set(Hosting.PlatformHttp.NoRetry, true);
+        SigV4.Sign(request, body, keys, options.Region ?? "us-east-1", call.Service.SigningName, time.GetUtcNow());
+        return request;
+    }
+
+    private static bool Throttled(HttpStatusCode status, string code) =>
+        status == HttpStatusCode.TooManyRequests || code is "ThrottlingException" or "Throttling" or "TooManyRequestsException" or "RequestLimitExceeded";
+
+    /// <summary>The error code from <c>X-Amzn-ErrorType</c>, <c>x-amzn-query-error</c> or the body's <c>__type</c>/<c>code</c>; the message from the body.</summary>
+    internal static AwsApiException Error(AwsCall call, HttpResponseMessage answer, byte[] body)
+    {
+        string? code = null, message = null;
+        if (answer.Headers.TryGetValues("x-amzn-query-error", out var query)) code = query.First().Split(';')[0];
+        else if (answer.Headers.TryGetValues("X-Amzn-ErrorType", out var type)) code = type.First();
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind == JsonValueKind.Object)
+                foreach (var p in json.RootElement.EnumerateObject())
+                {
+                    if (p.Value.ValueKind != JsonValueKind.String) continue;
+                    if (p.NameEquals("__type") || p.NameEquals("code") || p.NameEquals("Code")) code ??= p.Value.GetString();
+                    else if (p.NameEquals("message") || p.NameEquals("Message") || p.NameEquals("errorMessage")) message ??= p.Value.GetString();
+                }
+        }
+        catch (JsonException) { /* not JSON: the status says enough */ }
+        code = Short(code) ?? $"Http{(int)answer.StatusCode}";
+        return new AwsApiException(call.Name, (int)answer.StatusCode, code, message ?? answer.ReasonPhrase ?? "no reason given");
+    }
+
+    /// <summary><c>com.amazon.coral#ResourceConflictException</c> and <c>ResourceConflictException:http://…</c> are both <c>ResourceConflictException</c>.</summary>
+    private static string? Short(string? code)
+    {
+        if (string.IsNullOrWhiteSpace(code)) return null;
+        var s = code;
+        if (s.IndexOf(':') is > 0 and var colon) s = s[..colon];
+        if (s.LastIndexOf('#') is >= 0 and var hash) s = s[(hash + 1)..];
+        return s.Trim();
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+
+namespace Bot.Targets.Lambda;
+
+/// <summary>
+/// CloudWatch (<c>DescribeAlarms</c>) and CloudWatch Logs (<c>FilterLogEvents</c>). botocore's CloudWatch model lists
+/// <c>smithy-rpc-v2-cbor</c>, <c>json</c> and <c>query</c>; the bot speaks its JSON 1.0 form (target
+/// <c>GraniteServiceVersion20100801</c>), and Logs' only protocol, JSON 1.1 (target <c>Logs_20140328</c>).
+/// </summary>
+public sealed class CloudWatchApi(AwsClient aws)
+{
+    public async Task<IReadOnlyList<MetricAlarm>> DescribeAlarmsAsync(IReadOnlyList<string> names, CancellationToken ct)
+    {
+        var all = new List<MetricAlarm>();
+        string? next = null;
+        do
+        {
+            // DescribeAlarms takes at most 100 names per call; the canary watches a handful.
+            var request = new DescribeAlarmsRequest(names.Take(100).ToList(), null, next);
+            var call = new AwsCall(AwsService.CloudWatch, "DescribeAlarms", HttpMethod.Post, "",
+                JsonSerializer.SerializeToUtf8Bytes(request, LambdaJson.Default.DescribeAlarmsRequest), "application/x-amz-json-1.0",
+                "GraniteServiceVersion20100801.DescribeAlarms");
+            var page = await aws.JsonAsync(call, LambdaJson.Default.DescribeAlarmsAnswer, ct).ConfigureAwait(false);
+            all.AddRange(page.MetricAlarms ?? []);
+            all.AddRange(page.CompositeAlarms ?? []);
+            next = page.NextToken;
+        } while (!string.IsNullOrEmpty(next));
+        return all;
+    }
+
+    /// <summary>One page of matching events, oldest first, from <paramref name="start"/> (ms since the epoch).</summary>
+    public Task<FilterLogEventsAnswer> FilterLogEventsAsync(string group, long? start, string? pattern, string? next, int limit, CancellationToken ct)
+    {
+        var request = new FilterLogEventsRequest(group, start, pattern, next, limit);
+        var call = new AwsCall(AwsService.Logs, "FilterLogEvents", HttpMethod.Post, "",
+            JsonSerializer.SerializeToUtf8Bytes(request, LogsJson.Default.FilterLogEventsRequest), "application/x-amz-json-1.1", "Logs_20140328.FilterLogEvents");
+        return aws.JsonAsync(call, LogsJson.Default.FilterLogEventsAnswer, ct);
+    }
+}

@@ -1,0 +1,26 @@
+using Bot.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Bot.Targets.Lambda;
+
+public static class LambdaServices
+{
+    /// <summary>The Lambda target, the AWS settings and credentials, and the signed HTTP clients of Lambda, CloudWatch and Logs.</summary>
+    public static IServiceCollection AddLambda(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(AwsOptions.From(configuration));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AwsCredentials>();
+        services.AddHttpClient(AwsClient.ClientName).AddPlatformResilience();
+        // A zip of up to 50 MB takes longer than the pipeline's per-attempt timeout; the call is never retried anyway.
+        services.AddHttpClient(AwsClient.UploadClientName, http => http.Timeout = TimeSpan.FromMinutes(5));
+        services.AddSingleton<AwsClient>();
+        services.AddSingleton<LambdaApi>();
+        services.AddSingleton<CloudWatchApi>();
+        services.AddSingleton<LambdaTarget>();
+        services.AddSingleton<IDeployTarget>(sp => sp.GetRequiredService<LambdaTarget>());
+        return services;
+    }
+}
