@@ -9,6 +9,7 @@ using Bot.Deployments.Sqlite;
 using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;
+using Bot.Targets.CloudRun;
 using Bot.Targets.Heroku;
 using Bot.Targets.Shell;
 using Microsoft.Extensions.Configuration;
@@ -40,6 +41,7 @@ public static class BotServices
 
         services.AddSingleton<IDeployTarget, ShellTarget>();
         services.AddHeroku(configuration);
+        services.AddCloudRun(configuration);
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton(sp => LoadApps(configuration, sp.GetRequiredService<TargetRegistry>()));
 
