@@ -23,7 +23,7 @@ public sealed class GoogleTokens(CloudRunOptions options)
             var credential = await CredentialAsync(ct).ConfigureAwait(false);
             return await credential.GetAccessTokenForRequestAsync(null, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or TokenResponseException or HttpRequestException or UnauthorizedAccessException
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.Text.Json.JsonException or TokenResponseException or HttpRequestException or UnauthorizedAccessException
                                       || e is TaskCanceledException && !ct.IsCancellationRequested)
         {
             throw new GoogleApiException(call, 401, "UNAUTHENTICATED", $"no Google access token ({Why(e)})");
@@ -38,12 +38,24 @@ public sealed class GoogleTokens(CloudRunOptions options)
         {
             if (_credential is not null) return _credential;
             var credential = options.CredentialsFile is { } file
-                ? await CredentialFactory.FromFileAsync<GoogleCredential>(file, ct).ConfigureAwait(false)
+                ? await FromFileAsync(file, ct).ConfigureAwait(false)
                 : await GoogleCredential.GetApplicationDefaultAsync(ct).ConfigureAwait(false);
             Volatile.Write(ref _credential, credential.CreateScoped(Scope));
             return _credential!;
         }
         finally { _gate.Release(); }
+    }
+
+    /// <summary>The credential file's own <c>type</c> says what it holds (a service account key, gcloud's user credentials, …).</summary>
+    private static async Task<GoogleCredential> FromFileAsync(string file, CancellationToken ct)
+    {
+        string? type;
+        await using (var json = File.OpenRead(file))
+        using (var doc = await System.Text.Json.JsonDocument.ParseAsync(json, default, ct).ConfigureAwait(false))
+            type = doc.RootElement.TryGetProperty("type", out var t) ? t.GetString() : null;
+        if (type is null) throw new InvalidOperationException($"{file} has no \"type\"; it is not a Google credential file");
+        var credential = await CredentialFactory.FromFileAsync(file, type, ct).ConfigureAwait(false);
+        return credential;
     }
 
     private static string Why(Exception e) => e switch
