@@ -61,6 +61,7 @@ public static class ServeCommand
         app.MapLineEndpoints();
         app.MapGenericAlerts();
         app.MapHerokuAlerts();
+        app.MapGcpAlerts();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", async (IDeploymentStore store, CancellationToken ct) =>
             await store.PingAsync(ct).ConfigureAwait(false) ? Results.Text("ready") : Results.Text("store unreachable", statusCode: 503));
