@@ -26,8 +26,8 @@ public sealed partial class CloudRunTarget
         yield return new StepStarted("build");
         var started = time.GetTimestamp();
         var build = await builds.CreateAsync(s.Project, s.Region, body, ct).ConfigureAwait(false);
-        yield return new Notice($"Cloud Build {Short(build.Id)} started from {path} with _DOCKER_IMAGE_TAG={substitutions["_DOCKER_IMAGE_TAG"]}" +
-                                (build.LogUrl is { } log ? $": {log}" : "."));
+        yield return new Notice($"Cloud Build {Short(build.Id)} runs {path}, _DOCKER_IMAGE_TAG={substitutions["_DOCKER_IMAGE_TAG"]}");
+        if (build.LogUrl is { } log) yield return new Notice($"Build log: {log}");
         var follow = new BuildFollower(build.Id!);
         var ended = false;
         try
