@@ -62,7 +62,8 @@ public sealed partial record CloudRunSettings(
 
     private static string? Blank(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]$", RegexOptions.CultureInvariant)]
+    // Google asks for 6 to 30 characters; shorter ids are let through (examples use "acme"), Google refuses them if they are wrong.
+    [GeneratedRegex("^(?:[a-z0-9.-]+:)?[a-z][a-z0-9-]{0,28}[a-z0-9]$", RegexOptions.CultureInvariant)]
     private static partial Regex ProjectId();
 
     [GeneratedRegex("^[a-z]+-[a-z]+[0-9]+$", RegexOptions.CultureInvariant)]

@@ -26,7 +26,7 @@ public sealed partial class CloudRunTarget
         }
         var template = json["template"] as JsonObject ?? new JsonObject();
         json["template"] = template;
-        var containers = template["containers"] as JsonArray ?? [new JsonObject()];
+        var containers = template["containers"] as JsonArray ?? new JsonArray(new JsonObject());
         template["containers"] = containers;
         ((JsonObject)containers[0]!)["image"] = image;
         if (name is not null) template["revision"] = name;
@@ -66,7 +66,7 @@ public sealed partial class CloudRunTarget
         yield return new StepStarted("traffic");
         started = time.GetTimestamp();
         var share = s.Canary ?? 100;
-        var keepTags = held.Where(t => t.Tag is not null && t.Percent is null or 0).ToList();
+        var keepTags = Tags(service);
         List<RunTraffic> wanted = share == 100
             ? [new RunTraffic(RunTraffic.Latest, null, 100), .. keepTags]
             : [new RunTraffic(RunTraffic.ByRevision, made, share), new RunTraffic(RunTraffic.ByRevision, Serving(service) ?? made, 100 - share), .. keepTags];

@@ -13,6 +13,10 @@ public sealed partial class CloudRunTarget
         .Where(t => t.Revision is not null && (t.Percent is > 0 || t.Tag is not null))
         .ToList();
 
+    /// <summary>The service's tags as entries with no share, so moving traffic keeps every tag URL working.</summary>
+    private static List<RunTraffic> Tags(RunService service) =>
+        Held(service).Where(t => t.Tag is not null).Select(t => t with { Percent = null }).ToList();
+
     /// <summary>The revision a traffic status sends to; a "latest" share goes to the latest ready revision.</summary>
     private static string? Resolve(RunTrafficStatus t, RunService service) =>
         t.Revision is { Length: > 0 } r ? CloudRunNames.Short(r) : CloudRunNames.Short(service.LatestReadyRevision);
@@ -112,7 +116,7 @@ public sealed partial class CloudRunTarget
                 revision = CloudRunNames.Short(service.LatestReadyRevision) ?? throw new DeployFailedException($"{s.Service} has no ready revision.", $"Deploy first: `deploy {app.App}`.");
                 traffic = [new RunTraffic(RunTraffic.Latest, null, 100)];
             }
-            traffic.AddRange(Held(service).Where(t => t.Tag is not null).Select(t => t with { Percent = null }));
+            traffic.AddRange(Tags(service));
             var moved = await MoveTrafficAsync(s, traffic, ct).ConfigureAwait(false);
             Verify(moved, revision, 100);
             return $"All traffic of {s.Service} is on {revision} now (verified: {Split(moved)}). {app.Url ?? moved.Uri}";

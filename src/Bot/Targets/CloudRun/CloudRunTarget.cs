@@ -18,10 +18,9 @@ public sealed partial class CloudRunTarget(CloudBuildApi builds, CloudRunApi run
 
     public void Validate(AppEnvConfig app)
     {
-        var s = CloudRunSettings.Read(app);
-        if (s.Image is null && s.GitUrl is null)
-            throw new ConfigException(app.KeyOf("CloudRun:GitUrl"),
-                $"missing; {app.App} is built by Cloud Build, which clones an https URL (set `Repository` to one, or `CloudRun:GitUrl`), or set `CloudRun:Image` to deploy an image");
+        // An app with neither an image nor a URL Cloud Build can clone still starts: status, logs, rollback and promote
+        // work on its service, and a deploy says what to set.
+        CloudRunSettings.Read(app);
     }
 
     public IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, CancellationToken cancellationToken) =>
@@ -45,6 +44,9 @@ public sealed partial class CloudRunTarget(CloudBuildApi builds, CloudRunApi run
             if (commit is null || request.Source is null)
                 throw new DeployFailedException($"{request.App.App} has no repository, so there is no cloudbuild.yml to build.",
                     $"Set `Repository` of {request.App.App}, or `CloudRun:Image` to deploy an image without a build.");
+            if (s.GitUrl is null)
+                throw new DeployFailedException($"Cloud Build clones the code itself, and {request.App.App}'s repository is not an https URL it can reach.",
+                    $"Set `CloudRun:GitUrl` of {request.App.App} to the repository's https URL, or `CloudRun:Image` to deploy an image without a build.");
             var built = new BuildOutcome();
             await foreach (var e in BuildAsync(request, s, built, ct).ConfigureAwait(false))
                 yield return e;
@@ -63,7 +65,7 @@ public sealed partial class CloudRunTarget(CloudBuildApi builds, CloudRunApi run
         yield return new Notice($"Sending all traffic of {s.Service} to {target.ShortName}{Described(target)}.");
         yield return new StepStarted("traffic");
         var started = time.GetTimestamp();
-        var moved = await MoveTrafficAsync(s, [new RunTraffic(RunTraffic.ByRevision, target.ShortName, 100)], ct).ConfigureAwait(false);
+        var moved = await MoveTrafficAsync(s, [new RunTraffic(RunTraffic.ByRevision, target.ShortName, 100), .. Tags(service)], ct).ConfigureAwait(false);
         Verify(moved, target.ShortName, 100);
         yield return new StepFinished("traffic", time.GetElapsedTime(started));
         yield return new Notice($"Traffic verified: {Split(moved)}.");

@@ -111,6 +111,19 @@ public sealed class CloudRunTrafficTests
     }
 
     [Fact]
+    public async Task Without_an_https_url_for_cloud_build_a_deploy_says_what_to_set_and_nothing_runs()
+    {
+        await using var rig = await CloudRunRig.StartAsync(new Dictionary<string, string?> { ["Apps:site:CloudRun:GitUrl"] = null });
+
+        var d = await rig.DeployAsync();
+
+        Assert.Equal(DeploymentState.Failed, d.State);
+        Assert.Contains("is not an https URL it can reach", d.Message);
+        Assert.Empty(rig.Google.Builds);
+        Assert.Equal(0, rig.Service.Patches);
+    }
+
+    [Fact]
     public async Task Rollback_to_a_revision_the_service_no_longer_has_fails_and_traffic_stays()
     {
         await using var rig = await CloudRunRig.StartAsync();
