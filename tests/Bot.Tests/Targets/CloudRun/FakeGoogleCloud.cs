@@ -38,6 +38,8 @@ public sealed partial class FakeGoogleCloud : IAsyncDisposable
     private readonly List<FakeGoogleRequest> _requests = [];
     private readonly List<string> _violations = [];
     private readonly HashSet<string> _tokens = [];
+    private int _failures;
+    private int _failStatus;
 
     private FakeGoogleCloud(WebApplication server) => _server = server;
 
@@ -61,6 +63,12 @@ public sealed partial class FakeGoogleCloud : IAsyncDisposable
     {
         var violations = Violations;
         Assert.True(violations.Count == 0, "Requests that break Google's discovery documents:\n" + string.Join('\n', violations));
+    }
+
+    /// <summary>Answers the next <paramref name="times"/> API requests with <paramref name="status"/> (a 429 with <c>Retry-After: 0</c>).</summary>
+    public void FailNext(int times, int status)
+    {
+        lock (_gate) (_failures, _failStatus) = (times, status);
     }
 
     /// <summary>A service-account key file (JSON) for this fake: its key, its email, and the token endpoint here.</summary>
@@ -130,6 +138,19 @@ public sealed partial class FakeGoogleCloud : IAsyncDisposable
         {
             Violation(string.Join("; ", problems) + " — " + body?.ToJsonString());
             await ErrorAsync(context, 400, "INVALID_ARGUMENT", string.Join("; ", problems));
+            return;
+        }
+        var fail = 0;
+        lock (_gate)
+            if (_failures > 0)
+            {
+                _failures--;
+                fail = _failStatus;
+            }
+        if (fail != 0)
+        {
+            if (fail == 429) context.Response.Headers.RetryAfter = "0";
+            await ErrorAsync(context, fail, fail == 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE", fail == 429 ? "Quota exceeded for quota metric 'Requests'." : "The service is currently unavailable.");
             return;
         }
         var (status, answer) = Answer(method.Id, rest, query, body);
