@@ -25,13 +25,16 @@ public sealed partial class CloudRunTarget
 
         yield return new StepStarted("build");
         var started = time.GetTimestamp();
-        var build = await builds.CreateAsync(s.Project, s.Region, body, ct).ConfigureAwait(false);
-        yield return new Notice($"Cloud Build {Short(build.Id)} runs {path}, _DOCKER_IMAGE_TAG={substitutions["_DOCKER_IMAGE_TAG"]}");
-        if (build.LogUrl is { } log) yield return new Notice($"Build log: {log}");
+        // Not on the deployment's token: a cancel while the build is being created must still learn its name, to cancel it.
+        CloudBuild build;
+        using (var creating = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
+            build = await builds.CreateAsync(s.Project, s.Region, body, creating.Token).ConfigureAwait(false);
         var follow = new BuildFollower(build.Id!);
         var ended = false;
         try
         {
+            yield return new Notice($"Cloud Build {Short(build.Id)} runs {path}, _DOCKER_IMAGE_TAG={substitutions["_DOCKER_IMAGE_TAG"]}");
+            if (build.LogUrl is { } log) yield return new Notice($"Build log: {log}");
             for (var look = 0; ; look++)
             {
                 foreach (var e in follow.Steps(build)) yield return e;
@@ -45,7 +48,8 @@ public sealed partial class CloudRunTarget
         }
         finally
         {
-            if (!ended && ct.IsCancellationRequested) await CancelBuildAsync(build.Name!).ConfigureAwait(false);
+            // Cancelled, or stopped by a failure or by the runner letting go: a build nobody follows would still push an image.
+            if (!ended) await CancelBuildAsync(build.Name!).ConfigureAwait(false);
         }
 
         if (build.Status != "SUCCESS")

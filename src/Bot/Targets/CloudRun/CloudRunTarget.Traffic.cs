@@ -26,9 +26,9 @@ public sealed partial class CloudRunTarget
         (service.TrafficStatuses ?? []).Where(t => t.Percent > 0).OrderByDescending(t => t.Percent).Select(t => Resolve(t, service)).FirstOrDefault();
 
     private static JsonArray Traffic(IEnumerable<RunTraffic> traffic) =>
-        new(traffic.Select(t => (JsonNode)JsonSerializerNode(t)).ToArray());
+        new(traffic.Select(t => (JsonNode)TrafficNode(t)).ToArray());
 
-    private static JsonObject JsonSerializerNode(RunTraffic t)
+    private static JsonObject TrafficNode(RunTraffic t)
     {
         var o = new JsonObject { ["type"] = t.Type };
         if (t.Revision is not null) o["revision"] = t.Revision;

@@ -12,8 +12,6 @@ namespace Bot.Targets.CloudRun;
 public sealed partial class CloudRunTarget(CloudBuildApi builds, CloudRunApi run, CloudLoggingApi logging, CloudRunOptions options, TimeProvider time)
     : IDeployTarget, IHasReleases, IHasStatus, ICanPromote
 {
-    private const int TailLines = 12;
-
     public string Kind => "cloudrun";
 
     public void Validate(AppEnvConfig app)

@@ -101,6 +101,26 @@ public sealed class CloudRunDeployTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cancel_while_building_cancels_the_cloud_build_and_leaves_the_service_alone()
+    {
+        _rig.Google.NextBuild = new BuildScript(Hold: true);
+        var started = await _rig.Bot.SendAsync("deploy site main");
+        await _rig.Google.BuildCreated.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var cancel = await _rig.Bot.SendAsync("cancel site");
+        var d = await _rig.Bot.WaitFinishedAsync(started.Started!.Id);
+        // The card may say cancelled a moment before the target's clean-up has told Cloud Build.
+        await _rig.Google.BuildCancelled.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(cancel.Ok, string.Join(" / ", cancel.Messages.Select(m => m.Text)));
+        Assert.Equal(DeploymentState.Cancelled, d.State);
+        Assert.True(Assert.Single(_rig.Google.Builds).Cancelled);
+        Assert.Single(_rig.Google.Calls("cloudbuild", "POST", ":cancel"));
+        Assert.Equal(0, _rig.Service.Patches);
+        _rig.Google.AssertNoViolations();
+    }
+
+    [Fact]
     public async Task A_missing_cloudbuild_yml_says_what_to_add()
     {
         _rig.Repo.Git("rm", "-q", "cloudbuild.yml");

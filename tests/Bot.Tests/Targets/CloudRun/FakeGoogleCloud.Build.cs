@@ -7,6 +7,15 @@ namespace Bot.Tests.Targets.CloudRun;
 public sealed partial class FakeGoogleCloud
 {
     private readonly Dictionary<string, FakeBuild> _builds = [];
+    private readonly TaskCompletionSource _buildCreated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private readonly TaskCompletionSource _buildCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a build has been cancelled.</summary>
+    public Task BuildCancelled => _buildCancelled.Task;
+
+    /// <summary>Completes when the first build has been created.</summary>
+    public Task BuildCreated => _buildCreated.Task;
 
     /// <summary>How the next build goes.</summary>
     public BuildScript NextBuild { get; set; } = new();
@@ -19,6 +28,7 @@ public sealed partial class FakeGoogleCloud
         var id = Guid.NewGuid().ToString();
         var build = new FakeBuild(id, body, NextBuild);
         _builds[$"{location}/builds/{id}"] = build;
+        _buildCreated.TrySetResult();
         return (200, new JsonObject
         {
             ["name"] = $"{location}/operations/{Guid.NewGuid()}",
@@ -39,6 +49,7 @@ public sealed partial class FakeGoogleCloud
         var name = path["v1/".Length..^":cancel".Length];
         if (!_builds.TryGetValue(name, out var build)) return Error(404, "NOT_FOUND", $"build {name} not found");
         build.Cancelled = true;
+        _buildCancelled.TrySetResult();
         if (build.Status is "QUEUED" or "WORKING") build.Status = "CANCELLED";
         return (200, BuildJson(name[..name.IndexOf("/builds/", StringComparison.Ordinal)], build));
     }
@@ -54,6 +65,7 @@ public sealed partial class FakeGoogleCloud
             StartStep(name, build, 0, now);
             return;
         }
+        if (build.Script.Hold) return;
         var i = Array.IndexOf(build.StepStatus, "WORKING");
         build.StepEnd[i] = now;
         if (build.Script.FailStep == i)

@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace Bot.Tests.Targets.CloudRun;
 
-/// <summary>How the next build goes: lines each step prints, the step that fails (if any), and whether it pushes its images.</summary>
-public sealed record BuildScript(int? FailStep = null, int LinesPerStep = 2, bool PushImages = true, string? StatusDetail = null);
+/// <summary>How the next build goes: lines each step prints, the step that fails (if any), whether it pushes its images, whether it stays in its first step.</summary>
+public sealed record BuildScript(int? FailStep = null, int LinesPerStep = 2, bool PushImages = true, string? StatusDetail = null, bool Hold = false);
 
 /// <summary>A build as the fake runs it: one step further at each look.</summary>
 public sealed class FakeBuild(string id, JsonObject body, BuildScript script)
