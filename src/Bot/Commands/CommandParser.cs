@@ -109,7 +109,8 @@ public static partial class CommandParser
             app = app[..slash];
         }
         gitRef ??= args.TakeBare();
-        var env = args.TakeEnv("to", "in");
+        // `as preview` names the environment a target makes previews in (Cloud Run: a tagged revision with no traffic).
+        var env = args.TakeEnv("to", "in", "as");
         if (skipChecks is false && args.TakeFlag("--force", "-f")) skipChecks = true;
         if (args.Remaining.Count > 0 && env is null && gitRef is not null)
             throw new UsageException($"I read `deploy {app} {gitRef}`, then `{Tokens.Clip(args.Remaining[0])}`. To pick an environment type `deploy {app} {gitRef} to {Tokens.Clip(args.Remaining[0])}`.");

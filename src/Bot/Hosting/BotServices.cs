@@ -10,6 +10,7 @@ using Bot.Deployments.Sqlite;
 using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;
+using Bot.Targets.CloudRun;
 using Bot.Targets.Heroku;
 using Bot.Targets.Lambda;
 using Bot.Targets.Shell;
@@ -51,6 +52,7 @@ public static class BotServices
         services.AddHeroku(configuration);
         services.AddLambda(configuration);
         services.AddAwsAlerts();
+        services.AddCloudRun(configuration);
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton(sp => LoadApps(configuration, sp.GetRequiredService<TargetRegistry>()));
 

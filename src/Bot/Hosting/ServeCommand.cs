@@ -62,6 +62,7 @@ public static class ServeCommand
         app.MapGenericAlerts();
         app.MapHerokuAlerts();
         app.MapAwsAlerts();
+        app.MapGcpAlerts();
         app.MapGet(HealthCommand.Path, () => Results.Text("ok"));
         app.MapGet("/readyz", async (IDeploymentStore store, CancellationToken ct) =>
             await store.PingAsync(ct).ConfigureAwait(false) ? Results.Text("ready") : Results.Text("store unreachable", statusCode: 503));

@@ -1,0 +1,26 @@
+using Bot.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Bot.Targets.CloudRun;
+
+public static class CloudRunServices
+{
+    /// <summary>The Cloud Run target, its Google clients on the shared resilience set-up, and Application Default Credentials.</summary>
+    public static IServiceCollection AddCloudRun(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(CloudRunOptions.From(configuration));
+        services.TryAddSingleton(TimeProvider.System);
+        // GoogleRest waits out a 429 itself and marks the calls that start something (a build, a patch), which are never sent twice.
+        services.AddHttpClient(GoogleRest.Client).AddPlatformResilience();
+        services.AddSingleton<GoogleTokens>();
+        services.AddSingleton<GoogleRest>();
+        services.AddSingleton<CloudBuildApi>();
+        services.AddSingleton<CloudRunApi>();
+        services.AddSingleton<CloudLoggingApi>();
+        services.AddSingleton<CloudRunTarget>();
+        services.AddSingleton<IDeployTarget>(sp => sp.GetRequiredService<CloudRunTarget>());
+        return services;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Bot.Targets.CloudRun;
+
+/// <summary>
+/// The transport under the three Google clients: the bearer token, JSON bodies by generated code, Google's error body
+/// made into <see cref="GoogleApiException"/>, and 429 (<c>RESOURCE_EXHAUSTED</c>) waited out as <c>Retry-After</c> says.
+/// 5xx and timeouts are retried by the resilience handler of the <see cref="Client"/> client, except for calls marked
+/// not to be sent twice (a build, a patch).
+/// </summary>
+public sealed class GoogleRest(IHttpClientFactory clients, GoogleTokens tokens, TimeProvider time, ILogger<GoogleRest> logger)
+{
+    public const string Client = "google";
+    public const int RateLimitRetries = 3;
+
+    public async Task<T> CallAsync<T>(HttpMethod method, Uri api, string path, byte[]? body, JsonTypeInfo<T> answer, CancellationToken ct, bool retry = true)
+    {
+        var bytes = await SendAsync(method, api, path, body, ct, retry).ConfigureAwait(false);
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, answer) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new GoogleApiException(Call(method, path), 200, "INVALID_RESPONSE", $"the answer was not what the API describes ({e.Message})");
+        }
+    }
+
+    public static byte[] Json<T>(T body, JsonTypeInfo<T> type) => JsonSerializer.SerializeToUtf8Bytes(body, type);
+
+    /// <summary>Sends one call and returns the body of a 2xx answer.</summary>
+    public async Task<byte[]> SendAsync(HttpMethod method, Uri api, string path, byte[]? body, CancellationToken ct, bool retry = true)
+    {
+        var call = Call(method, path);
+        var http = clients.CreateClient(Client);
+        for (var attempt = 0; ; attempt++)
+        {
+            var token = await tokens.GetAsync(call, ct).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(method, new Uri(api, path));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (body is not null)
+                request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+            if (!retry) request.Options.Set(Hosting.PlatformHttp.NoRetry, true);
+            HttpResponseMessage response;
+            try { response = await http.SendAsync(request, ct).ConfigureAwait(false); }
+            catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                          || e is TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                throw new GoogleApiException(call, 0, "UNAVAILABLE", $"{api.Host} could not be reached ({e.Message})");
+            }
+            using (response)
+            {
+                var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode) return bytes;
+                if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < RateLimitRetries)
+                {
+                    var wait = Hosting.PlatformHttp.RetryAfter(response, time, TimeSpan.FromSeconds(2 << attempt));
+                    logger.LogWarning("Google rate-limited {Call}; trying again in {Seconds}s", call, wait.TotalSeconds);
+                    await Task.Delay(wait, time, ct).ConfigureAwait(false);
+                    continue;
+                }
+                throw Refusal(call, response.StatusCode, response.ReasonPhrase, bytes);
+            }
+        }
+    }
+
+    private static GoogleApiException Refusal(string call, HttpStatusCode status, string? reason, byte[] bytes)
+    {
+        GoogleStatus? error = null;
+        try { error = JsonSerializer.Deserialize(bytes, GoogleJson.Default.GoogleErrorBody)?.Error; }
+        catch (JsonException) { /* not Google's error shape: the status says enough */ }
+        return new GoogleApiException(call, (int)status, error?.Status ?? $"HTTP_{(int)status}", error?.Message ?? reason ?? "no reason given");
+    }
+
+    private static string Call(HttpMethod method, string path) => $"{method.Method} {path.Split('?')[0]}";
+}
