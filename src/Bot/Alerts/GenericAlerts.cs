@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using Bot.Chat.Slack;
+using Bot.Http;
 using Bot.Configuration;
 using Bot.Deployments;
-using Bot.Hosting;
 using Bot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using Bot.Http;
 using Bot.Configuration;
 using Bot.Deployments;
-using Bot.Hosting;
 using Bot.Security;
 using Bot.Targets.Heroku;
 using Microsoft.AspNetCore.Builder;

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
+using Bot.Http;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Bot.Hosting;
 using Bot.Security;
 
 namespace Bot.Alerts;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Bot.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Chat;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Bot.Commands;
 using Bot.Deployments;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,8 @@ public sealed class DeploymentNotifier(
     IEnumerable<IChatPlatform> platforms,
     IDeploymentStore store,
     WorkerIdentity identity,
-    Alerts.AlertRouter alerts,
+    AlertRouter alerts,
+    BackgroundWork background,
     TimeProvider time,
     ILogger<DeploymentNotifier> logger) : BackgroundService
 {
@@ -170,8 +172,12 @@ public sealed class DeploymentNotifier(
     }
 
     /// <summary>The bot's own failures are alerts too, announced once: by the process that follows the deployment.</summary>
-    private Task AnnounceAsync(Deployment d) =>
-        d.State is DeploymentState.Failed or DeploymentState.Interrupted ? alerts.AnnounceAsync(d) : Task.CompletedTask;
+    private Task AnnounceAsync(Deployment d)
+    {
+        if (d.State is DeploymentState.Failed or DeploymentState.Interrupted)
+            background.Run($"Announcing {d.App} #{d.Number}", () => alerts.AnnounceAsync(d, CancellationToken.None));
+        return Task.CompletedTask;
+    }
 
     /// <summary>Completes once every update heard so far, and every event recorded for what this process follows, has been shown.</summary>
     public async Task IdleAsync()

@@ -1,3 +1,4 @@
+using Bot.Text;
 using System.Globalization;
 using System.Text;
 
@@ -95,63 +96,7 @@ internal sealed class Args(VerbInfo verb, List<string> words)
         return Math.Min(n, max);
     }
 
-    /// <summary><c>30s</c>, <c>15m</c>, <c>2h</c>, <c>1d</c> (also <c>15min</c>, <c>2hours</c>).</summary>
-    public static TimeSpan? ParseDuration(string word)
-    {
-        var w = word.ToLowerInvariant();
-        var digits = 0;
-        while (digits < w.Length && char.IsAsciiDigit(w[digits])) digits++;
-        if (digits == 0 || digits > 6 || !int.TryParse(w[..digits], CultureInfo.InvariantCulture, out var n) || n == 0) return null;
-        return w[digits..] switch
-        {
-            "s" or "sec" or "secs" or "second" or "seconds" => TimeSpan.FromSeconds(n),
-            "m" or "min" or "mins" or "minute" or "minutes" => TimeSpan.FromMinutes(n),
-            "h" or "hr" or "hrs" or "hour" or "hours" => TimeSpan.FromHours(n),
-            "d" or "day" or "days" => TimeSpan.FromDays(n),
-            _ => null,
-        };
-    }
+    public static TimeSpan? ParseDuration(string word) => Durations.Parse(word);
 
     private static bool IsKeyword(string word) => word.ToLowerInvariant() is "to" or "in";
-}
-
-internal static class Tokens
-{
-    /// <summary>Splits on spaces; "double" or 'single' quotes keep words together.</summary>
-    public static List<string> Split(string text)
-    {
-        var tokens = new List<string>();
-        var current = new StringBuilder();
-        char? quote = null;
-        var inToken = false;
-        foreach (var c in text)
-        {
-            if (quote is not null)
-            {
-                if (c == quote) quote = null;
-                else current.Append(c);
-            }
-            else if (c is '"' or '\'' && (!inToken || current.Length == 0))
-            {
-                quote = c;
-                inToken = true;
-            }
-            else if (c == ' ')
-            {
-                if (inToken) tokens.Add(current.ToString());
-                current.Clear();
-                inToken = false;
-            }
-            else
-            {
-                current.Append(c);
-                inToken = true;
-            }
-        }
-        if (inToken) tokens.Add(current.ToString());
-        return tokens.Where(t => t.Length > 0).ToList();
-    }
-
-    /// <summary>A word typed by someone, shortened so an error message stays readable.</summary>
-    public static string Clip(string word) => word.Length <= 40 ? word.Replace("`", "'") : word[..40].Replace("`", "'") + "…";
 }

@@ -1,5 +1,4 @@
-using Bot.Alerts;
-using Bot.Chat;
+using Bot.Text;
 using Bot.Configuration;
 using Bot.Deployments;
 

@@ -1,4 +1,4 @@
-using Bot.Chat;
+using Bot.Text;
 using Bot.Configuration;
 using Bot.Deployments;
 using Bot.Targets;

@@ -1,4 +1,4 @@
-using Bot.Chat;
+using Bot.Text;
 using Bot.Configuration;
 using Bot.Deployments;
 using Bot.Security;
@@ -32,7 +32,7 @@ public sealed partial class CommandHandler(
     GitRepositories git,
     TargetRegistry targets,
     Access access,
-    Alerts.AlertRouter alerts,
+    AlertRouter alerts,
     Redactor redactor,
     TimeProvider time,
     ILogger<CommandHandler> logger)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bot.Text;
 using System.Text.RegularExpressions;
 
 namespace Bot.Commands;

@@ -1,4 +1,5 @@
 using Bot.Configuration;
+using Bot.Text;
 using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;

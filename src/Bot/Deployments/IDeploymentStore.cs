@@ -76,10 +76,10 @@ public interface IDeploymentStore
     /// Records an alert: one more of the open alert with the same app and dedupe key seen within
     /// <paramref name="window"/>, its resolution, or a new one (a resolution with nothing open is kept as it is).
     /// </summary>
-    Task<(Alerts.StoredAlert Alert, Alerts.AlertChange Change)> RecordAlertAsync(Alerts.Alert alert, TimeSpan window, bool muted, CancellationToken cancellationToken);
+    Task<(StoredAlert Alert, AlertChange Change)> RecordAlertAsync(Alert alert, TimeSpan window, bool muted, CancellationToken cancellationToken);
 
     /// <summary>Newest first.</summary>
-    Task<IReadOnlyList<Alerts.StoredAlert>> AlertsAsync(string? app, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoredAlert>> AlertsAsync(string? app, int limit, CancellationToken cancellationToken);
 
     Task<string?> GetNoteAsync(string scope, string key, CancellationToken cancellationToken);
 }

@@ -19,10 +19,10 @@ internal static class StoreNames
 
     public static string Name(EventKind value) => value.ToString().ToLowerInvariant();
 
-    public static string Name(Alerts.AlertSeverity value) => value switch
+    public static string Name(AlertSeverity value) => value switch
     {
-        Alerts.AlertSeverity.Critical => "critical",
-        Alerts.AlertSeverity.Info => "info",
+        AlertSeverity.Critical => "critical",
+        AlertSeverity.Info => "info",
         _ => "warning",
     };
 
@@ -42,10 +42,10 @@ internal static class StoreNames
 
     public static EventKind EventKindOf(string s) => Enum.Parse<EventKind>(s, true);
 
-    public static Alerts.AlertSeverity SeverityOf(string s) => s switch
+    public static AlertSeverity SeverityOf(string s) => s switch
     {
-        "critical" => Alerts.AlertSeverity.Critical,
-        "info" => Alerts.AlertSeverity.Info,
-        _ => Alerts.AlertSeverity.Warning,
+        "critical" => AlertSeverity.Critical,
+        "info" => AlertSeverity.Info,
+        _ => AlertSeverity.Warning,
     };
 }

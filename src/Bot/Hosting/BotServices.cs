@@ -71,8 +71,10 @@ public static class BotServices
         services.AddSingleton<DeploymentNotifier>();
         services.AddSingleton<BotStartup>();
         services.TryAddSingleton<BackgroundWork>();
-        services.AddSingleton(Alerts.AlertOptions.From(configuration));
-        services.AddSingleton<Alerts.AlertRouter>();
+        services.AddSingleton(AlertOptions.From(configuration));
+        services.AddSingleton<AlertRouter>();
+        services.AddSingleton<AlertShower>();
+        services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<AlertShower>());
         return services;
     }
 
@@ -95,7 +97,6 @@ public static class BotServices
         services.AddHostedService<ChatDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<BotStartup>());
         if (cards) services.AddHostedService(sp => sp.GetRequiredService<DeploymentNotifier>());
-        services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertRouter>());
         if (worker) services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         // With PostgreSQL, other processes queue work and record events too: their NOTIFY wakes this worker and its followers.
         if (services.Any(s => s.ServiceType == typeof(PostgresJobListener)))

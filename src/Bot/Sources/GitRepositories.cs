@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using Bot.Text;
 using System.Text;
-using Bot.Commands;
 using Bot.Configuration;
 using Bot.Processes;
 using Microsoft.Extensions.Logging;

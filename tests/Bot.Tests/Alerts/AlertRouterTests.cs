@@ -1,4 +1,5 @@
 using Bot.Alerts;
+using Bot.Commands;
 using Bot.Chat;
 using Bot.Deployments;
 using Bot.Tests.Support;

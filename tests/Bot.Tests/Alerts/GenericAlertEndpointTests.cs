@@ -1,4 +1,5 @@
 using System.Net;
+using Bot.Http;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -240,7 +241,7 @@ public sealed class GenericAlertEndpointTests : IAsyncLifetime
     {
         var form = await PostAsync("app=example&title=x", contentType: "application/x-www-form-urlencoded");
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
-        var huge = await PostAsync(Body(detail: new string('x', Bot.Hosting.Webhook.MaxBodyBytes)));
+        var huge = await PostAsync(Body(detail: new string('x', Bot.Http.Webhook.MaxBodyBytes)));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
         var tooLong = await PostAsync(Body(title: new string('t', 301)));
         Assert.Equal((HttpStatusCode.BadRequest, "field 'title' is longer than 300 characters"), (tooLong.StatusCode, await tooLong.Content.ReadAsStringAsync()));

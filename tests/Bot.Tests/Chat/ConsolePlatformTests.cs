@@ -1,4 +1,5 @@
 using Bot.Chat;
+using Bot.Commands;
 using Bot.Chat.Console;
 using Bot.Deployments;
 

@@ -1,4 +1,5 @@
 using Bot.Commands;
+using Bot.Text;
 
 namespace Bot.Tests.Commands;
 

@@ -101,10 +101,10 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : DeploymentSto
         var a = Open(url);
         var b = Open(url);
         await a.MigrateAsync(default);
-        var alert = new Bot.Alerts.Alert("generic", "web", "production", Bot.Alerts.AlertSeverity.Critical, "5xx spike", null, null, "5xx", false, T0);
+        var alert = new Alert("generic", "web", "production", AlertSeverity.Critical, "5xx spike", null, null, "5xx", false, T0);
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
             (i % 2 == 0 ? a : b).RecordAlertAsync(alert with { At = T0.AddSeconds(i) }, TimeSpan.FromHours(1), false, default))));
-        Assert.Single(results, r => r.Change == Bot.Alerts.AlertChange.New);
+        Assert.Single(results, r => r.Change == AlertChange.New);
         Assert.Equal(10, Assert.Single(await b.AlertsAsync("web", 10, default)).Count);
     }
 

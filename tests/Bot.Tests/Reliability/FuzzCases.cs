@@ -1,4 +1,5 @@
 using Bot.Alerts;
+using Bot.Http;
 using Bot.Chat.Line;
 using Bot.Chat.Slack;
 using Bot.Hosting;

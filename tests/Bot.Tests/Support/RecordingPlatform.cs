@@ -1,4 +1,5 @@
 using Bot.Chat;
+using Bot.Commands;
 using Bot.Deployments;
 
 namespace Bot.Tests.Support;
@@ -10,9 +11,9 @@ public sealed class RecordingPlatform : IChatPlatform
 
     public List<(Conversation To, ChatMessage Message)> Sent { get; } = [];
     public List<(DeploymentCard Card, DeploymentEvent Trigger)> Cards { get; } = [];
-    public List<(Conversation To, AlertCard Card, Bot.Alerts.AlertChange Change)> Alerts { get; } = [];
+    public List<(Conversation To, AlertCard Card, AlertChange Change)> Alerts { get; } = [];
 
-    public Task ShowAlertAsync(Conversation to, AlertCard card, Bot.Alerts.AlertChange change, CancellationToken cancellationToken)
+    public Task ShowAlertAsync(Conversation to, AlertCard card, AlertChange change, CancellationToken cancellationToken)
     {
         lock (Alerts) Alerts.Add((to, card, change));
         return Task.CompletedTask;

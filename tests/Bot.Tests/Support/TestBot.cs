@@ -53,7 +53,6 @@ public sealed class TestBot : IAsyncDisposable
         var bot = new TestBot(dir, services.BuildServiceProvider());
         await bot.StartServiceAsync<BotStartup>();
         await bot.StartServiceAsync<DeploymentNotifier>();
-        await bot.StartServiceAsync<Bot.Alerts.AlertRouter>();
         if (worker) await bot.StartServiceAsync<JobWorker>();
         return bot;
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Bot.Commands;
 using Bot.Deployments;
 
 namespace Bot.Chat.Console;
@@ -66,10 +67,10 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
     /// A terminal cannot edit what it printed: an alert prints when it starts and when it is resolved, and a
     /// line at 10, 100, 1000... repeats, so a storm does not scroll everything else away.
     /// </summary>
-    public Task ShowAlertAsync(Conversation to, AlertCard card, Alerts.AlertChange change, CancellationToken cancellationToken)
+    public Task ShowAlertAsync(Conversation to, AlertCard card, AlertChange change, CancellationToken cancellationToken)
     {
         var count = card.Alert.Count;
-        if (change == Alerts.AlertChange.Repeated)
+        if (change == AlertChange.Repeated)
         {
             if (count >= 10 && Math.Log10(count) % 1 == 0)
                 Write(Wrap($"bot> ↻ {card.Title} ({count} times)", Indent));

@@ -1,4 +1,5 @@
 using System.Net;
+using Bot.Http;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -35,7 +36,7 @@ public sealed partial class LineApi
     }
 
     /// <summary>What LINE asks for, else twice as long as last time, starting at one second.</summary>
-    private TimeSpan RetryAfter(HttpResponseMessage response, int retry) => Hosting.PlatformHttp.RetryAfter(response, time, TimeSpan.FromSeconds(1 << retry));
+    private TimeSpan RetryAfter(HttpResponseMessage response, int retry) => PlatformHttp.RetryAfter(response, time, TimeSpan.FromSeconds(1 << retry));
 
     /// <summary>Anything but 2xx becomes <see cref="LineApiException"/>, with LINE's own words for it.</summary>
     private static async Task EnsureSuccessAsync(string path, HttpResponseMessage response, CancellationToken cancellationToken)

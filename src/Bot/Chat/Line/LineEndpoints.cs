@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Bot.Hosting;
+using Bot.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

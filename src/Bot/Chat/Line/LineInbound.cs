@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using Bot.Http;
 using Bot.Commands;
 using Bot.Deployments;
-using Bot.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Chat.Line;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Bot.Commands;
 using Bot.Deployments;
 
 namespace Bot.Chat.Line;

@@ -1,4 +1,5 @@
 using System.Text;
+using Bot.Commands;
 using System.Text.Json.Nodes;
 
 namespace Bot.Chat.Line;

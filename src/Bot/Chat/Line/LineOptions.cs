@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bot.Text;
 using Bot.Configuration;
 using Microsoft.Extensions.Configuration;
 
@@ -27,9 +28,9 @@ public sealed record LineOptions(string? ChannelSecret, string? AccessToken, Uri
             && (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out pushes) || pushes > 5))
             throw new ConfigException("Line:PushesPerDeploy", $"'{p}' should be a whole number from 0 to 5");
         var progress = TimeSpan.FromMinutes(2);
-        if (configuration["Line:ProgressAfter"] is { Length: > 0 } a && Commands.Args.ParseDuration(a) is not { } parsed)
+        if (configuration["Line:ProgressAfter"] is { Length: > 0 } a && Durations.Parse(a) is not { } parsed)
             throw new ConfigException("Line:ProgressAfter", $"'{a}' is not a duration; write it as 90s or 2m");
-        else if (configuration["Line:ProgressAfter"] is { Length: > 0 } b) progress = Commands.Args.ParseDuration(b)!.Value;
+        else if (configuration["Line:ProgressAfter"] is { Length: > 0 } b) progress = Durations.Parse(b)!.Value;
         return new LineOptions(Blank(configuration["LINE_CHANNEL_SECRET"]), Blank(configuration["LINE_CHANNEL_ACCESS_TOKEN"]), api, pushes, progress);
     }
 

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Bot.Commands;
+using Bot.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -55,10 +57,10 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
     /// A LINE message cannot be edited, and every push counts against the month's quota: an alert is pushed when
     /// it starts and when it is resolved, never for repeats (<c>alerts</c> shows the count).
     /// </summary>
-    public async Task ShowAlertAsync(Conversation to, AlertCard card, Alerts.AlertChange change, CancellationToken cancellationToken)
+    public async Task ShowAlertAsync(Conversation to, AlertCard card, AlertChange change, CancellationToken cancellationToken)
     {
-        if (!options.CanSend || change is Alerts.AlertChange.Repeated or Alerts.AlertChange.NothingOpen) return;
-        var purpose = change == Alerts.AlertChange.Resolved ? "alert-resolved" : "alert";
+        if (!options.CanSend || change is AlertChange.Repeated or AlertChange.NothingOpen) return;
+        var purpose = change == AlertChange.Resolved ? "alert-resolved" : "alert";
         await api.PushAsync(to.Channel, [LineMessages.Alert(card)], RetryKey(card.Alert.Id, $"{purpose}:{to.Channel}"), cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Bot.Http;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -56,7 +57,7 @@ public sealed partial class SlackApi
         }
     }
 
-    private TimeSpan RetryAfter(HttpResponseMessage response) => Hosting.PlatformHttp.RetryAfter(response, time, DefaultRetryAfter);
+    private TimeSpan RetryAfter(HttpResponseMessage response) => PlatformHttp.RetryAfter(response, time, DefaultRetryAfter);
 
     private static async Task<T?> TryReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken) where T : class
     {

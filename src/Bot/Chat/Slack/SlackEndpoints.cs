@@ -1,7 +1,8 @@
 using System.Text;
+using Bot.Commands;
+using Bot.Http;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bot.Hosting;
 using Bot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

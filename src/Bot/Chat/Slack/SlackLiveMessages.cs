@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Bot.Commands;
+using Bot.Text;
 using System.Text.Json.Nodes;
 using Bot.Deployments;
 using Microsoft.Extensions.Logging;

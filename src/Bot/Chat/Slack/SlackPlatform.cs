@@ -1,4 +1,4 @@
-using Bot.Alerts;
+using Bot.Commands;
 using Bot.Deployments;
 
 namespace Bot.Chat.Slack;

@@ -1,4 +1,4 @@
-using Bot.Hosting;
+using Bot.Http;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using Bot.Alerts;
+using Bot.Deployments;
 using Npgsql;
 using static Bot.Deployments.Postgres.PostgresRows;
 using static Bot.Deployments.StoreNames;
@@ -17,7 +17,7 @@ public sealed partial class PostgresDeploymentStore
                 SELECT {AlertColumns} FROM alerts
                 WHERE app = @app AND env IS NOT DISTINCT FROM @env AND dedupe_key = @key AND state = 'firing' AND last_at >= @since
                 ORDER BY id DESC LIMIT 1
-                """, Alert, cancellationToken, P("app", a.App), P("env", a.Env), P("key", a.DedupeKey), At("since", a.At - window)).ConfigureAwait(false)).FirstOrDefault();
+                """, AlertRow, cancellationToken, P("app", a.App), P("env", a.Env), P("key", a.DedupeKey), At("since", a.At - window)).ConfigureAwait(false)).FirstOrDefault();
             if (open is not null)
             {
                 if (a.Resolved)
@@ -39,10 +39,10 @@ public sealed partial class PostgresDeploymentStore
 
     public async Task<IReadOnlyList<StoredAlert>> AlertsAsync(string? app, int limit, CancellationToken cancellationToken) =>
         await (app is null
-            ? QueryAsync(null, null, $"SELECT {AlertColumns} FROM alerts ORDER BY id DESC LIMIT @limit", Alert, cancellationToken, P("limit", limit))
-            : QueryAsync(null, null, $"SELECT {AlertColumns} FROM alerts WHERE app = @app ORDER BY id DESC LIMIT @limit", Alert, cancellationToken, P("app", app), P("limit", limit)))
+            ? QueryAsync(null, null, $"SELECT {AlertColumns} FROM alerts ORDER BY id DESC LIMIT @limit", AlertRow, cancellationToken, P("limit", limit))
+            : QueryAsync(null, null, $"SELECT {AlertColumns} FROM alerts WHERE app = @app ORDER BY id DESC LIMIT @limit", AlertRow, cancellationToken, P("app", app), P("limit", limit)))
             .ConfigureAwait(false);
 
     private async Task<StoredAlert?> AlertAsync(NpgsqlConnection c, NpgsqlTransaction tx, long id, CancellationToken cancellationToken) =>
-        (await QueryAsync(c, tx, $"SELECT {AlertColumns} FROM alerts WHERE id = @id", Alert, cancellationToken, P("id", id)).ConfigureAwait(false)).FirstOrDefault();
+        (await QueryAsync(c, tx, $"SELECT {AlertColumns} FROM alerts WHERE id = @id", AlertRow, cancellationToken, P("id", id)).ConfigureAwait(false)).FirstOrDefault();
 }

@@ -1,4 +1,4 @@
-using Bot.Alerts;
+using Bot.Deployments;
 using Npgsql;
 using static Bot.Deployments.StoreNames;
 
@@ -32,7 +32,7 @@ internal static class PostgresRows
     public static DeploymentEvent Event(NpgsqlDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), Time(r, 2), EventKindOf(r.GetString(3)), r.GetString(4));
 
-    public static StoredAlert Alert(NpgsqlDataReader r) => new(
+    public static StoredAlert AlertRow(NpgsqlDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), Str(r, 3), SeverityOf(r.GetString(4)),
         r.GetString(5), Str(r, 6), Str(r, 7), r.GetString(8),
         r.GetString(9) == "resolved" ? AlertState.Resolved : AlertState.Firing, r.GetInt32(10),

@@ -1,4 +1,4 @@
-using Bot.Alerts;
+using Bot.Deployments;
 using Microsoft.Data.Sqlite;
 using static Bot.Deployments.Sqlite.SqliteRows;
 using static Bot.Deployments.StoreNames;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bot.Http;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -18,7 +19,7 @@ public sealed partial class HerokuApi
     public const string BlobClient = "heroku-blobs";
 
     /// <summary>Marks a request the resilience handler must not send twice.</summary>
-    public static HttpRequestOptionsKey<bool> NoRetry => Hosting.PlatformHttp.NoRetry;
+    public static HttpRequestOptionsKey<bool> NoRetry => PlatformHttp.NoRetry;
 
     public const string MediaType = "application/vnd.heroku+json; version=3";
 
@@ -104,7 +105,7 @@ public sealed partial class HerokuApi
     }
 
     /// <summary><c>Retry-After</c> when Heroku sends one; otherwise 2, 4, 8 s.</summary>
-    internal TimeSpan RetryAfter(HttpResponseMessage response, int retry) => Hosting.PlatformHttp.RetryAfter(response, time, TimeSpan.FromSeconds(2 << retry));
+    internal TimeSpan RetryAfter(HttpResponseMessage response, int retry) => PlatformHttp.RetryAfter(response, time, TimeSpan.FromSeconds(2 << retry));
 
     private static async Task EnsureSuccessAsync(string call, HttpResponseMessage response, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Bot.Text;
 using Bot.Configuration;
 
 namespace Bot.Targets.Heroku;

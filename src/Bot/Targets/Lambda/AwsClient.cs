@@ -1,4 +1,5 @@
 using System.Net;
+using Bot.Http;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -61,7 +62,7 @@ public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, Aw
                 if (answer.IsSuccessStatusCode) return new AwsResponse((int)answer.StatusCode, body, Kept(answer));
                 var error = Error(call, answer, body);
                 if (!Throttled(answer.StatusCode, error.Code) || attempt == ThrottleRetries) throw error;
-                wait = Hosting.PlatformHttp.RetryAfter(answer, time, TimeSpan.FromSeconds(1 << attempt));
+                wait = PlatformHttp.RetryAfter(answer, time, TimeSpan.FromSeconds(1 << attempt));
                 logger.LogWarning("AWS throttled {Call} ({Code}); trying again in {Seconds}s", call.Name, error.Code, wait.TotalSeconds);
             }
             catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
@@ -110,7 +111,7 @@ public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, Aw
             if (call.ContentType is not null) request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(call.ContentType);
         }
         if (call.Target is not null) request.Headers.TryAddWithoutValidation("X-Amz-Target", call.Target);
-        if (!call.Retry) request.Options.Set(Hosting.PlatformHttp.NoRetry, true);
+        if (!call.Retry) request.Options.Set(PlatformHttp.NoRetry, true);
         SigV4.Sign(request, body, keys, options.Region ?? "us-east-1", call.Service.SigningName, time.GetUtcNow());
         return request;
     }

@@ -1,4 +1,5 @@
 using System.Collections;
+using Bot.Text;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Bot.Commands;
+using Bot.Text;
 using Bot.Configuration;
 using Microsoft.Extensions.Configuration;
 
@@ -53,7 +53,7 @@ public sealed record LambdaSettings(
             throw new ConfigException(Key("CanaryMinutes"), $"'{m}' should be a number of minutes, more than 0");
         var buildTimeout = TimeSpan.FromMinutes(15);
         if (Blank(s["BuildTimeout"]) is { } bt)
-            buildTimeout = Args.ParseDuration(bt) ?? throw new ConfigException(Key("BuildTimeout"), $"'{bt}' is not a duration; write it as 10m");
+            buildTimeout = Durations.Parse(bt) ?? throw new ConfigException(Key("BuildTimeout"), $"'{bt}' is not a duration; write it as 10m");
         return new LambdaSettings(
             function, Blank(s["Alias"]) ?? "live", Blank(s["Build"]), artifact, image, Blank(s["S3Bucket"]), Blank(s["Smoke"]), canary,
             TimeSpan.FromMinutes(minutes), AppCatalog.List(s, "Alarms"), Blank(s["LogGroup"]) ?? $"/aws/lambda/{ShortName(function)}", buildTimeout);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bot.Text;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Bot.Configuration;

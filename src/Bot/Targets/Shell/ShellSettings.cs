@@ -1,5 +1,5 @@
+using Bot.Text;
 using System.Globalization;
-using Bot.Commands;
 using Bot.Configuration;
 using Microsoft.Extensions.Configuration;
 
@@ -45,7 +45,7 @@ public sealed record ShellSettings(
     {
         var text = Blank(s[name]);
         if (text is null) return fallback;
-        if (Args.ParseDuration(text) is { } d) return d;
+        if (Durations.Parse(text) is { } d) return d;
         if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero) return t;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0) return TimeSpan.FromSeconds(seconds);
         throw new ConfigException(key(name), $"'{text}' is not a duration; write it as 30s, 5m or 1h");

@@ -1,4 +1,5 @@
 using System.Collections;
+using Bot.Text;
 using System.Runtime.CompilerServices;
 using Bot.Configuration;
 using Bot.Security;

@@ -1,4 +1,5 @@
 using System.Net;
+using Bot.Commands;
 using Bot.Chat;
 using Bot.Deployments;
 using Bot.Targets;

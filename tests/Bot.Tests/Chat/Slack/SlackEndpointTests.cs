@@ -1,4 +1,5 @@
 using System.Net;
+using Bot.Commands;
 using System.Text.Json.Nodes;
 using Bot.Deployments;
 using Bot.Targets;

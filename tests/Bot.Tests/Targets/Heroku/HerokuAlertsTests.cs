@@ -1,4 +1,6 @@
 using System.Net;
+using Bot.Deployments;
+using Bot.Commands;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bot.Alerts;

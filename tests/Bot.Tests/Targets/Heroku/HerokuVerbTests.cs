@@ -1,4 +1,5 @@
 using Bot.Chat;
+using Bot.Commands;
 
 namespace Bot.Tests.Targets.Heroku;
 

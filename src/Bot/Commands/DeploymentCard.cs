@@ -1,6 +1,7 @@
 using Bot.Deployments;
+using Bot.Text;
 
-namespace Bot.Chat;
+namespace Bot.Commands;
 
 /// <summary>
 /// What a deployment looks like in chat at one moment: app, environment, ref and commit, who, state,

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
-namespace Bot.Hosting;
+namespace Bot.Http;
 
 /// <summary>
 /// The HTTP set-up every platform client shares (Slack, LINE, Heroku, …): a typed client with a resilience pipeline

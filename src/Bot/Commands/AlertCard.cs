@@ -1,7 +1,8 @@
 using System.Globalization;
-using Bot.Alerts;
+using Bot.Deployments;
+using Bot.Text;
 
-namespace Bot.Chat;
+namespace Bot.Commands;
 
 /// <summary>An alert as chat shows it: what, where, how often since when, and the next steps (logs, roll back, mute).</summary>
 public sealed record AlertCard(StoredAlert Alert, DateTimeOffset Now)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Bot;
+namespace Bot.Text;
 
 /// <summary>Short human forms of times and sizes, the same on every platform.</summary>
 public static class Format

@@ -1,4 +1,4 @@
-namespace Bot.Commands;
+namespace Bot.Text;
 
 /// <summary>Closest-spelling suggestions for verbs, apps, environments and branch names.</summary>
 public static class Suggest

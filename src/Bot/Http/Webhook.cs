@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Bot.Hosting;
+namespace Bot.Http;
 
 /// <summary>What every webhook endpoint does the same way: bounded body reading, short error answers, JSON parsing with limits.</summary>
 public static class Webhook

@@ -1,4 +1,4 @@
-namespace Bot.Alerts;
+namespace Bot.Deployments;
 
 public enum AlertSeverity { Info, Warning, Critical }
 

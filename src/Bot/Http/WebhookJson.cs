@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Bot.Hosting;
+namespace Bot.Http;
 
 /// <summary>
 /// Reads fields of what a webhook sent, which need not have the documented shape: a field that is missing, of another

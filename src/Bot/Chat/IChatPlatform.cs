@@ -1,0 +1,24 @@
+using Bot.Commands;
+using Bot.Deployments;
+
+namespace Bot.Chat;
+
+/// <summary>A chat platform: sends messages and keeps a deployment's card up to date, in its own format.</summary>
+public interface IChatPlatform
+{
+    string Name { get; }
+
+    Task SendAsync(Conversation to, ChatMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Shows the card after <paramref name="trigger"/>; platforms that can edit messages update one card in place.</summary>
+    Task ShowDeploymentAsync(DeploymentCard card, Deployments.DeploymentEvent trigger, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Shows an alert in <paramref name="to"/>: its first occurrence as a new message, repeats and its resolution
+    /// as updates of that message where the platform can edit, within the platform's own limits.
+    /// </summary>
+    Task ShowAlertAsync(Conversation to, AlertCard card, AlertChange change, CancellationToken cancellationToken);
+
+    /// <summary>Completes when every final state already shown has been delivered (shutdown waits for it, within its budget).</summary>
+    Task SettleAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
