@@ -1,8 +1,8 @@
 using System.Text;
+using Bot.Http;
 using System.Text.Json.Nodes;
 using Bot.Configuration;
 using Bot.Deployments;
-using Bot.Hosting;
 using Bot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,6 @@
 using System.Net;
+using Bot.Deployments;
+using Bot.Commands;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;

@@ -1,4 +1,4 @@
-using Bot.Hosting;
+using Bot.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Bot.Text;
 using System.Text.Json.Nodes;
 
 namespace Bot.Targets.CloudRun;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bot.Text;
 using Bot.Configuration;
 
 namespace Bot.Targets.CloudRun;

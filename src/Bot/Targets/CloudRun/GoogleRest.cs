@@ -1,4 +1,5 @@
 using System.Net;
+using Bot.Http;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -46,7 +47,7 @@ public sealed class GoogleRest(IHttpClientFactory clients, GoogleTokens tokens, 
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             if (body is not null)
                 request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
-            if (!retry) request.Options.Set(Hosting.PlatformHttp.NoRetry, true);
+            if (!retry) request.Options.Set(PlatformHttp.NoRetry, true);
             HttpResponseMessage response;
             try { response = await http.SendAsync(request, ct).ConfigureAwait(false); }
             catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
@@ -60,7 +61,7 @@ public sealed class GoogleRest(IHttpClientFactory clients, GoogleTokens tokens, 
                 if (response.IsSuccessStatusCode) return bytes;
                 if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < RateLimitRetries)
                 {
-                    var wait = Hosting.PlatformHttp.RetryAfter(response, time, TimeSpan.FromSeconds(2 << attempt));
+                    var wait = PlatformHttp.RetryAfter(response, time, TimeSpan.FromSeconds(2 << attempt));
                     logger.LogWarning("Google rate-limited {Call}; trying again in {Seconds}s", call, wait.TotalSeconds);
                     await Task.Delay(wait, time, ct).ConfigureAwait(false);
                     continue;
