@@ -8,7 +8,7 @@ namespace Bot.Deployments;
 /// </summary>
 public sealed class DeploymentService(
     IDeploymentStore store, DeploymentFeed feed, JobSignal signal, RunningJobs running, AppSnapshots snapshots,
-    WorkerIdentity identity, WorkerOptions options, TimeProvider time)
+    WorkerIdentity identity, WorkerOptions options, TimeProvider time, IEnumerable<IJobWaker> wakers)
 {
     public IDeploymentStore Store => store;
 
@@ -27,6 +27,7 @@ public sealed class DeploymentService(
             // Tell listeners before waking the worker, so "queued" never arrives after "running".
             feed.Publish(new DeploymentUpdate(queued.Deployment, new DeploymentEvent(queued.Deployment.Id, 0, request.At, EventKind.State, "queued")));
             signal.Pulse();
+            foreach (var waker in wakers) await waker.WakeAsync(cancellationToken).ConfigureAwait(false);
         }
         return result;
     }

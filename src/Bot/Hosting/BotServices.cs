@@ -51,6 +51,8 @@ public static class BotServices
         services.AddSingleton<IDeployTarget, ShellTarget>();
         services.AddHeroku(configuration);
         services.AddLambda(configuration);
+        if (configuration[LambdaWake.Key] is { Length: > 0 } wake)
+            services.AddSingleton<IJobWaker>(sp => new LambdaWake(sp.GetRequiredService<LambdaApi>(), wake, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LambdaWake>>()));
         services.AddAwsAlerts();
         services.AddCloudRun(configuration);
         services.AddSingleton<TargetRegistry>();

@@ -13,7 +13,7 @@ namespace Bot.Targets.Lambda;
 /// <param name="Path">Relative to the service endpoint, already encoded (<c>2015-03-31/functions/api</c>).</param>
 /// <param name="Upload">A large body (a code zip): sent on the client without the short per-attempt timeout.</param>
 public sealed record AwsCall(AwsService Service, string Name, HttpMethod Method, string Path, byte[]? Body = null, string? ContentType = null,
-    string? Target = null, bool Retry = true, bool Upload = false);
+    string? Target = null, bool Retry = true, bool Upload = false, string? InvocationType = null);
 
 /// <summary>What came back: the status, the body, and the few headers callers read (<c>X-Amz-Function-Error</c>).</summary>
 public sealed record AwsResponse(int Status, byte[] Body, IReadOnlyDictionary<string, string> Headers);
@@ -111,6 +111,7 @@ public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, Aw
             if (call.ContentType is not null) request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(call.ContentType);
         }
         if (call.Target is not null) request.Headers.TryAddWithoutValidation("X-Amz-Target", call.Target);
+        if (call.InvocationType is not null) request.Headers.TryAddWithoutValidation("X-Amz-Invocation-Type", call.InvocationType);
         if (!call.Retry) request.Options.Set(PlatformHttp.NoRetry, true);
         SigV4.Sign(request, body, keys, options.Region ?? "us-east-1", call.Service.SigningName, time.GetUtcNow());
         return request;

@@ -63,6 +63,17 @@ public sealed class LambdaApi(AwsClient aws)
         return new InvokeResult(response.Status, response.Headers.GetValueOrDefault("X-Amz-Function-Error"), response.Body);
     }
 
+    /// <summary>
+    /// Starts a function without waiting for it (<c>InvocationType: Event</c>): Lambda queues the event and answers 202.
+    /// The call is never sent twice by the pipeline, since a second invocation would be a second worker.
+    /// </summary>
+    public async Task<int> InvokeEventAsync(string function, byte[] payload, CancellationToken ct)
+    {
+        var call = new AwsCall(AwsService.Lambda, "Invoke", HttpMethod.Post, $"{V}{Seg(function)}/invocations", payload, "application/json",
+            Retry: false, InvocationType: "Event");
+        return (await aws.SendAsync(call, ct).ConfigureAwait(false)).Status;
+    }
+
     private static AwsCall Get(string name, string path) => new(AwsService.Lambda, name, HttpMethod.Get, path);
 
     private static AwsCall Send<T>(string name, HttpMethod method, string path, T body, JsonTypeInfo<T> type) =>
