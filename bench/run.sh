@@ -56,6 +56,12 @@ RUNS=$CS_RUNS WARMUP=1 "$PEERS/cold-start.sh" "$bot_cmd" http://127.0.0.1:3111/s
   | tee /dev/stderr | grep '^COLDSTART' | sed 's/^COLDSTART/COLDSTART name=bot/' >> "$res"
 RUNS=$CS_RUNS WARMUP=1 "$PEERS/cold-start.sh" "NODE_ENV=production PORT=3101 exec node $PEERS/peers/bolt/app.js" http://127.0.0.1:3101/slack/commands slack \
   | tee /dev/stderr | grep '^COLDSTART' | sed 's/^COLDSTART/COLDSTART name=bolt/' >> "$res"
+# What a new Cloud Run or Lambda instance sees with SQLite: an empty data folder each start (the store is created and migrated).
+fresh_cmd="DATA_DIR=\$(mktemp -d $work/fresh.XXXXXX) exec $bot serve --config $work/bot.json --urls http://127.0.0.1:3112"
+RUNS=$CS_RUNS WARMUP=1 "$PEERS/cold-start.sh" "$fresh_cmd" http://127.0.0.1:3112/slack/commands slack \
+  | tee /dev/stderr | grep '^COLDSTART' | sed 's/^COLDSTART/COLDSTART name=bot-fresh/' >> "$res"
+RUNS=$CS_RUNS WARMUP=1 "$PEERS/cold-start.sh" "ASPNETCORE_URLS=http://127.0.0.1:3105 exec $aspnet/publish/aot/AspnetHello" http://127.0.0.1:3105/slack/commands slack \
+  | tee /dev/stderr | grep '^COLDSTART' | sed 's/^COLDSTART/COLDSTART name=aspnet-aot/' >> "$res"
 
 # ---- all servers up ----
 bash -c "DATA_DIR=$work/data exec $bot serve --config $work/bot.json --urls http://127.0.0.1:3110" > "$out/server-bot.log" 2>&1 & PID[bot]=$!

@@ -117,7 +117,7 @@ public sealed class DeploymentRunner(
             var (commit, source) = await PrepareSourceAsync(app, cancellationToken).ConfigureAwait(false);
             var events = deployment.Kind == DeploymentKind.Rollback
                 ? target.RollbackAsync(new RollbackRequest(app, deployment.Number, deployment.RollbackTo, commit, source), cancellationToken)
-                : target.DeployAsync(new DeployRequest(app, deployment.Number, deployment.Ref, commit, source), cancellationToken);
+                : target.DeployAsync(new DeployRequest(app, deployment.Number, deployment.Ref, commit, source, deployment.Origin.UserName), cancellationToken);
             await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
                 await RecordAsync(e, cancellationToken).ConfigureAwait(false);
         }

@@ -22,8 +22,11 @@ public interface IDeployTarget
     Task<LogResult> ReadLogsAsync(AppEnvConfig app, LogRequest request, CancellationToken cancellationToken);
 }
 
-/// <summary>What to deploy: a resolved commit (when the app has a repository) or just a ref such as an image tag.</summary>
-public sealed record DeployRequest(AppEnvConfig App, int Number, string? Ref, ResolvedCommit? Commit, SourceSnapshot? Source);
+/// <summary>
+/// What to deploy: a resolved commit (when the app has a repository) or just a ref such as an image tag.
+/// <see cref="By"/> is who asked, for the target's own records (a Lambda version's description, a revision's annotation).
+/// </summary>
+public sealed record DeployRequest(AppEnvConfig App, int Number, string? Ref, ResolvedCommit? Commit, SourceSnapshot? Source, string? By = null);
 
 /// <summary>
 /// Put an earlier release back. <see cref="Release"/> is the target's own name for it (a release

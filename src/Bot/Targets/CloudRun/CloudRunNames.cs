@@ -10,6 +10,7 @@ public static class CloudRunNames
     public const string DeploymentLabel = "deploybot-deployment";
 
     public const string RefAnnotation = "deploybot/ref";
+    public const string ByAnnotation = "deploybot/by";
 
     public static string Location(string project, string region) => $"projects/{project}/locations/{region}";
 

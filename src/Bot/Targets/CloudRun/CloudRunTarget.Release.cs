@@ -38,6 +38,7 @@ public sealed partial class CloudRunTarget
         template["labels"] = labels;
         var annotations = template["annotations"] as JsonObject ?? new JsonObject();
         annotations[CloudRunNames.RefAnnotation] = request.Commit?.Label ?? request.Ref ?? image;
+        if (request.By is { Length: > 0 } by) annotations[CloudRunNames.ByAnnotation] = by;
         template["annotations"] = annotations;
         json["traffic"] = Traffic(traffic);
 

@@ -78,7 +78,7 @@ public sealed partial class LambdaTarget(LambdaApi lambda, CloudWatchApi cloudWa
         yield return new StepFinished("update", time.GetElapsedTime(updateStarted));
 
         var label = request.Commit?.Label ?? request.Ref ?? "the given image";
-        var description = Describe(request.Number, label, s.Alias, before.FunctionVersion);
+        var description = Describe(request.Number, request.By is { Length: > 0 } by ? $"{label} by {by}" : label, s.Alias, before.FunctionVersion);
         var published = await PublishAsync(s, updated.Configuration, description, ct).ConfigureAwait(false);
         var version = published.Version!;
         yield return new Notice($"Published version {version} ({description}); {s.Alias} still points at version {before.FunctionVersion}.");
