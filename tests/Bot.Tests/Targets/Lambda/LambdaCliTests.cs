@@ -53,7 +53,7 @@ public sealed class LambdaCliTests : IAsyncLifetime
         Assert.True(deploy.Code == 0, deploy.Stdout + deploy.Stderr);
         Assert.Contains("│ built ", deploy.Stdout);
         var card = Flat.Text(deploy.Stdout);
-        Assert.Contains($"Published version 2 (#1 main@{_sha[..7]}; live was 1); live still points at version 1.", card);
+        Assert.Contains($"Published version 2 (#1 main@{_sha[..7]} by tester; live was 1); live still points at version 1.", card);
         Assert.Contains("• version 2 released", card);
         Assert.Contains("✅ api #1 → production: live", card);
         Assert.Equal("2", (string?)(await MotoLambda.AliasAsync(_moto))["FunctionVersion"]);
