@@ -59,13 +59,13 @@ public static class AwsAlerts
         {
             case "SubscriptionConfirmation":
                 var confirmed = await certificates.ConfirmAsync(message.SubscribeUrl, context.RequestAborted).ConfigureAwait(false);
-                await Answer(context, confirmed ? "confirmed" : "not confirmed", confirmed ? null : "SubscribeURL is not an SNS URL, or SNS refused it").ConfigureAwait(false);
+                await AlertIntake.AnswerAsync(context, 200, confirmed ? "confirmed" : "not confirmed", confirmed ? null : "SubscribeURL is not an SNS URL, or SNS refused it").ConfigureAwait(false);
                 return;
             case "Notification":
                 await NotifyAsync(context, message).ConfigureAwait(false);
                 return;
             default:
-                await Answer(context, "ignored", $"{message.Type} needs nothing").ConfigureAwait(false);
+                await AlertIntake.AnswerAsync(context, 200, "ignored", $"{message.Type} needs nothing").ConfigureAwait(false);
                 return;
         }
     }
@@ -76,7 +76,7 @@ public static class AwsAlerts
         var alarm = message.Message is { } text ? Webhook.ParseObject(System.Text.Encoding.UTF8.GetBytes(text)) : null;
         if (alarm?.StringAt("AlarmName") is not { Length: > 0 } name || alarm.StringAt("NewStateValue") is not { } state)
         {
-            await Answer(context, "ignored", "not a CloudWatch alarm notification").ConfigureAwait(false);
+            await AlertIntake.AnswerAsync(context, 200, "ignored", "not a CloudWatch alarm notification").ConfigureAwait(false);
             return;
         }
         var functions = (alarm.ObjectAt("Trigger")?["Dimensions"] as JsonArray ?? [])
@@ -84,31 +84,15 @@ public static class AwsAlerts
             .Select(d => d.StringAt("value") ?? d.StringAt("Value")).OfType<string>().ToList();
         if (Owner(services.GetRequiredService<AppCatalog>(), name, functions) is not { } owner)
         {
-            await Answer(context, "ignored", $"no app here watches alarm {Clip(name)}").ConfigureAwait(false);
+            await AlertIntake.AnswerAsync(context, 200, "ignored", $"no app here watches alarm {Clip(name)}").ConfigureAwait(false);
             return;
         }
         if (ToAlert(alarm, name, state, owner, services.GetRequiredService<TimeProvider>().GetUtcNow()) is not { } alert)
         {
-            await Answer(context, "ignored", $"state {Clip(state)} is neither ALARM nor OK").ConfigureAwait(false);
+            await AlertIntake.AnswerAsync(context, 200, "ignored", $"state {Clip(state)} is neither ALARM nor OK").ConfigureAwait(false);
             return;
         }
-        var store = services.GetRequiredService<IDeploymentStore>();
-        var time = services.GetRequiredService<TimeProvider>();
-        if (!await store.TryRecordDeliveryAsync("sns", message.MessageId ?? message.Signature!, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false))
-        {
-            await Answer(context, "duplicate").ConfigureAwait(false);
-            return;
-        }
-        try
-        {
-            var (stored, change) = await services.GetRequiredService<AlertRouter>().ReceiveAsync(alert, context.RequestAborted).ConfigureAwait(false);
-            await Answer(context, stored.Muted || change == AlertChange.NothingOpen ? "recorded" : "accepted").ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AwsAlerts)).LogError(e, "Handling an SNS alarm notification failed");
-            await Webhook.TextAsync(context, 500, "the alarm could not be recorded; SNS will send it again").ConfigureAwait(false);
-        }
+        await AlertIntake.RecordOnceAsync(context, "sns", message.MessageId ?? message.Signature!, alert, 200, (500, "the alarm could not be recorded; SNS will send it again"), "an SNS alarm notification").ConfigureAwait(false);
     }
 
     /// <summary>The Lambda app (and environment) whose <c>Alarms</c> list the alarm, else whose <c>Function</c> the alarm's metric is of.</summary>
@@ -135,13 +119,4 @@ public static class AwsAlerts
     }
 
     private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
-
-    private static Task Answer(HttpContext context, string status, string? reason = null)
-    {
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        var body = new JsonObject { ["status"] = status };
-        if (reason is not null) body["reason"] = reason;
-        return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
-    }
 }

@@ -59,25 +59,10 @@ public static class GcpAlerts
         var time = services.GetRequiredService<TimeProvider>();
         if (Owner(services.GetRequiredService<AppCatalog>(), incident) is not { } owner)
         {
-            await Answer(context, "ignored", "no app here has this incident's Cloud Run service").ConfigureAwait(false);
+            await AlertIntake.AnswerAsync(context, 202, "ignored", "no app here has this incident's Cloud Run service").ConfigureAwait(false);
             return;
         }
-        var store = services.GetRequiredService<IDeploymentStore>();
-        if (!await store.TryRecordDeliveryAsync("gcp", delivery, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false))
-        {
-            await Answer(context, "duplicate").ConfigureAwait(false);
-            return;
-        }
-        try
-        {
-            var (stored, change) = await services.GetRequiredService<AlertRouter>().ReceiveAsync(ToAlert(incident, owner, time.GetUtcNow()), context.RequestAborted).ConfigureAwait(false);
-            await Answer(context, stored.Muted || change == AlertChange.NothingOpen ? "recorded" : "accepted").ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GcpAlerts)).LogError(e, "Handling a Google Cloud alert failed");
-            await Webhook.TextAsync(context, 400, "the incident could not be recorded; send it again").ConfigureAwait(false);
-        }
+        await AlertIntake.RecordOnceAsync(context, "gcp", delivery, ToAlert(incident, owner, time.GetUtcNow()), 202, (400, "the incident could not be recorded; send it again"), "a Google Cloud alert").ConfigureAwait(false);
     }
 
     /// <summary>Why the request is not Google's, or null when it is.</summary>
@@ -136,14 +121,5 @@ public static class GcpAlerts
         if (incident.ObjectAt("documentation").StringAt("content") is { Length: > 0 } doc) detail.Append(detail.Length > 0 ? "\n" : "").Append(doc);
         return new Alert("gcp", owner.App, owner.Env, severity, condition is null || condition == policy ? policy : $"{policy}: {condition}",
             detail.Length > 0 ? detail.ToString() : null, incident.StringAt("url"), $"gcp:{incident.StringAt("incident_id")}", closed, now);
-    }
-
-    private static Task Answer(HttpContext context, string status, string? reason = null)
-    {
-        context.Response.StatusCode = 202;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        var body = new JsonObject { ["status"] = status };
-        if (reason is not null) body["reason"] = reason;
-        return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 }

@@ -52,12 +52,12 @@ public static class HerokuAlerts
         var heroku = json.ObjectAt("data").ObjectAt("app").StringAt("name")!;
         if (Owner(services.GetRequiredService<AppCatalog>(), heroku) is not { } owner)
         {
-            await Answer(context, "ignored", $"no app here has Heroku:App = {Clip(heroku)}").ConfigureAwait(false);
+            await AlertIntake.AnswerAsync(context, 202, "ignored", $"no app here has Heroku:App = {Clip(heroku)}").ConfigureAwait(false);
             return;
         }
         if (ToAlert(json, owner.App, owner.Env, heroku, time.GetUtcNow()) is not { } alert)
         {
-            await Answer(context, "ignored", "not a failure, crash or recovery").ConfigureAwait(false);
+            await AlertIntake.AnswerAsync(context, 202, "ignored", "not a failure, crash or recovery").ConfigureAwait(false);
             return;
         }
         // One delivery of one event, however many attempts it takes: webhook_metadata.delivery.id in the body, else the
@@ -66,22 +66,7 @@ public static class HerokuAlerts
             : json.StringAt("id") is { Length: > 0 } ev ? ev
             : context.Request.Headers["Heroku-Webhook-Id"].ToString() is { Length: > 0 } h ? h
             : context.Request.Headers["Heroku-Webhook-Hmac-SHA256"].ToString();
-        var store = services.GetRequiredService<IDeploymentStore>();
-        if (!await store.TryRecordDeliveryAsync("heroku", delivery, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false))
-        {
-            await Answer(context, "duplicate").ConfigureAwait(false);
-            return;
-        }
-        try
-        {
-            var (stored, change) = await services.GetRequiredService<AlertRouter>().ReceiveAsync(alert, context.RequestAborted).ConfigureAwait(false);
-            await Answer(context, stored.Muted || change == AlertChange.NothingOpen ? "recorded" : "accepted").ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HerokuAlerts)).LogError(e, "Handling a Heroku webhook failed");
-            await Webhook.TextAsync(context, 400, "the event could not be recorded; send it again").ConfigureAwait(false);
-        }
+        await AlertIntake.RecordOnceAsync(context, "heroku", delivery, alert, 202, (400, "the event could not be recorded; send it again"), "a Heroku webhook").ConfigureAwait(false);
     }
 
     /// <summary>What is wrong with an event body for the 400 answer; null when it is an event.</summary>
@@ -139,13 +124,4 @@ public static class HerokuAlerts
     private static string By(string? email) => email is null ? "" : $" by {email}";
 
     private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
-
-    private static Task Answer(HttpContext context, string status, string? reason = null)
-    {
-        context.Response.StatusCode = 202;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        var body = new JsonObject { ["status"] = status };
-        if (reason is not null) body["reason"] = reason;
-        return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
-    }
 }
