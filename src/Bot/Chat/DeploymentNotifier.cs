@@ -104,7 +104,16 @@ public sealed class DeploymentNotifier(
             if (_shown.TryGetValue(d.Id, out var shown) && Stage(shown) == 2) return;
         try
         {
-            if (!await ClaimAsync(d.Id, cancellationToken).ConfigureAwait(false))
+            bool mine;
+            // A store that cannot answer the claim right now must not cost the card its story: this process heard of
+            // the deployment itself, so it follows it (at worst two processes edit one card, which is claimed anyway).
+            try { mine = await ClaimAsync(d.Id, cancellationToken).ConfigureAwait(false); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Could not claim {App} #{Number} in the store ({Error}); following it here", d.App, d.Number, e.Message);
+                mine = true;
+            }
+            if (!mine)
             {
                 _othersFollow.TryAdd(d.Id, 0);
                 return;
