@@ -31,6 +31,7 @@ public sealed class DeploymentNotifier(
     private readonly Dictionary<long, DeploymentState> _shown = [];
     private readonly Lock _gate = new();
     private const int ShownKept = 4096;
+    private const int FollowTries = 5;
     private DeploymentFeed.Subscription? _subscription;
     private volatile bool _busy;
     private TaskCompletionSource _progress = NewSignal();
@@ -151,10 +152,29 @@ public sealed class DeploymentNotifier(
         if (!_follows.TryAdd(id, follow)) return;
         follow.Task = Task.Run(async () =>
         {
-            try { await FollowToEndAsync(id, follow.Stop.Token, afterSeq, shown).ConfigureAwait(false); }
-            catch (OperationCanceledException) when (follow.Stop.IsCancellationRequested) { /* shutting down */ }
-            catch (Exception e) { logger.LogWarning("Following #{Id} stopped: {Error}", id, e.Message); }
-            finally { _follows.TryRemove(id, out _); Progressed(); }
+            // A store that fails a read now and then (busy, a dropped connection) costs a pause, not the rest of the story.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await FollowToEndAsync(id, follow.Stop.Token, follow.Shown, follow.State ?? shown).ConfigureAwait(false);
+                    break;
+                }
+                catch (OperationCanceledException) when (follow.Stop.IsCancellationRequested) { break; /* shutting down */ }
+                catch (Exception e) when (attempt < FollowTries)
+                {
+                    logger.LogWarning("Following #{Id} failed ({Error}); trying again", id, e.Message);
+                    try { await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, follow.Stop.Token).ConfigureAwait(false); }
+                    catch (OperationCanceledException) { break; }
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning("Following #{Id} stopped: {Error}", id, e.Message);
+                    break;
+                }
+            }
+            _follows.TryRemove(id, out _);
+            Progressed();
         });
     }
 
@@ -172,7 +192,11 @@ public sealed class DeploymentNotifier(
         await foreach (var update in feed.FollowAsync(id, afterSeq, cancellationToken, shown, Passed).ConfigureAwait(false))
         {
             await ShowAsync(update, cancellationToken).ConfigureAwait(false);
-            if (follow is not null) follow.Shown = Math.Max(follow.Shown, update.Event.Seq);
+            if (follow is not null)
+            {
+                follow.Shown = Math.Max(follow.Shown, update.Event.Seq);
+                follow.State = update.Deployment.State;
+            }
             last = update.Deployment;
             Progressed();
         }
@@ -270,5 +294,6 @@ public sealed class DeploymentNotifier(
         public readonly CancellationTokenSource Stop = new();
         public Task Task = Task.CompletedTask;
         public long Shown;
+        public DeploymentState? State;
     }
 }

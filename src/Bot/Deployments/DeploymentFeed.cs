@@ -76,7 +76,9 @@ public sealed class DeploymentFeed(IDeploymentStore store, FeedOptions options, 
             var current = await store.GetAsync(deploymentId, cancellationToken).ConfigureAwait(false);
             if (current is null) yield break;
             var events = await store.EventsAsync(deploymentId, seen, Batch, cancellationToken).ConfigureAwait(false);
-            if (!current.IsFinished && events.Any(IsFinalState))
+            // A state recorded between the two reads (the worker started it, or ended it) is shown with the deployment
+            // as it stood then, never under the older snapshot: read it again, it is at least that far now.
+            if (events.Any(e => e.Kind == EventKind.State && Stage(e.Text) > Stage(Name(current.State))))
                 current = await store.GetAsync(deploymentId, cancellationToken).ConfigureAwait(false) ?? current;
             if (first)
             {
@@ -120,9 +122,6 @@ public sealed class DeploymentFeed(IDeploymentStore store, FeedOptions options, 
     public static string Name(DeploymentState state) => state.ToString().ToLowerInvariant();
 
     private static int Stage(string? state) => state switch { null => -1, "queued" => 0, "running" => 1, _ => 2 };
-
-    private static bool IsFinalState(DeploymentEvent e) =>
-        e.Kind == EventKind.State && Enum.TryParse<DeploymentState>(e.Text, ignoreCase: true, out var s) && s is not (DeploymentState.Queued or DeploymentState.Running);
 
     private DeploymentUpdate Final(Deployment d, long seq) =>
         new(d, new DeploymentEvent(d.Id, seq, d.FinishedAt ?? time.GetUtcNow(), EventKind.State, Name(d.State)));

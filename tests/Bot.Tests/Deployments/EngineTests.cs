@@ -59,6 +59,33 @@ public class EngineTests
     }
 
     [Fact]
+    public async Task A_store_read_that_fails_while_following_costs_a_pause_not_the_rest_of_the_card()
+    {
+        using var dir = new TempDir("bot");
+        Directory.CreateDirectory(dir["data"]);
+        var failures = 0;
+        // The follower reads events 200 at a time; once armed, its next two reads fail as a busy store's would.
+        var store = InterceptedStore.Wrap(new Bot.Deployments.Sqlite.SqliteDeploymentStore(Path.Combine(dir["data"], "bot.db")), (method, args) =>
+            method == nameof(IDeploymentStore.EventsAsync) && args[2] is 200 && Interlocked.Decrement(ref failures) >= 0
+                ? throw new TimeoutException("the store is busy")
+                : Task.CompletedTask);
+        await using var bot = await TestBot.StartAsync(WebApp(), services => services.AddSingleton(store), dir: dir);
+        bot.Fake.Hold = new TaskCompletionSource();
+        var queued = (await bot.SendAsync("deploy web main")).Started!;
+        await bot.Fake.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await bot.Services.GetRequiredService<DeploymentNotifier>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Interlocked.Exchange(ref failures, 2);
+        bot.Fake.Hold.SetResult();
+        var done = await bot.WaitFinishedAsync(queued.Id);
+
+        Assert.Equal(DeploymentState.Succeeded, done.State);
+        Assert.True(Volatile.Read(ref failures) < 0, "the follower never met the failing reads");
+        Assert.Equal(DeploymentState.Succeeded, bot.Chat.StatesOf(done.Id).Last());
+        Assert.Equal(["building", "done"], bot.Chat.Cards.Last().Card.RecentLines);
+    }
+
+    [Fact]
     public async Task Every_published_event_is_already_in_the_store()
     {
         await using var bot = await TestBot.StartAsync(WebApp());
