@@ -40,8 +40,7 @@ public sealed partial class CommandHandler
         if (access.CheckDeployer(env, origin, "lock") is { } no) return CommandResult.Refuse(no);
         var reason = c.FirstWord is { } first && first.Equals(env.Env, StringComparison.OrdinalIgnoreCase) ? c.Rest : Join(c.FirstWord, c.Rest);
         var now = time.GetUtcNow();
-        var held = await Store.LockAsync(new LockInfo(env.App, env.Env, LockKind.Manual, origin.QualifiedUser, origin.UserName, reason, now, null), ct).ConfigureAwait(false);
-        deployments.Snapshots.Invalidate(env.App);
+        var held = await deployments.LockAsync(env.App, env.Env, origin, reason, ct).ConfigureAwait(false);
         if (held is null)
             return CommandResult.Reply($"🔒 Locked {env.App} {env.Env}{(reason is null ? "" : $": \"{reason}\"")}. Only you can deploy it until you type `unlock {env.App} {env.Env}`.",
                 Tone.Success, new ChatAction("Unlock", $"unlock {env.App} {env.Env}"));
@@ -53,8 +52,7 @@ public sealed partial class CommandHandler
     private async Task<CommandResult> UnlockAsync(AppEnvConfig env, Origin origin, CancellationToken ct)
     {
         if (access.CheckDeployer(env, origin, "unlock") is { } no) return CommandResult.Refuse(no);
-        var removed = await Store.UnlockAsync(env.App, env.Env, LockKind.Manual, ct).ConfigureAwait(false);
-        deployments.Snapshots.Invalidate(env.App);
+        var removed = await deployments.UnlockAsync(env.App, env.Env, ct).ConfigureAwait(false);
         if (removed is null)
             return CommandResult.Reply($"{env.App} {env.Env} was not locked. Type `deploy {env.App}` to deploy.", Tone.Info);
         var whose = removed.HolderId == origin.QualifiedUser ? "" : $" (it was {removed.HolderName}'s, since {Format.Clock(removed.Since, time.GetUtcNow())})";
@@ -65,8 +63,7 @@ public sealed partial class CommandHandler
     {
         if (access.CheckAdmin(origin, "freeze deploys") is { } no) return CommandResult.Refuse(no);
         var now = time.GetUtcNow();
-        var held = await Store.LockAsync(new LockInfo(LockInfo.All, LockInfo.All, LockKind.Freeze, origin.QualifiedUser, origin.UserName, c.Reason, now, null), ct).ConfigureAwait(false);
-        deployments.Snapshots.Invalidate(LockInfo.All);
+        var held = await deployments.FreezeAsync(origin, c.Reason, ct).ConfigureAwait(false);
         return held is null
             ? CommandResult.Reply($"🧊 Deploys are frozen{(c.Reason is null ? "" : $": \"{c.Reason}\"")}. Running ones finish; new ones wait for `unfreeze`.", Tone.Warning, new ChatAction("Unfreeze", "unfreeze"))
             : CommandResult.Reply($"Deploys are already frozen by {held.HolderName} since {Format.Clock(held.Since, now)}{Reason(held)}.", Tone.Info);
@@ -75,8 +72,7 @@ public sealed partial class CommandHandler
     private async Task<CommandResult> UnfreezeAsync(Origin origin, CancellationToken ct)
     {
         if (access.CheckAdmin(origin, "unfreeze deploys") is { } no) return CommandResult.Refuse(no);
-        var removed = await Store.UnlockAsync(LockInfo.All, LockInfo.All, LockKind.Freeze, ct).ConfigureAwait(false);
-        deployments.Snapshots.Invalidate(LockInfo.All);
+        var removed = await deployments.UnfreezeAsync(ct).ConfigureAwait(false);
         return CommandResult.Reply(removed is null ? "Deploys were not frozen." : "🌤 Deploys are open again.", removed is null ? Tone.Info : Tone.Success);
     }
 

@@ -29,56 +29,26 @@ public sealed partial class CommandHandler
     private async Task<CommandResult> RollbackAsync(RollbackCommand c, AppEnvConfig env, Origin origin, CancellationToken ct)
     {
         if (access.CheckDeployer(env, origin, "roll back") is { } no) return CommandResult.Refuse(no);
-        var succeeded = await Store.SucceededAsync(env.App, env.Env, 50, ct).ConfigureAwait(false);
-        var current = succeeded.FirstOrDefault();
-        var target = targets.Get(env.Target);
-        string? release = null, gitRef = null, sha = null, subject = null;
-        string? note = null;
-
-        if (c.Release is { } named)
+        switch (await deployments.PlanRollbackAsync(env, c.Release, ct).ConfigureAwait(false))
         {
-            Deployment? from = null;
-            // A bare number names the target's own release where it keeps a list (Lambda version 7, Heroku v122); #7 is a deployment.
-            if (named.TrimStart('#') is var digits && int.TryParse(digits, out var number) && (named.StartsWith('#') || digits.All(char.IsAsciiDigit) && target is not IHasReleases))
-            {
-                from = await Store.FindAsync(env.App, number, ct).ConfigureAwait(false);
-                if (from is null || from.Env != env.Env || from.State != DeploymentState.Succeeded || from.Release is null)
-                    return CommandResult.Refuse($"#{number} is not a successful release of {env.App} in {env.Env}, so I can't put it back. Type `history {env.App}` to see the ones that are.");
-            }
-            else
-            {
-                from = succeeded.FirstOrDefault(d => string.Equals(d.Release, named, StringComparison.OrdinalIgnoreCase));
-                if (from is null && target is not IHasReleases)
-                    return CommandResult.Refuse($"{env.App} has no release `{Tokens.Clip(named)}` in {env.Env}. Type `history {env.App}` to see them, then `rollback {env.App} #<id>`.");
-            }
-            (release, gitRef, sha, subject) = (from?.Release ?? named, from?.Ref, from?.Sha, from?.Subject);
+            case RollbackTo to:
+                var request = new NewDeployment(env.App, env.Env, DeploymentKind.Rollback, to.Ref, to.Sha, to.Subject, origin, to.Release, false, time.GetUtcNow());
+                var result = await EnqueueAsync(request, ct).ConfigureAwait(false);
+                var note = $"There is no earlier release of {env.App} in {env.Env}, so this goes back to the commit before the live one.";
+                return !to.ToParentCommit || !result.Ok ? result : result with { Messages = [new ChatMessage(note), .. result.Messages] };
+            case NotARelease n:
+                return CommandResult.Refuse($"#{n.Number} is not a successful release of {env.App} in {env.Env}, so I can't put it back. Type `history {env.App}` to see the ones that are.");
+            case NoSuchRelease r:
+                return CommandResult.Refuse($"{env.App} has no release `{Tokens.Clip(r.Name)}` in {env.Env}. Type `history {env.App}` to see them, then `rollback {env.App} #<id>`.");
+            case AlreadyLive a:
+                return CommandResult.Refuse($"Release {a.Release} (#{a.Live.Number}) is already live in {env.Env}. Type `history {env.App}` to pick another.");
+            case NothingEarlier { Live: var live }:
+                return CommandResult.Refuse(live is null
+                    ? $"Nothing to roll back: {env.App} has no release in {env.Env} yet. Deploy first: `deploy {env.App}`."
+                    : $"Nothing to roll back to: #{live.Number} is the only release of {env.App} in {env.Env}. Deploy an older ref instead: `deploy {env.App} <tag|sha>`.");
+            default:
+                throw new InvalidOperationException("an unknown rollback plan");
         }
-        else if (succeeded.Skip(1).FirstOrDefault(d => d.Release != current!.Release) is { } previous)
-        {
-            (release, gitRef, sha, subject) = (previous.Release, previous.Ref, previous.Sha, previous.Subject);
-        }
-        else if (target is IHasReleases)
-        {
-            release = null; // the target knows its own releases and picks the one before the live one
-        }
-        else if (current?.Sha is { } liveSha && env.Repository is not null
-                 && await git.ParentAsync(env, liveSha, ct).ConfigureAwait(false) is { } parent)
-        {
-            (gitRef, sha, subject) = (parent.Ref, parent.Sha, parent.Subject);
-            note = $"There is no earlier release of {env.App} in {env.Env}, so this goes back to the commit before the live one.";
-        }
-        else
-        {
-            return CommandResult.Refuse(current is null
-                ? $"Nothing to roll back: {env.App} has no release in {env.Env} yet. Deploy first: `deploy {env.App}`."
-                : $"Nothing to roll back to: #{current.Number} is the only release of {env.App} in {env.Env}. Deploy an older ref instead: `deploy {env.App} <tag|sha>`.");
-        }
-
-        if (release is not null && current is not null && release == current.Release)
-            return CommandResult.Refuse($"Release {release} (#{current.Number}) is already live in {env.Env}. Type `history {env.App}` to pick another.");
-        var request = new NewDeployment(env.App, env.Env, DeploymentKind.Rollback, gitRef, sha, subject, origin, release, false, time.GetUtcNow());
-        var result = await EnqueueAsync(request, ct).ConfigureAwait(false);
-        return note is null || !result.Ok ? result : result with { Messages = [new ChatMessage(note), .. result.Messages] };
     }
 
     private async Task<CommandResult> EnqueueAsync(NewDeployment request, CancellationToken ct)

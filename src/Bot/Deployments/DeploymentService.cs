@@ -1,18 +1,53 @@
 using System.Collections.Concurrent;
+using Bot.Configuration;
 
 namespace Bot.Deployments;
 
 /// <summary>
-/// The engine's front door for commands: queue a deployment (refused while the app/env is held),
-/// cancel one, take or drop locks. Work itself is done by <see cref="JobWorker"/>.
+/// The engine's front door for commands: queue a deployment (refused while the app/env is held), cancel one,
+/// plan a rollback, take or drop locks and freezes. Work itself is done by <see cref="JobWorker"/>.
 /// </summary>
 public sealed class DeploymentService(
-    IDeploymentStore store, DeploymentFeed feed, JobSignal signal, RunningJobs running, AppSnapshots snapshots,
+    IDeploymentStore store, DeploymentFeed feed, JobSignal signal, RunningJobs running, AppSnapshots snapshots, RollbackPlanner rollbacks,
     WorkerIdentity identity, WorkerOptions options, TimeProvider time, IEnumerable<IJobWaker> wakers)
 {
     public IDeploymentStore Store => store;
 
     public AppSnapshots Snapshots => snapshots;
+
+    /// <inheritdoc cref="RollbackPlanner.PlanAsync"/>
+    public Task<RollbackPlan> PlanRollbackAsync(AppEnvConfig env, string? named, CancellationToken cancellationToken) =>
+        rollbacks.PlanAsync(env, named, cancellationToken);
+
+    /// <summary>Takes the manual lock on an app/env for <paramref name="by"/>; returns the lock already held, if any (perhaps theirs).</summary>
+    public Task<LockInfo?> LockAsync(string app, string env, Origin by, string? reason, CancellationToken cancellationToken) =>
+        HoldAsync(new LockInfo(app, env, LockKind.Manual, by.QualifiedUser, by.UserName, reason, time.GetUtcNow(), null), cancellationToken);
+
+    /// <summary>Drops the manual lock; returns the lock that was held, null when there was none.</summary>
+    public Task<LockInfo?> UnlockAsync(string app, string env, CancellationToken cancellationToken) =>
+        ReleaseAsync(app, env, LockKind.Manual, cancellationToken);
+
+    /// <summary>Freezes every deploy (running ones finish); returns the freeze already in place, if any.</summary>
+    public Task<LockInfo?> FreezeAsync(Origin by, string? reason, CancellationToken cancellationToken) =>
+        HoldAsync(new LockInfo(LockInfo.All, LockInfo.All, LockKind.Freeze, by.QualifiedUser, by.UserName, reason, time.GetUtcNow(), null), cancellationToken);
+
+    /// <summary>Lifts the freeze; returns it, null when deploys were not frozen.</summary>
+    public Task<LockInfo?> UnfreezeAsync(CancellationToken cancellationToken) =>
+        ReleaseAsync(LockInfo.All, LockInfo.All, LockKind.Freeze, cancellationToken);
+
+    private async Task<LockInfo?> HoldAsync(LockInfo wanted, CancellationToken cancellationToken)
+    {
+        var held = await store.LockAsync(wanted, cancellationToken).ConfigureAwait(false);
+        snapshots.Invalidate(wanted.App);
+        return held;
+    }
+
+    private async Task<LockInfo?> ReleaseAsync(string app, string env, LockKind kind, CancellationToken cancellationToken)
+    {
+        var removed = await store.UnlockAsync(app, env, kind, cancellationToken).ConfigureAwait(false);
+        snapshots.Invalidate(app);
+        return removed;
+    }
 
     public async Task<EnqueueResult> RequestAsync(NewDeployment request, CancellationToken cancellationToken)
     {

@@ -48,7 +48,7 @@ public static class BotServices
             services.TryAddSingleton(FeedOptions.Sqlite);
         }
 
-        services.AddSingleton<IDeployTarget, ShellTarget>();
+        services.AddShell();
         services.AddHeroku(configuration);
         services.AddLambda(configuration);
         if (configuration[LambdaWake.Key] is { Length: > 0 } wake)
@@ -65,6 +65,7 @@ public static class BotServices
         services.AddSingleton<WorkerIdentity>();
         services.TryAddSingleton(new WorkerOptions());
         services.AddSingleton<AppSnapshots>();
+        services.AddSingleton<RollbackPlanner>();
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<DeploymentRunner>();
         services.AddSingleton<JobWorker>();

@@ -14,21 +14,17 @@ public static class ConsoleCommand
 {
     private static IHost BuildHost(BotCli cli, bool background)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = cli.PassThrough });
-        BotConfiguration.Apply(builder.Configuration, cli);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Logging.AddFilter((category, level) => level >= LogLevel.Warning);
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         // send runs the deployment it queues itself, in the foreground; neither recovers anything but console work.
-        builder.Services.AddSingleton(new WorkerOptions { RunsOwnRequests = !background, RecoversOnlyFrom = ConsolePlatform.PlatformName });
-        builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration, receive: false);
-        builder.Services.AddSingleton(new ConsolePlatform(Console.Out));
-        builder.Services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<ConsolePlatform>());
-        if (background) builder.Services.AddBotBackground(worker: true);
-        var host = builder.Build();
-        _ = host.Services.GetRequiredService<AppCatalog>();
-        return host;
+        var role = new BotRole
+        {
+            Chat = true, Background = background, Worker = background, Logs = BotLogs.Terminal,
+            Work = new WorkerOptions { RunsOwnRequests = !background, RecoversOnlyFrom = ConsolePlatform.PlatformName },
+        };
+        return BotHost.Build(cli, role, services =>
+        {
+            services.AddSingleton(new ConsolePlatform(Console.Out));
+            services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<ConsolePlatform>());
+        });
     }
 
     private static Origin Me(BotCli cli)

@@ -17,14 +17,8 @@ public static class DrainCommand
 {
     public static async Task<int> RunAsync(BotCli cli)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = cli.PassThrough });
-        BotConfiguration.Apply(builder.Configuration, cli);
-        // Run once a minute on Lambda: the host's start and stop lines would be most of the log.
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        // Send only: no Socket Mode connection for a process that is about to exit.
-        builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration, receive: false).AddBotBackground(worker: false);
-        using var host = builder.Build();
-        _ = host.Services.GetRequiredService<AppCatalog>();
+        // Run once a minute on Lambda: the host's start and stop lines would be most of the log (BotLogs.Quiet).
+        using var host = BotHost.Build(cli, BotRole.Drain);
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 

@@ -22,11 +22,7 @@ public static class HerokuCommand
         if (words is not ["webhooks", _, ..] || words.Length > 3)
             throw new CliException("Usage: bot heroku webhooks <app> [<env>] [--url https://your-bot.example.com]");
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = cli.PassThrough });
-        BotConfiguration.Apply(builder.Configuration, cli);
-        builder.Logging.ClearProviders();
-        builder.Services.AddBotCore(builder.Configuration);
-        using var host = builder.Build();
+        using var host = BotHost.Build(cli, BotRole.Tool);
         var apps = host.Services.GetRequiredService<AppCatalog>();
         var config = host.Services.GetRequiredService<IConfiguration>();
 

@@ -16,11 +16,8 @@ public static class MigrateCommand
 {
     public static async Task<int> RunAsync(BotCli cli)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = cli.PassThrough });
-        BotConfiguration.Apply(builder.Configuration, cli);
-        builder.Logging.ClearProviders();
-        builder.Services.AddBotCore(builder.Configuration);
-        using var host = builder.Build();
+        // Heroku's release phase may run it before every app setting is in place: it needs the store, not the apps.
+        using var host = BotHost.Build(cli, BotRole.Tool with { CheckApps = false });
         var options = host.Services.GetRequiredService<BotOptions>();
         var store = host.Services.GetRequiredService<IDeploymentStore>();
 

@@ -23,16 +23,15 @@ public static class ServeCommand
     public static WebApplication Build(BotCli cli, Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? replace = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = cli.PassThrough });
-        BotConfiguration.Apply(builder.Configuration, cli);
-        configure?.Invoke(builder);
-        if (builder.Configuration["PORT"] is { Length: > 0 } port && builder.Configuration["urls"] is null)
-            builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
-        // Request-by-request lines cost more than the requests; keep warnings and the bot's own messages.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration).AddBotBackground(worker: !cli.NoWorker, cards: !cli.NoWorker);
-        replace?.Invoke(builder.Services);
+        var role = BotRole.Serve(worker: !cli.NoWorker);
+        BotHost.Configure(builder, cli, role, settled: () =>
+        {
+            configure?.Invoke(builder);
+            if (builder.Configuration["PORT"] is { Length: > 0 } port && builder.Configuration["urls"] is null)
+                builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
+        }, more: replace);
         var app = builder.Build();
-        _ = app.Services.GetRequiredService<AppCatalog>();
+        BotHost.Check(app.Services, role);
         app.MapBotEndpoints();
         return app;
     }
@@ -46,11 +45,7 @@ public static class ServeCommand
 
     public static async Task<int> RunWorkerAsync(BotCli cli)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = cli.PassThrough });
-        BotConfiguration.Apply(builder.Configuration, cli);
-        builder.Services.AddBotCore(builder.Configuration).AddBotChat(builder.Configuration).AddBotBackground(worker: true);
-        using var host = builder.Build();
-        _ = host.Services.GetRequiredService<AppCatalog>();
+        using var host = BotHost.Build(cli, BotRole.Jobs);
         await host.RunAsync().ConfigureAwait(false);
         return 0;
     }

@@ -36,15 +36,16 @@ public sealed partial class FaultTests
 
         await LineDeployAsync();
         await _rig.FinishedAsync(1);
-        // 429: LINE's Retry-After (3 s); 500: the client's 2 s; 502 after LINE took it: 4 s, then 409 with the key.
+        // One pipeline, one budget of three retries: 429, LINE's Retry-After (3 s); 500, the second back-off (4 s);
+        // 502 after LINE took it, the third (8 s); then 409 with the key.
         await _rig.PassAsync(TimeSpan.FromSeconds(3));
-        await _rig.PassAsync(RetryWaits[0]);
         await _rig.PassAsync(RetryWaits[1]);
+        await _rig.PassAsync(RetryWaits[2]);
         await _rig.SettleAsync();
 
         var attempts = _rig.Line.RequestsOf(LineCallKind.Push);
         Assert.Equal([429, 500, 502, 409], attempts.Select(a => a.Status));
-        Assert.Equal([TimeSpan.FromSeconds(3), RetryWaits[0], RetryWaits[1]], Gaps(attempts.Select(a => a.At)));
+        Assert.Equal([TimeSpan.FromSeconds(3), RetryWaits[1], RetryWaits[2]], Gaps(attempts.Select(a => a.At)));
         await AssertOneResultPushAsync();
         await _rig.AssertEachDeploymentRanOnceAsync(1);
         _rig.Line.AssertNoViolations();

@@ -19,24 +19,12 @@ public sealed partial class LineApi
     private string AccessToken =>
         options.AccessToken ?? throw new InvalidOperationException("LINE_CHANNEL_ACCESS_TOKEN is not set, so the bot cannot call LINE.");
 
-    /// <summary>Sends, and on 429 waits (Retry-After, else 1 s, 2 s, 4 s) and sends a fresh request again.</summary>
+    /// <summary>Sends; a 429 (Retry-After, else 1 s, 2 s, 4 s) is waited out by the resilience pipeline (<see cref="PlatformHttp"/>).</summary>
     private async Task<HttpResponseMessage> SendAsync(string path, Func<HttpRequestMessage> request, CancellationToken cancellationToken)
     {
-        for (var retry = 0; ; retry++)
-        {
-            using var message = request();
-            var response = await http.SendAsync(message, cancellationToken);
-            if (response.StatusCode != HttpStatusCode.TooManyRequests || retry == RateLimitRetries) return response;
-            var wait = RetryAfter(response, retry);
-            response.Dispose();
-            logger.LogWarning("LINE rate-limited {Path}; trying again in {Seconds}s ({Retry} of {Retries})",
-                path, wait.TotalSeconds, retry + 1, RateLimitRetries);
-            await Task.Delay(wait, time, cancellationToken);
-        }
+        using var message = request();
+        return await http.SendAsync(message, cancellationToken);
     }
-
-    /// <summary>What LINE asks for, else twice as long as last time, starting at one second.</summary>
-    private TimeSpan RetryAfter(HttpResponseMessage response, int retry) => PlatformHttp.RetryAfter(response, time, TimeSpan.FromSeconds(1 << retry));
 
     /// <summary>Anything but 2xx becomes <see cref="LineApiException"/>, with LINE's own words for it.</summary>
     private static async Task EnsureSuccessAsync(string path, HttpResponseMessage response, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Net;
+using Bot.Http;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +18,7 @@ namespace Bot.Chat.Line;
 public sealed partial class LineApi(HttpClient http, LineOptions options, TimeProvider time, ILogger<LineApi> logger, LineProfileCache? profiles = null)
 {
     /// <summary>How many times a rate-limited call is sent again before it fails with status 429.</summary>
-    public const int RateLimitRetries = 3;
+    public const int RateLimitRetries = PlatformHttp.RateLimitRetries;
 
     /// <summary>LINE takes one to five message objects per reply or push.</summary>
     public const int MaxMessages = 5;

@@ -11,9 +11,6 @@ namespace Bot.Chat.Slack;
 /// <summary>The transport under <see cref="SlackApi"/>: bodies, tokens, answers, and waiting out HTTP 429.</summary>
 public sealed partial class SlackApi
 {
-    /// <summary>What to wait when a 429 comes without a Retry-After (Slack always sends one; a proxy might not).</summary>
-    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
-
     private string BotToken => options.BotToken ?? throw new InvalidOperationException("SLACK_BOT_TOKEN is not set, so the bot cannot call Slack.");
 
     private Task<T> CallJsonAsync<T>(string method, SlackChatRequest body, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
@@ -40,24 +37,15 @@ public sealed partial class SlackApi
         throw new SlackApiException(method, error);
     }
 
-    /// <summary>Sends, and on 429 waits what <c>Retry-After</c> says and sends again (a fresh request each time).</summary>
+    /// <summary>Sends; a 429 was waited out by the resilience pipeline (<see cref="PlatformHttp"/>), so one still here means Slack stays busy.</summary>
     private async Task<HttpResponseMessage> SendAsync(string method, Func<HttpRequestMessage> request, CancellationToken cancellationToken)
     {
-        for (var retry = 0; ; retry++)
-        {
-            using var message = request();
-            var response = await http.SendAsync(message, cancellationToken);
-            if (response.StatusCode != HttpStatusCode.TooManyRequests) return response;
-            var wait = RetryAfter(response);
-            response.Dispose();
-            if (retry == RateLimitRetries) throw new SlackApiException(method, "ratelimited");
-            logger.LogWarning("Slack rate-limited {Method}; trying again in {Seconds}s ({Retry} of {Retries})",
-                method, wait.TotalSeconds, retry + 1, RateLimitRetries);
-            await Task.Delay(wait, time, cancellationToken);
-        }
+        using var message = request();
+        var response = await http.SendAsync(message, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.TooManyRequests) return response;
+        response.Dispose();
+        throw new SlackApiException(method, "ratelimited");
     }
-
-    private TimeSpan RetryAfter(HttpResponseMessage response) => PlatformHttp.RetryAfter(response, time, DefaultRetryAfter);
 
     private static async Task<T?> TryReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken) where T : class
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bot.Http;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -10,15 +11,14 @@ namespace Bot.Chat.Slack;
 /// (<c>SLACK_APP_TOKEN</c> for <c>apps.connections.open</c>); <c>ok:false</c> becomes <see cref="SlackApiException"/>.
 /// </summary>
 /// <remarks>
-/// HTTP 429 is handled here, and only here: Slack says how long to back off (<c>Retry-After</c>), we wait that
-/// long on <paramref name="time"/> and try again, at most <see cref="RateLimitRetries"/> times. The resilience
-/// handler that <see cref="SlackServices.AddSlackApi"/> puts under the <see cref="HttpClient"/> is told to leave
-/// 429 alone, so it only deals with 5xx, broken connections and timeouts, and a 429 is never retried twice over.
+/// HTTP 429 is waited out by the resilience pipeline that <see cref="SlackServices.AddSlackApi"/> puts under the
+/// <see cref="HttpClient"/> (as long as Slack's <c>Retry-After</c> says, at most <see cref="RateLimitRetries"/> times;
+/// see <see cref="PlatformHttp"/>); one that still comes back fails the call with <c>ratelimited</c>.
 /// </remarks>
-public sealed partial class SlackApi(HttpClient http, SlackOptions options, ILogger<SlackApi> logger, TimeProvider time, SlackUserCache? users = null)
+public sealed partial class SlackApi(HttpClient http, SlackOptions options, TimeProvider time, SlackUserCache? users = null)
 {
     /// <summary>How many times a rate-limited call is tried again before it fails with <c>ratelimited</c>.</summary>
-    public const int RateLimitRetries = 3;
+    public const int RateLimitRetries = PlatformHttp.RateLimitRetries;
 
     private readonly SlackUserCache _users = users ?? new SlackUserCache();
 

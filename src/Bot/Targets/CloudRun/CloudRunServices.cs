@@ -13,7 +13,7 @@ public static class CloudRunServices
         services.TryAddSingleton(CloudRunOptions.From(configuration));
         services.TryAddSingleton(TimeProvider.System);
         // GoogleRest waits out a 429 itself and marks the calls that start something (a build, a patch), which are never sent twice.
-        services.AddHttpClient(GoogleRest.Client).AddPlatformResilience();
+        services.AddHttpClient(GoogleRest.Client).AddPlatformResilience(GoogleRest.RateLimitWait);
         services.AddSingleton<GoogleTokens>();
         services.AddSingleton<GoogleRest>();
         services.AddSingleton<CloudBuildApi>();

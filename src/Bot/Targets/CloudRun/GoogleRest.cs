@@ -11,14 +11,17 @@ namespace Bot.Targets.CloudRun;
 
 /// <summary>
 /// The transport under the three Google clients: the bearer token, JSON bodies by generated code, Google's error body
-/// made into <see cref="GoogleApiException"/>, and 429 (<c>RESOURCE_EXHAUSTED</c>) waited out as <c>Retry-After</c> says.
+/// made into <see cref="GoogleApiException"/>; a 429 (<c>RESOURCE_EXHAUSTED</c>) is waited out by the resilience pipeline.
 /// 5xx and timeouts are retried by the resilience handler of the <see cref="Client"/> client, except for calls marked
 /// not to be sent twice (a build, a patch).
 /// </summary>
-public sealed class GoogleRest(IHttpClientFactory clients, GoogleTokens tokens, TimeProvider time, ILogger<GoogleRest> logger)
+public sealed class GoogleRest(IHttpClientFactory clients, GoogleTokens tokens)
 {
     public const string Client = "google";
-    public const int RateLimitRetries = 3;
+    public const int RateLimitRetries = PlatformHttp.RateLimitRetries;
+
+    /// <summary>The first wait after a 429 without <c>Retry-After</c> (then 4 s, 8 s); the pipeline waits it out (<see cref="PlatformHttp"/>).</summary>
+    public static readonly TimeSpan RateLimitWait = TimeSpan.FromSeconds(2);
 
     public async Task<T> CallAsync<T>(HttpMethod method, Uri api, string path, byte[]? body, JsonTypeInfo<T> answer, CancellationToken ct, bool retry = true)
     {
@@ -40,34 +43,24 @@ public sealed class GoogleRest(IHttpClientFactory clients, GoogleTokens tokens, 
     {
         var call = Call(method, path);
         var http = clients.CreateClient(Client);
-        for (var attempt = 0; ; attempt++)
+        var token = await tokens.GetAsync(call, ct).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(method, new Uri(api, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+            request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+        if (!retry) request.Options.Set(PlatformHttp.NoRetry, true);
+        HttpResponseMessage response;
+        try { response = await http.SendAsync(request, ct).ConfigureAwait(false); }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                      || e is TaskCanceledException && !ct.IsCancellationRequested)
         {
-            var token = await tokens.GetAsync(call, ct).ConfigureAwait(false);
-            using var request = new HttpRequestMessage(method, new Uri(api, path));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            if (body is not null)
-                request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
-            if (!retry) request.Options.Set(PlatformHttp.NoRetry, true);
-            HttpResponseMessage response;
-            try { response = await http.SendAsync(request, ct).ConfigureAwait(false); }
-            catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
-                                          || e is TaskCanceledException && !ct.IsCancellationRequested)
-            {
-                throw new GoogleApiException(call, 0, "UNAVAILABLE", $"{api.Host} could not be reached ({e.Message})");
-            }
-            using (response)
-            {
-                var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode) return bytes;
-                if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < RateLimitRetries)
-                {
-                    var wait = PlatformHttp.RetryAfter(response, time, TimeSpan.FromSeconds(2 << attempt));
-                    logger.LogWarning("Google rate-limited {Call}; trying again in {Seconds}s", call, wait.TotalSeconds);
-                    await Task.Delay(wait, time, ct).ConfigureAwait(false);
-                    continue;
-                }
-                throw Refusal(call, response.StatusCode, response.ReasonPhrase, bytes);
-            }
+            throw new GoogleApiException(call, 0, "UNAVAILABLE", $"{api.Host} could not be reached ({e.Message})");
+        }
+        using (response)
+        {
+            var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode) return bytes;
+            throw Refusal(call, response.StatusCode, response.ReasonPhrase, bytes);
         }
     }
 

@@ -24,7 +24,7 @@ public sealed partial class HerokuApi
     public const string MediaType = "application/vnd.heroku+json; version=3";
 
     /// <summary>How many times a 429 is waited out before the call fails.</summary>
-    public const int RateLimitRetries = 3;
+    public const int RateLimitRetries = PlatformHttp.RateLimitRetries;
 
     /// <summary>Below this many calls left in the budget, calls are spaced out...</summary>
     public const int PaceBelow = 100;
@@ -72,40 +72,35 @@ public sealed partial class HerokuApi
         return request;
     }
 
-    /// <summary>Paces calls when the budget runs low, sends, and on 429 waits what Heroku says (a fresh request each time).</summary>
+    /// <summary>
+    /// Paces calls when the budget runs low and sends. A 429 is waited out by the resilience pipeline (<c>Retry-After</c>,
+    /// else 2, 4, 8 s; see <see cref="PlatformHttp"/>): one still here means the account's budget stays spent.
+    /// </summary>
     private async Task<HttpResponseMessage> SendAsync(string call, Func<HttpRequestMessage> request, CancellationToken ct)
     {
         var http = clients.CreateClient(ApiClient);
-        for (var retry = 0; ; retry++)
+        if (RateLimitRemaining < PaceBelow)
+            await Task.Delay(PaceInterval, time, ct).ConfigureAwait(false);
+        HttpResponseMessage response;
+        using (var message = request())
         {
-            // After waiting out a 429 the budget has refilled a little already; pace only fresh calls.
-            if (retry == 0 && RateLimitRemaining < PaceBelow)
-                await Task.Delay(PaceInterval, time, ct).ConfigureAwait(false);
-            HttpResponseMessage response;
-            using (var message = request())
+            try { response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false); }
+            catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                          || e is TaskCanceledException && !ct.IsCancellationRequested)
             {
-                try { response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false); }
-                catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
-                                              || e is TaskCanceledException && !ct.IsCancellationRequested)
-                {
-                    throw new HerokuApiException(call, 0, "unavailable", $"Heroku could not be reached ({e.Message})");
-                }
+                throw new HerokuApiException(call, 0, "unavailable", $"Heroku could not be reached ({e.Message})");
             }
-            if (response.Headers.TryGetValues("RateLimit-Remaining", out var values)
-                && int.TryParse(values.First(), NumberStyles.None, CultureInfo.InvariantCulture, out var remaining))
-                Volatile.Write(ref _remaining, remaining);
-            if (response.StatusCode != HttpStatusCode.TooManyRequests) return response;
-            var wait = RetryAfter(response, retry);
-            response.Dispose();
-            if (retry == RateLimitRetries)
-                throw new HerokuApiException(call, 429, "rate_limit", "the account's API rate limit is used up");
-            logger.LogWarning("Heroku rate-limited {Call}; trying again in {Seconds}s ({Retry} of {Retries})", call, wait.TotalSeconds, retry + 1, RateLimitRetries);
-            await Task.Delay(wait, time, ct).ConfigureAwait(false);
         }
+        if (response.Headers.TryGetValues("RateLimit-Remaining", out var values)
+            && int.TryParse(values.First(), NumberStyles.None, CultureInfo.InvariantCulture, out var remaining))
+            Volatile.Write(ref _remaining, remaining);
+        if (response.StatusCode != HttpStatusCode.TooManyRequests) return response;
+        response.Dispose();
+        throw new HerokuApiException(call, 429, "rate_limit", "the account's API rate limit is used up");
     }
 
-    /// <summary><c>Retry-After</c> when Heroku sends one; otherwise 2, 4, 8 s.</summary>
-    internal TimeSpan RetryAfter(HttpResponseMessage response, int retry) => PlatformHttp.RetryAfter(response, time, TimeSpan.FromSeconds(2 << retry));
+    /// <summary>The first wait after a 429 without <c>Retry-After</c> (then 4 s, 8 s).</summary>
+    public static readonly TimeSpan RateLimitWait = TimeSpan.FromSeconds(2);
 
     private static async Task EnsureSuccessAsync(string call, HttpResponseMessage response, CancellationToken ct)
     {

@@ -14,7 +14,7 @@ namespace Bot.Targets.Heroku;
 /// resilience handler under the <c>heroku</c> client (see <see cref="HerokuServices"/>). URLs Heroku hands out
 /// (<c>put_url</c>, <c>output_stream_url</c>, <c>logplex_url</c>) are fetched with a client that never sends the key.
 /// </remarks>
-public sealed partial class HerokuApi(IHttpClientFactory clients, HerokuOptions options, TimeProvider time, ILogger<HerokuApi> logger)
+public sealed partial class HerokuApi(IHttpClientFactory clients, HerokuOptions options, TimeProvider time)
 {
     public Task<HerokuApp> GetAppAsync(string app, CancellationToken ct) =>
         CallAsync(HttpMethod.Get, $"apps/{Seg(app)}", null, HerokuJson.Default.HerokuApp, ct);

@@ -13,7 +13,7 @@ public static class HerokuServices
         services.AddSingleton(HerokuOptions.From(configuration));
         services.TryAddSingleton(TimeProvider.System);
         // HerokuApi waits out a 429 itself and marks the calls that start a build, which are never sent twice.
-        services.AddHttpClient(HerokuApi.ApiClient).AddPlatformResilience();
+        services.AddHttpClient(HerokuApi.ApiClient).AddPlatformResilience(HerokuApi.RateLimitWait);
         // Output streams last as long as a build; the deployment's token ends them, not a client timeout.
         services.AddHttpClient(HerokuApi.BlobClient, http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.AddHttpClient(HerokuSources.GitHubClient, http => http.Timeout = TimeSpan.FromSeconds(30))

@@ -117,8 +117,12 @@ public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, Aw
         return request;
     }
 
+    /// <summary>
+    /// Throttled, said in the body of a 400 (CloudWatch Logs, SNS). A 429 was waited out by the resilience pipeline
+    /// already (<see cref="PlatformHttp"/>); one still here is not tried again on top.
+    /// </summary>
     private static bool Throttled(HttpStatusCode status, string code) =>
-        status == HttpStatusCode.TooManyRequests || code is "ThrottlingException" or "Throttling" or "TooManyRequestsException" or "RequestLimitExceeded";
+        status != HttpStatusCode.TooManyRequests && code is "ThrottlingException" or "Throttling" or "TooManyRequestsException" or "RequestLimitExceeded";
 
     /// <summary>The error code from <c>X-Amzn-ErrorType</c>, <c>x-amzn-query-error</c> or the body's <c>__type</c>/<c>code</c>; the message from the body.</summary>
     internal static AwsApiException Error(AwsCall call, HttpResponseMessage answer, byte[] body)

@@ -89,14 +89,14 @@ public sealed class LineServicesTests : IDisposable
     }
 
     [Fact]
-    public async Task A_429_is_retried_by_LineApi_alone()
+    public async Task A_429_is_retried_by_the_pipeline_alone()
     {
         _line.FailAlways(LineApi.PushPath, LineFault.RateLimited(retryAfterSeconds: 0));
 
         var e = await Assert.ThrowsAsync<LineApiException>(() => Api.PushAsync("U0ALICE", [LineMessages.Text("x")], Guid.NewGuid(), default));
 
         Assert.Equal(429, e.Status);
-        // Had the resilience handler retried 429 as well, each of LineApi's tries would have been several.
+        // Retried once over, not in LineApi as well (which would make each of its tries several).
         Assert.Equal(1 + LineApi.RateLimitRetries, _line.RequestsOf(LineCallKind.Push).Count);
     }
 

@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Bot.Chat.Slack;
 using Bot.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bot.Tests.Chat.Slack;
@@ -18,10 +20,23 @@ public sealed class SlackApiTests : IDisposable
     {
         _slack = new FakeSlackApi(_time);
         _http = new HttpClient(_slack);
-        _api = new SlackApi(_http, _slack.Options, NullLogger<SlackApi>.Instance, _time);
+        _api = new SlackApi(_http, _slack.Options, _time);
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>SlackApi as the bot gets it, through the resilience pipeline that waits out a 429, on this test's clock.</summary>
+    private SlackApi Piped()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["SLACK_API_URL"] = _slack.ApiBase.ToString().TrimEnd('/'),
+            ["SLACK_BOT_TOKEN"] = _slack.BotToken,
+        }).Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(_time).AddSlackApi(configuration);
+        services.ConfigureHttpClientDefaults(http => http.ConfigurePrimaryHttpMessageHandler(() => _slack));
+        return services.BuildServiceProvider().GetRequiredService<SlackApi>();
+    }
 
     private static JsonArray Card(string text) =>
         [new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = text } }];
@@ -92,9 +107,9 @@ public sealed class SlackApiTests : IDisposable
     {
         _slack.FailNext("chat.postMessage", SlackFault.RateLimited(2));
 
-        var posting = _api.PostMessageAsync(new SlackOutgoing("C0DEPLOYS1", "hi"), default);
+        var posting = Piped().PostMessageAsync(new SlackOutgoing("C0DEPLOYS1", "hi"), default);
 
-        Assert.Equal(TimeSpan.FromSeconds(2), await _time.NextTimerAsync());
+        Assert.Equal(TimeSpan.FromSeconds(2), await _time.TimerAsync(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)));
         Assert.Single(_slack.CallsTo("chat.postMessage"));
         _time.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromMilliseconds(1));
         Assert.False(posting.IsCompleted);
@@ -113,10 +128,10 @@ public sealed class SlackApiTests : IDisposable
     {
         _slack.FailAlways("chat.update", SlackFault.RateLimited(1));
 
-        var updating = _api.UpdateMessageAsync("C0DEPLOYS1", "1764064801.000100", new SlackOutgoing("C0DEPLOYS1", "live"), default);
+        var updating = Piped().UpdateMessageAsync("C0DEPLOYS1", "1764064801.000100", new SlackOutgoing("C0DEPLOYS1", "live"), default);
         for (var i = 0; i < SlackApi.RateLimitRetries; i++)
         {
-            Assert.Equal(TimeSpan.FromSeconds(1), await _time.NextTimerAsync());
+            Assert.Equal(TimeSpan.FromSeconds(1), await _time.TimerAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
             _time.Advance(TimeSpan.FromSeconds(1));
         }
 

@@ -72,7 +72,7 @@ public sealed class SlackServicesTests : IDisposable
     }
 
     [Fact]
-    public async Task A_429_is_retried_by_SlackApi_alone()
+    public async Task A_429_is_retried_by_the_pipeline_alone()
     {
         _slack.FailAlways("chat.postMessage", SlackFault.RateLimited(0));
 
@@ -80,7 +80,7 @@ public sealed class SlackServicesTests : IDisposable
             _services.GetRequiredService<SlackApi>().PostMessageAsync(new SlackOutgoing("C0DEPLOYS1", "hi"), default));
 
         Assert.Equal("ratelimited", e.Error);
-        // Had the resilience handler retried 429 as well, each of SlackApi's tries would have been several.
+        // Retried once over, not in SlackApi as well (which would make each of its tries several).
         Assert.Equal(1 + SlackApi.RateLimitRetries, _slack.CallsTo("chat.postMessage").Count);
     }
 

@@ -1,0 +1,104 @@
+using Bot.Configuration;
+using Bot.Deployments;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Hosting;
+
+/// <summary>Where a process's log lines go.</summary>
+public enum BotLogs
+{
+    /// <summary>The host's console logger (a server's stdout, collected by the platform).</summary>
+    Server,
+    /// <summary>The same, without the host's start and stop lines (a worker run once a minute).</summary>
+    Quiet,
+    /// <summary>Warnings and worse, one line each, on stderr: the terminal is the conversation.</summary>
+    Terminal,
+    /// <summary>None: the verb prints its own one line.</summary>
+    None,
+}
+
+/// <summary>What one verb's process is made of: every verb builds its host from one of these, with <see cref="BotHost"/>.</summary>
+public sealed record BotRole
+{
+    /// <summary>Slack and LINE clients, to send cards and alerts.</summary>
+    public bool Chat { get; init; }
+    /// <summary>...and to take commands (Socket Mode, start-up checks).</summary>
+    public bool Receive { get; init; }
+    /// <summary>Start-up work (migrations, clones) and the deployment notifier as hosted services.</summary>
+    public bool Background { get; init; }
+    /// <summary>The job worker as a hosted service.</summary>
+    public bool Worker { get; init; }
+    /// <summary>Show deployment cards (off where a process may be frozen after answering).</summary>
+    public bool Cards { get; init; } = true;
+    /// <summary>Read the apps at start-up, so a config mistake stops the process with one line.</summary>
+    public bool CheckApps { get; init; } = true;
+    public BotLogs Logs { get; init; } = BotLogs.Server;
+    public WorkerOptions? Work { get; init; }
+
+    public static BotRole Serve(bool worker) => new() { Chat = true, Receive = true, Background = true, Worker = worker, Cards = worker };
+
+    /// <summary><c>worker</c>: the job worker alone, no web endpoints.</summary>
+    public static readonly BotRole Jobs = new() { Chat = true, Receive = true, Background = true, Worker = true };
+
+    /// <summary><c>worker --drain</c>: sends only (no Socket Mode for a process about to exit); runs jobs itself.</summary>
+    public static readonly BotRole Drain = new() { Chat = true, Background = true, Logs = BotLogs.Quiet };
+
+    /// <summary>A one-shot verb that prints its own result: the store and the apps, nothing running.</summary>
+    public static readonly BotRole Tool = new() { Logs = BotLogs.None };
+}
+
+/// <summary>The one host builder: configuration sources, logging, and the services a <see cref="BotRole"/> asks for.</summary>
+public static class BotHost
+{
+    public static IHost Build(BotCli cli, BotRole role, Action<IServiceCollection>? more = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = cli.PassThrough });
+        Configure(builder, cli, role, more: more);
+        var host = builder.Build();
+        Check(host.Services, role);
+        return host;
+    }
+
+    /// <param name="settled">Runs once the settings are read, before any service is added (a test server, a port).</param>
+    /// <param name="more">Runs after the bot's own services and before the background ones (a platform, a fake).</param>
+    public static void Configure(IHostApplicationBuilder builder, BotCli cli, BotRole role, Action? settled = null, Action<IServiceCollection>? more = null)
+    {
+        BotConfiguration.Apply(builder.Configuration, cli);
+        settled?.Invoke();
+        UseLogs(builder.Logging, builder.Services, role.Logs);
+        if (role.Work is { } work) builder.Services.AddSingleton(work);
+        builder.Services.AddBotCore(builder.Configuration);
+        if (role.Chat) builder.Services.AddBotChat(builder.Configuration, role.Receive);
+        more?.Invoke(builder.Services);
+        if (role.Background) builder.Services.AddBotBackground(role.Worker, role.Cards);
+    }
+
+    /// <summary>Reads what start-up must be able to read (the apps), so a mistake stops the process before it serves.</summary>
+    public static void Check(IServiceProvider services, BotRole role)
+    {
+        if (role.CheckApps) _ = services.GetRequiredService<AppCatalog>();
+    }
+
+    private static void UseLogs(ILoggingBuilder logging, IServiceCollection services, BotLogs logs)
+    {
+        switch (logs)
+        {
+            case BotLogs.Quiet:
+                logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+                break;
+            case BotLogs.Terminal:
+                logging.ClearProviders();
+                logging.AddSimpleConsole(o => o.SingleLine = true);
+                logging.AddFilter((_, level) => level >= LogLevel.Warning);
+                services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+                break;
+            case BotLogs.None:
+                logging.ClearProviders();
+                break;
+        }
+        // Request-by-request lines cost more than the requests; keep warnings and the bot's own messages.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+    }
+}
