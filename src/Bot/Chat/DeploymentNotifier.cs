@@ -28,6 +28,7 @@ public sealed class DeploymentNotifier(
     private readonly ConcurrentDictionary<long, Follow> _follows = new();
     private readonly ConcurrentDictionary<long, byte> _othersFollow = new();
     private readonly Dictionary<long, Queue<string>> _recent = [];
+    private readonly Dictionary<long, string> _openSteps = [];
     private readonly Dictionary<long, DeploymentState> _shown = [];
     private readonly Lock _gate = new();
     private const int ShownKept = 4096;
@@ -252,13 +253,20 @@ public sealed class DeploymentNotifier(
         }
         try
         {
-            await platform.ShowDeploymentAsync(new DeploymentCard(d, recent, time.GetUtcNow()), update.Event, cancellationToken).ConfigureAwait(false);
+            string? step;
+            lock (_gate) step = _openSteps.GetValueOrDefault(d.Id);
+            await platform.ShowDeploymentAsync(new DeploymentCard(d, recent, time.GetUtcNow()) { OpenStep = step }, update.Event, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning("Could not show {App} #{Number} on {Platform}: {Error}", d.App, d.Number, platform.Name, e.Message);
         }
-        if (d.IsFinished) lock (_gate) _recent.Remove(d.Id);
+        if (d.IsFinished)
+            lock (_gate)
+            {
+                _recent.Remove(d.Id);
+                _openSteps.Remove(d.Id);
+            }
     }
 
     private static string Key(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -280,6 +288,7 @@ public sealed class DeploymentNotifier(
         }
         lock (_gate)
         {
+            if (e.Kind == EventKind.Step) NoteStep(d.Id, e.Text);
             if (e.Kind is EventKind.Output or EventKind.ErrorOutput)
             {
                 lines.Enqueue(e.Text);
@@ -287,6 +296,13 @@ public sealed class DeploymentNotifier(
             }
             return lines.ToArray();
         }
+    }
+
+    /// <summary>A step event is its name when it begins and "name done in …" when it ends.</summary>
+    private void NoteStep(long id, string text)
+    {
+        if (_openSteps.TryGetValue(id, out var open) && text.StartsWith(open + " done in ", StringComparison.Ordinal)) _openSteps.Remove(id);
+        else if (!text.Contains(" done in ", StringComparison.Ordinal)) _openSteps[id] = text;
     }
 
     private sealed class Follow
