@@ -67,4 +67,23 @@ public sealed class CloudRunCanaryTests
         Assert.Equal(3, rig.Service.Patches); // the revision, the traffic, the traffic back
         rig.Google.AssertNoViolations();
     }
+
+    [Fact]
+    public async Task An_interrupted_deploys_traffic_goes_back_to_the_revision_before_it_and_others_are_not_touched()
+    {
+        await using var rig = await CloudRunRig.StartAsync(Canary);
+        var d = await rig.DeployAsync();
+        var target = rig.Bot.Services.GetRequiredService<Bot.Targets.CloudRun.CloudRunTarget>();
+        var app = rig.Bot.Services.GetRequiredService<Bot.Configuration.AppCatalog>().Find("site")!.Default;
+
+        Assert.Null(await target.CleanUpAsync(app, 7, CancellationToken.None));
+        Assert.Equal(new Dictionary<string, int> { [d.Release!] = 10, ["site-00002-bbb"] = 90 }, rig.Traffic());
+
+        var said = await target.CleanUpAsync(app, d.Number, CancellationToken.None);
+
+        Assert.Equal($"{d.Release} had 10% of the traffic when the bot stopped; it is all back on site-00002-bbb (verified: site-00002-bbb 100%).", said);
+        Assert.Equal(new Dictionary<string, int> { ["site-00002-bbb"] = 100 }, rig.Traffic());
+        Assert.Equal($"Revision {d.Release} was made, but it has no traffic: site-00002-bbb 100%.", await target.CleanUpAsync(app, d.Number, CancellationToken.None));
+        rig.Google.AssertNoViolations();
+    }
 }
