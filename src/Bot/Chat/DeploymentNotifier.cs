@@ -29,6 +29,7 @@ public sealed class DeploymentNotifier(
     private readonly ConcurrentDictionary<long, byte> _othersFollow = new();
     private readonly Dictionary<long, Queue<string>> _recent = [];
     private readonly Dictionary<long, string> _openSteps = [];
+    private readonly Dictionary<long, string> _stepNotes = [];
     private readonly Dictionary<long, DeploymentState> _shown = [];
     private readonly Lock _gate = new();
     private const int ShownKept = 4096;
@@ -253,9 +254,9 @@ public sealed class DeploymentNotifier(
         }
         try
         {
-            string? step;
-            lock (_gate) step = _openSteps.GetValueOrDefault(d.Id);
-            await platform.ShowDeploymentAsync(new DeploymentCard(d, recent, time.GetUtcNow()) { OpenStep = step }, update.Event, cancellationToken).ConfigureAwait(false);
+            string? step, note;
+            lock (_gate) (step, note) = (_openSteps.GetValueOrDefault(d.Id), _stepNotes.GetValueOrDefault(d.Id));
+            await platform.ShowDeploymentAsync(new DeploymentCard(d, recent, time.GetUtcNow()) { OpenStep = step, StepNote = note }, update.Event, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -266,6 +267,7 @@ public sealed class DeploymentNotifier(
             {
                 _recent.Remove(d.Id);
                 _openSteps.Remove(d.Id);
+                _stepNotes.Remove(d.Id);
             }
     }
 
@@ -289,6 +291,7 @@ public sealed class DeploymentNotifier(
         lock (_gate)
         {
             if (e.Kind == EventKind.Step) NoteStep(d.Id, e.Text);
+            else if (e.Kind is EventKind.Notice or EventKind.Warning && _openSteps.ContainsKey(d.Id)) _stepNotes[d.Id] = e.Text;
             if (e.Kind is EventKind.Output or EventKind.ErrorOutput)
             {
                 lines.Enqueue(e.Text);
@@ -298,9 +301,10 @@ public sealed class DeploymentNotifier(
         }
     }
 
-    /// <summary>A step event is its name when it begins and "name done in …" when it ends.</summary>
+    /// <summary>A step event is its name when it begins and "name done in …" when it ends; what a step said goes with it.</summary>
     private void NoteStep(long id, string text)
     {
+        _stepNotes.Remove(id);
         if (_openSteps.TryGetValue(id, out var open) && text.StartsWith(open + " done in ", StringComparison.Ordinal)) _openSteps.Remove(id);
         else if (!text.Contains(" done in ", StringComparison.Ordinal)) _openSteps[id] = text;
     }

@@ -62,6 +62,12 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
     /// <summary>The step begun and not yet finished, as its follower saw it; <c>canary</c> while a canary holds part of the traffic.</summary>
     public string? OpenStep { get; init; }
 
+    /// <summary>What the open step said last: "updating code (12s)", a canary's split and the time it has left.</summary>
+    public string? StepNote { get; init; }
+
+    /// <summary>The step's note while it is worth showing: as the deploy runs, and for a canary left in place.</summary>
+    public string? LiveNote => D.IsActive || CanaryLive ? StepNote : null;
+
     /// <summary>
     /// A canary holds part of the traffic: while the deploy watches it (Lambda) or after it ended with the split in place
     /// (Cloud Run). Promote sends it everything; roll back stops a watched canary (cancel puts the old version back) or

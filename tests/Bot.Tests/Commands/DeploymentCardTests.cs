@@ -37,6 +37,16 @@ public sealed class DeploymentCardTests
         Assert.Equal(new PromoteCanaryCommand("api", "canary", "production"), CommandParser.Parse(card.Actions[0].Command));
     }
 
+    [Fact]
+    public void What_the_step_said_shows_while_it_runs_and_for_a_canary_left_in_place_only()
+    {
+        const string note = "updating code (12s)";
+
+        Assert.Equal(note, new DeploymentCard(Api(DeploymentState.Running), [], Now) { OpenStep = "update", StepNote = note }.LiveNote);
+        Assert.Equal(note, new DeploymentCard(Api(DeploymentState.Succeeded), [], Now) { OpenStep = "canary", StepNote = note }.LiveNote);
+        Assert.Null(new DeploymentCard(Api(DeploymentState.Failed), [], Now) { OpenStep = "update", StepNote = note }.LiveNote);
+    }
+
     [Theory]
     [InlineData(DeploymentState.Running, "build")]
     [InlineData(DeploymentState.Running, null)]
@@ -53,12 +63,13 @@ public sealed class DeploymentCardTests
     [Fact]
     public void Slack_shows_both_buttons_with_a_confirm_dialog()
     {
-        var blocks = SlackBlocks.Card(new DeploymentCard(Api(DeploymentState.Running), [], Now) { OpenStep = "canary" });
+        var blocks = SlackBlocks.Card(new DeploymentCard(Api(DeploymentState.Running), [], Now) { OpenStep = "canary", StepNote = "Canary: 10% on version 2, 4m 50s left; alarms quiet." });
 
         var buttons = blocks.OfType<JsonObject>().Single(b => (string?)b["type"] == "actions")["elements"]!.AsArray();
         Assert.Equal(["promote api canary in production", "cancel api #5", "logs api in production"], buttons.Select(b => (string?)b!["value"]));
         Assert.Equal("Promote now?", (string?)buttons[0]!["confirm"]!["title"]!["text"]);
         Assert.NotNull(buttons[1]!["confirm"]);
+        Assert.EndsWith("\nCanary: 10% on version 2, 4m 50s left; alarms quiet.", (string?)blocks[0]!["text"]!["text"]);
     }
 
     [Fact]

@@ -74,9 +74,10 @@ public sealed partial class CloudRunTarget
         // From the traffic patch on, a deploy that does not end here in success (a cancel, a shutdown, the bot's own
         // record of it failing) puts the traffic back where it was: nothing claims "cancelled" while the new revision serves.
         var putBack = true;
+        RunService moved;
         try
         {
-            var moved = await MoveTrafficAsync(s, wanted, ct).ConfigureAwait(false);
+            moved = await MoveTrafficAsync(s, wanted, ct).ConfigureAwait(false);
             try { Verify(moved, made, share); }
             catch (DeployFailedException)
             {
@@ -84,15 +85,19 @@ public sealed partial class CloudRunTarget
                 throw;
             }
             yield return new StepFinished("traffic", time.GetElapsedTime(started));
-            if (share < 100) yield return new StepStarted("canary");
-            yield return new Notice($"Traffic verified: {Split(moved)}." +
-                                    (share < 100 ? $" Canary: type `promote {request.App.App} canary` to send it all, or `rollback {request.App.App}` to take it back." : ""));
+            if (share == 100) yield return new Notice($"Traffic verified: {Split(moved)}.");
             yield return new Released(made, request.App.Url ?? moved.Uri);
             putBack = false;
         }
         finally
         {
             if (putBack) await PutTrafficBackAsync(request.App.App, s, held, made).ConfigureAwait(false);
+        }
+        if (share < 100)
+        {
+            // Released, and left split: the open canary step is what gives its card Promote now and Roll back.
+            yield return new StepStarted("canary");
+            yield return new Notice($"Traffic verified: {Split(moved)}. Canary: type `promote {request.App.App} canary` to send it all, or `rollback {request.App.App}` to take it back.");
         }
     }
 

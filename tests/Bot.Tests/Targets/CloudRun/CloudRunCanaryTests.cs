@@ -24,6 +24,7 @@ public sealed class CloudRunCanaryTests
         Assert.Contains("canary", await rig.EventsAsync(d.Id));
         var card = rig.Bot.Chat.Cards.Last(c => c.Card.Deployment.Id == d.Id).Card;
         Assert.True(card.CanaryLive);
+        Assert.StartsWith($"Traffic verified: site-00002-bbb 90%, {d.Release} 10%.", card.LiveNote);
         Assert.Equal(["promote site canary in production", "rollback site in production", "logs site in production"], card.Actions.Select(a => a.Command));
         Assert.All(card.Actions.Take(2), a => Assert.NotNull(a.Confirm));
 
