@@ -17,7 +17,9 @@ namespace Bot.Alerts;
 /// certificate from its <c>SigningCertURL</c> (an SNS host only, see <see cref="SnsCertificates"/>); anything else gets 401.
 /// A <c>SubscriptionConfirmation</c> is confirmed by fetching its <c>SubscribeURL</c> (an SNS host only). A CloudWatch alarm
 /// notification going to ALARM opens an alert of the app whose <c>Lambda:Alarms</c> or <c>Lambda:Function</c> it names, and OK
-/// resolves it. SNS redelivers: a message id is taken once.
+/// resolves it, when it comes from one of that app's <c>Lambda:Topics</c>: a valid signature only proves SNS sent it, and anyone
+/// can point a topic of their own at this endpoint. A confirmation is likewise made only for a configured topic; anything
+/// from another topic gets 403 and one log line. SNS redelivers: a message id is taken once.
 /// </summary>
 public static class AwsAlerts
 {
@@ -58,6 +60,11 @@ public static class AwsAlerts
         switch (message.Type)
         {
             case "SubscriptionConfirmation":
+                if (!Topics(services.GetRequiredService<AppCatalog>().All.Where(IsLambda).SelectMany(a => a.Environments.Select(a.For))).Contains(message.TopicArn ?? ""))
+                {
+                    await RefuseTopicAsync(context, message, "no app lists it in Lambda:Topics, so the subscription was not confirmed").ConfigureAwait(false);
+                    return;
+                }
                 var confirmed = await certificates.ConfirmAsync(message.SubscribeUrl, context.RequestAborted).ConfigureAwait(false);
                 await AlertIntake.AnswerAsync(context, 200, confirmed ? "confirmed" : "not confirmed", confirmed ? null : "SubscribeURL is not an SNS URL, or SNS refused it").ConfigureAwait(false);
                 return;
@@ -87,6 +94,11 @@ public static class AwsAlerts
             await AlertIntake.AnswerAsync(context, 200, "ignored", $"no app here watches alarm {Clip(name)}").ConfigureAwait(false);
             return;
         }
+        if (!Topics([owner]).Contains(message.TopicArn ?? ""))
+        {
+            await RefuseTopicAsync(context, message, $"it is not in Lambda:Topics of {owner.App}, whose alarm {Clip(name)} it names, so no alert was made").ConfigureAwait(false);
+            return;
+        }
         if (ToAlert(alarm, name, state, owner, services.GetRequiredService<TimeProvider>().GetUtcNow()) is not { } alert)
         {
             await AlertIntake.AnswerAsync(context, 200, "ignored", $"state {Clip(state)} is neither ALARM nor OK").ConfigureAwait(false);
@@ -95,10 +107,23 @@ public static class AwsAlerts
         await AlertIntake.RecordOnceAsync(context, "sns", message.MessageId ?? message.Signature!, alert, 200, (500, "the alarm could not be recorded; SNS will send it again"), "an SNS alarm notification").ConfigureAwait(false);
     }
 
+    private static bool IsLambda(AppConfig a) => a.Target.Equals("lambda", StringComparison.OrdinalIgnoreCase);
+
+    private static HashSet<string> Topics(IEnumerable<AppEnvConfig> apps) =>
+        apps.SelectMany(e => AppCatalog.List(e.Section.GetSection("Lambda"), "Topics")).ToHashSet(StringComparer.Ordinal);
+
+    private static Task RefuseTopicAsync(HttpContext context, SnsMessage message, string what)
+    {
+        var topic = message.TopicArn is { Length: > 0 and <= 256 } t ? t : "(none)";
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AwsAlerts))
+            .LogWarning("SNS {Type} from topic {Topic} refused: {What}", message.Type, topic, what);
+        return AlertIntake.AnswerAsync(context, 403, "refused", $"topic {topic} is not one this bot takes alerts from (Lambda:Topics)");
+    }
+
     /// <summary>The Lambda app (and environment) whose <c>Alarms</c> list the alarm, else whose <c>Function</c> the alarm's metric is of.</summary>
     private static AppEnvConfig? Owner(AppCatalog apps, string alarm, IReadOnlyList<string> functions)
     {
-        var lambdas = apps.All.Where(a => a.Target.Equals("lambda", StringComparison.OrdinalIgnoreCase)).SelectMany(a => a.Environments.Select(a.For)).ToList();
+        var lambdas = apps.All.Where(IsLambda).SelectMany(a => a.Environments.Select(a.For)).ToList();
         return lambdas.FirstOrDefault(e => AppCatalog.List(e.Section.GetSection("Lambda"), "Alarms").Contains(alarm, StringComparer.Ordinal))
             ?? lambdas.FirstOrDefault(e => functions.Any(f => LambdaSettings.ShortName(e.Section["Lambda:Function"] ?? "") == f));
     }

@@ -1,3 +1,4 @@
+using Bot.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Bot.Alerts;
@@ -14,8 +15,10 @@ public sealed record GcpAlertOptions(string? Token, string? PushServiceAccount, 
     {
         var audience = Blank(configuration["GCP_PUSH_AUDIENCE"])
             ?? (Blank(configuration["BOT_PUBLIC_URL"]) is { } url ? url.TrimEnd('/') + "/alerts/gcp" : null);
-        return new GcpAlertOptions(Blank(configuration["GCP_ALERTS_TOKEN"]), Blank(configuration["GCP_PUSH_SERVICE_ACCOUNT"]), audience,
-            Blank(configuration["GOOGLE_OIDC_CERTS_URL"]) is { } certs ? new Uri(certs) : null);
+        Uri? certsUrl = null;
+        if (Blank(configuration["GOOGLE_OIDC_CERTS_URL"]) is { } certs && !Uri.TryCreate(certs, UriKind.Absolute, out certsUrl))
+            throw new ConfigException("GOOGLE_OIDC_CERTS_URL", $"'{certs}' is not an absolute URL of a JWKS or PEM certificates document");
+        return new GcpAlertOptions(Blank(configuration["GCP_ALERTS_TOKEN"]), Blank(configuration["GCP_PUSH_SERVICE_ACCOUNT"]), audience, certsUrl);
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

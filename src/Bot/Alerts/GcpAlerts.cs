@@ -22,12 +22,19 @@ namespace Bot.Alerts;
 /// </summary>
 public static class GcpAlerts
 {
+    /// <summary>Reads the endpoint's keys once, at startup, so a malformed one stops the bot with its name.</summary>
+    public static IServiceCollection AddGcpAlerts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(GcpAlertOptions.From(configuration));
+        return services;
+    }
+
     public static void MapGcpAlerts(this IEndpointRouteBuilder app) => app.MapPost("/alerts/gcp", HandleAsync);
 
     private static async Task HandleAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        var options = GcpAlertOptions.From(services.GetRequiredService<IConfiguration>());
+        var options = services.GetRequiredService<GcpAlertOptions>();
         var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null) return;
         if (Webhook.ParseObject(body.Value.Span) is not { } json)

@@ -28,6 +28,8 @@ public sealed class DeploymentNotifier(
     private readonly ConcurrentDictionary<long, Follow> _follows = new();
     private readonly ConcurrentDictionary<long, byte> _othersFollow = new();
     private readonly Dictionary<long, Queue<string>> _recent = [];
+    private readonly Dictionary<long, string> _openSteps = [];
+    private readonly Dictionary<long, string> _stepNotes = [];
     private readonly Dictionary<long, DeploymentState> _shown = [];
     private readonly Lock _gate = new();
     private const int ShownKept = 4096;
@@ -252,13 +254,21 @@ public sealed class DeploymentNotifier(
         }
         try
         {
-            await platform.ShowDeploymentAsync(new DeploymentCard(d, recent, time.GetUtcNow()), update.Event, cancellationToken).ConfigureAwait(false);
+            string? step, note;
+            lock (_gate) (step, note) = (_openSteps.GetValueOrDefault(d.Id), _stepNotes.GetValueOrDefault(d.Id));
+            await platform.ShowDeploymentAsync(new DeploymentCard(d, recent, time.GetUtcNow()) { OpenStep = step, StepNote = note }, update.Event, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning("Could not show {App} #{Number} on {Platform}: {Error}", d.App, d.Number, platform.Name, e.Message);
         }
-        if (d.IsFinished) lock (_gate) _recent.Remove(d.Id);
+        if (d.IsFinished)
+            lock (_gate)
+            {
+                _recent.Remove(d.Id);
+                _openSteps.Remove(d.Id);
+                _stepNotes.Remove(d.Id);
+            }
     }
 
     private static string Key(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -280,6 +290,8 @@ public sealed class DeploymentNotifier(
         }
         lock (_gate)
         {
+            if (e.Kind == EventKind.Step) NoteStep(d.Id, e.Text);
+            else if (e.Kind is EventKind.Notice or EventKind.Warning && _openSteps.ContainsKey(d.Id)) _stepNotes[d.Id] = e.Text;
             if (e.Kind is EventKind.Output or EventKind.ErrorOutput)
             {
                 lines.Enqueue(e.Text);
@@ -287,6 +299,14 @@ public sealed class DeploymentNotifier(
             }
             return lines.ToArray();
         }
+    }
+
+    /// <summary>A step event is its name when it begins and "name done in …" when it ends; what a step said goes with it.</summary>
+    private void NoteStep(long id, string text)
+    {
+        _stepNotes.Remove(id);
+        if (_openSteps.TryGetValue(id, out var open) && text.StartsWith(open + " done in ", StringComparison.Ordinal)) _openSteps.Remove(id);
+        else if (!text.Contains(" done in ", StringComparison.Ordinal)) _openSteps[id] = text;
     }
 
     private sealed class Follow

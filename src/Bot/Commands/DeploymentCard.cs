@@ -59,7 +59,23 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
     /// <summary>Why it ended the way it did (failures, cancels, interruptions).</summary>
     public string? Outcome => D.State is DeploymentState.Succeeded ? null : D.Message;
 
-    public IReadOnlyList<ChatAction> Actions => D.State switch
+    /// <summary>The step begun and not yet finished, as its follower saw it; <c>canary</c> while a canary holds part of the traffic.</summary>
+    public string? OpenStep { get; init; }
+
+    /// <summary>What the open step said last: "updating code (12s)", a canary's split and the time it has left.</summary>
+    public string? StepNote { get; init; }
+
+    /// <summary>The step's note while it is worth showing: as the deploy runs, and for a canary left in place.</summary>
+    public string? LiveNote => D.IsActive || CanaryLive ? StepNote : null;
+
+    /// <summary>
+    /// A canary holds part of the traffic: while the deploy watches it (Lambda) or after it ended with the split in place
+    /// (Cloud Run). Promote sends it everything; roll back stops a watched canary (cancel puts the old version back) or
+    /// moves the traffic back after one that ended.
+    /// </summary>
+    public bool CanaryLive => OpenStep == "canary" && D.Kind == DeploymentKind.Deploy && D.State is DeploymentState.Running or DeploymentState.Succeeded;
+
+    public IReadOnlyList<ChatAction> Actions => CanaryLive ? CanaryActions : D.State switch
     {
         DeploymentState.Queued or DeploymentState.Running => [new("Cancel", $"cancel {D.App} #{D.Number}", $"Stop {D.Verb} #{D.Number} of {D.App}?")],
         DeploymentState.Succeeded =>
@@ -74,6 +90,15 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
             new("History", $"history {D.App}{InEnv}"),
         ],
     };
+
+    private ChatAction[] CanaryActions =>
+    [
+        new("Promote now", $"promote {D.App} canary{InEnv}", $"Send all traffic of {D.App} in {D.Env} to #{D.Number} now?"),
+        D.State == DeploymentState.Running
+            ? new("Roll back", $"cancel {D.App} #{D.Number}", $"Stop the canary of #{D.Number} and put all traffic of {D.App} back on the release before it?")
+            : new("Roll back", $"rollback {D.App}{InEnv}", $"Put all traffic of {D.App} in {D.Env} back on the release before #{D.Number}?"),
+        new("View logs", $"logs {D.App}{InEnv}"),
+    ];
 
     private string InEnv => $" in {D.Env}";
 

@@ -83,19 +83,25 @@ public sealed class DeploymentRunner(
         return Task.CompletedTask;
     }
 
-    /// <summary>After a crash: lets the target stop what the interrupted deployment left going, and notes it.</summary>
-    public async Task CleanUpAsync(Deployment deployment, CancellationToken cancellationToken)
+    /// <summary>
+    /// After a crash: lets the target stop or put back what the interrupted deployment left going, and notes it. Returns
+    /// the deployment with what was done added to its message, for the card this process shows.
+    /// </summary>
+    public async Task<Deployment> CleanUpAsync(Deployment deployment, CancellationToken cancellationToken)
     {
         var app = _apps.Find(deployment.App)?.ByEnv.GetValueOrDefault(deployment.Env);
-        if (app is null || _targets.Get(app.Target) is not ICleansUpInterrupted target) return;
+        if (app is null || _targets.Get(app.Target) is not ICleansUpInterrupted target) return deployment;
         try
         {
-            if (target.CleanUp(app) is { } what)
-                await _store.AppendEventAsync(deployment.Id, EventKind.Warning, what, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            if (await target.CleanUpAsync(app, deployment.Number, cancellationToken).ConfigureAwait(false) is not { } what) return deployment;
+            what = _redactor.Redact(what);
+            await _store.AppendEventAsync(deployment.Id, EventKind.Warning, what, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            return deployment with { Message = deployment.Message is { } said ? $"{said} {what}" : what };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "Cleaning up after interrupted {App} #{Number} failed", deployment.App, deployment.Number);
+            return deployment;
         }
     }
 

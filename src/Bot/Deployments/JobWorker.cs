@@ -50,8 +50,7 @@ public sealed class JobWorker(
         foreach (var d in interrupted)
         {
             logger.LogWarning("{App} #{Number} was running in a process that stopped; marked interrupted", d.App, d.Number);
-            await runner.CleanUpAsync(d, cancellationToken).ConfigureAwait(false);
-            await runner.RecordStateAsync(d).ConfigureAwait(false);
+            await runner.RecordStateAsync(await runner.CleanUpAsync(d, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
         return interrupted.Count;
     }

@@ -55,6 +55,7 @@ public static class BotServices
             services.AddSingleton<IJobWaker>(sp => new LambdaWake(sp.GetRequiredService<LambdaApi>(), wake, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LambdaWake>>()));
         services.AddAwsAlerts();
         services.AddCloudRun(configuration);
+        services.AddGcpAlerts(configuration);
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton(sp => LoadApps(configuration, sp.GetRequiredService<TargetRegistry>()));
 

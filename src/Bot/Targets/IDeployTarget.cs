@@ -91,10 +91,3 @@ public interface IHasStatus
 {
     Task<IReadOnlyList<string>> DescribeAsync(AppEnvConfig app, CancellationToken cancellationToken);
 }
-
-/// <summary>Targets that can leave work going when the bot dies mid-deploy stop it when the deployment is marked interrupted.</summary>
-public interface ICleansUpInterrupted
-{
-    /// <summary>Returns what was stopped, or null when nothing was left.</summary>
-    string? CleanUp(AppEnvConfig app);
-}

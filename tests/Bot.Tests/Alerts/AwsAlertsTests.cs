@@ -7,6 +7,7 @@ using Bot.Alerts;
 using Bot.Chat;
 using Bot.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Bot.Tests.Alerts;
 
@@ -19,6 +20,7 @@ public sealed class AwsAlertsTests : IAsyncLifetime
     private readonly SnsSigner _signer = SnsSigner.Shared;
     private readonly RecordingPlatform _chat = new();
     private readonly SnsHost _sns;
+    private readonly LogLines _logs = new();
     private BotWebHost _bot = null!;
 
     public AwsAlertsTests() => _sns = new SnsHost(_signer);
@@ -29,12 +31,14 @@ public sealed class AwsAlertsTests : IAsyncLifetime
         ["Apps:api:Lambda:Function"] = "acme-api",
         ["Apps:api:Lambda:ImageUri"] = "123456789012.dkr.ecr.us-east-1.amazonaws.com/api:{sha}",
         ["Apps:api:Lambda:Alarms:0"] = "api-latency",
+        ["Apps:api:Lambda:Topics:0"] = SnsSigner.TopicArn,
         ["Apps:api:AlertChannels:0"] = "test:C0ALERTS",
         ["AWS_REGION"] = "us-east-1",
     }, services =>
     {
         services.AddSingleton<IChatPlatform>(_chat);
         services.AddHttpClient(SnsCertificates.ClientName).ConfigurePrimaryHttpMessageHandler(() => _sns);
+        services.AddSingleton<ILoggerProvider>(_logs);
     });
 
     public async Task DisposeAsync() => await _bot.DisposeAsync();
@@ -108,8 +112,50 @@ public sealed class AwsAlertsTests : IAsyncLifetime
         Assert.Equal([subscribe], _sns.Fetched.Where(u => u.Query.Contains("ConfirmSubscription")).Select(u => u.ToString()));
     }
 
+    [Fact]
+    public async Task A_signed_message_from_a_topic_the_app_does_not_list_gets_403_a_log_line_and_no_alert_nor_confirmation()
+    {
+        const string other = "arn:aws:sns:us-east-1:999999999999:someone-elses";
+        var alarm = SnsSigner.Notification(SnsSigner.Alarm("api-errors", "ALARM"), "m-x");
+        alarm["TopicArn"] = other;
+        var confirmation = new JsonObject
+        {
+            ["Type"] = "SubscriptionConfirmation", ["MessageId"] = "c-x", ["Token"] = "t0k", ["TopicArn"] = other,
+            ["Message"] = "You have chosen to subscribe to the topic.", ["Timestamp"] = "2026-12-01T10:00:00.000Z",
+            ["SubscribeURL"] = "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=" + other + "&Token=t0k",
+        };
+
+        var refused = await PostAsync(_signer.Sign(alarm));
+        var notConfirmed = await PostAsync(_signer.Sign(confirmation));
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("topic arn:aws:sns:us-east-1:999999999999:someone-elses is not one this bot takes alerts from", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, notConfirmed.StatusCode);
+        Assert.Empty(_chat.Alerts);
+        Assert.DoesNotContain(_sns.Fetched, u => u.Query.Contains("ConfirmSubscription"));
+        Assert.Contains(_logs.Lines, l => l.Contains($"SNS Notification from topic {other} refused: it is not in Lambda:Topics of api", StringComparison.Ordinal));
+        Assert.Contains(_logs.Lines, l => l.Contains($"SNS SubscriptionConfirmation from topic {other} refused: no app lists it", StringComparison.Ordinal));
+    }
+
     private Task<HttpResponseMessage> PostAsync(JsonObject message) =>
         _bot.Client.PostAsync("/alerts/aws", new StringContent(message.ToJsonString(), Encoding.UTF8, "text/plain"));
+
+    /// <summary>Every warning the bot logs, as an operator would read it.</summary>
+    private sealed class LogLines : ILoggerProvider, ILogger
+    {
+        private readonly List<string> _lines = [];
+        public IReadOnlyList<string> Lines { get { lock (_lines) return [.. _lines]; } }
+        public ILogger CreateLogger(string categoryName) => this;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) lock (_lines) _lines.Add(formatter(state, exception));
+        }
+
+        public void Dispose() { }
+    }
 
     /// <summary>sns.us-east-1.amazonaws.com as far as the bot can tell: the signing certificate and the confirmation URL.</summary>
     private sealed class SnsHost(SnsSigner signer) : HttpMessageHandler

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Bot.Tests.Support;
 
-/// <summary>Runs the real bot binary (<c>dotnet bot.dll ...</c>) as a child process, the way a user or script would.</summary>
+/// <summary>
+/// Runs the real bot binary (<c>dotnet bot.dll ...</c>, or the native one named by <c>BOT_BINARY</c>) as a child process, the
+/// way a user or script would.
+/// </summary>
 public sealed class BotProcess : IDisposable
 {
     private readonly Process _process;
@@ -13,7 +16,9 @@ public sealed class BotProcess : IDisposable
 
     private BotProcess(IEnumerable<string> args, IDictionary<string, string?> env, string workingDirectory, string? stdin)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // BOT_BINARY runs a published binary instead (tests/aot-check.sh: the Native AOT build through the same tests).
+        var native = Environment.GetEnvironmentVariable("BOT_BINARY") is { Length: > 0 } binary ? binary : null;
+        var info = new ProcessStartInfo(native ?? "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -21,7 +26,7 @@ public sealed class BotProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bot.dll"));
+        if (native is null) info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bot.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var key in new[] { "BOT_CONFIG", "DATA_DIR", "DATABASE_URL", "PORT", "SLACK_SIGNING_SECRET", "LINE_CHANNEL_SECRET" })
             info.Environment.Remove(key);

@@ -16,6 +16,7 @@ public static partial class LineMessages
             (JsonNode)FlexText(card.Summary, "sm", color: "#666666"),
         };
         if (card.Outcome is { } outcome) body.Add((JsonNode)FlexText(outcome, "sm"));
+        if (card.LiveNote is { } note) body.Add((JsonNode)FlexText(note, "sm"));
         if (d.State != DeploymentState.Succeeded && card.RecentLines.Count > 0)
             body.Add((JsonNode)FlexText(string.Join('\n', card.RecentLines.TakeLast(5).Select(l => Clip(l, 120))), "xs", color: "#888888"));
 

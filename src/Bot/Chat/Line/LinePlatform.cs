@@ -38,8 +38,16 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
 
     public async Task ShowDeploymentAsync(DeploymentCard card, DeploymentEvent trigger, CancellationToken cancellationToken)
     {
-        if (!options.CanSend || trigger.Kind != EventKind.State) return;
+        if (!options.CanSend) return;
         var d = card.Deployment;
+        if (trigger.Kind == EventKind.Step && card.CanaryLive && d.State == DeploymentState.Running)
+        {
+            // A watched canary is the moment to decide: its buttons are pushed once, keeping a push for the result.
+            if (await TakePushAsync(d.Id, cancellationToken, keepForResult: 1).ConfigureAwait(false))
+                await api.PushAsync(d.Origin.Conversation, [LineMessages.Card(card)], RetryKey(d.Id, "canary"), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (trigger.Kind != EventKind.State) return;
         if (d.State == DeploymentState.Running)
         {
             StartProgress(d);
@@ -116,7 +124,7 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
     private async Task PushProgressAsync(Deployment started)
     {
         var now = await store.GetAsync(started.Id, CancellationToken.None).ConfigureAwait(false);
-        if (now is not { State: DeploymentState.Running } || !await TakePushAsync(now.Id, CancellationToken.None).ConfigureAwait(false)) return;
+        if (now is not { State: DeploymentState.Running } || !await TakePushAsync(now.Id, CancellationToken.None, keepForResult: 1).ConfigureAwait(false)) return;
         var text = $"⏳ {now.App} #{now.Number} is still {(now.Kind == DeploymentKind.Rollback ? "rolling back" : "deploying")} " +
                    $"({Format.Duration(now.Elapsed(time.GetUtcNow()))}). I'll send the result when it's done.";
         var message = LineMessages.Text(text);
@@ -125,11 +133,11 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
     }
 
     /// <summary>Counts a push against the deployment's budget; false when the budget is spent.</summary>
-    private async Task<bool> TakePushAsync(long id, CancellationToken cancellationToken)
+    private async Task<bool> TakePushAsync(long id, CancellationToken cancellationToken, int keepForResult = 0)
     {
         var key = id.ToString(CultureInfo.InvariantCulture);
         var used = int.TryParse(await store.GetNoteAsync(PushNote, key, cancellationToken).ConfigureAwait(false), out var n) ? n : 0;
-        if (used >= options.PushesPerDeploy) return false;
+        if (used + keepForResult >= options.PushesPerDeploy) return false;
         await store.SetNoteAsync(PushNote, key, (used + 1).ToString(CultureInfo.InvariantCulture), time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return true;
     }

@@ -36,6 +36,8 @@ public static class SlackBlocks
             text.Append($"\n<{url}|Open {Escape(d.App)}>");
         if (card.Outcome is { } outcome)
             text.Append('\n').Append(Escape(outcome));
+        if (card.LiveNote is { } note)
+            text.Append('\n').Append(Escape(note));
         var blocks = new JsonArray { Section(text.ToString()) };
         if (card.RecentLines.Count > 0 && d.State is not DeploymentState.Succeeded)
             blocks.Add(Section(Code(card.RecentLines)));

@@ -71,12 +71,53 @@ public sealed partial class CloudRunTarget
         List<RunTraffic> wanted = share == 100
             ? [new RunTraffic(RunTraffic.Latest, null, 100), .. keepTags]
             : [new RunTraffic(RunTraffic.ByRevision, made, share), new RunTraffic(RunTraffic.ByRevision, Serving(service) ?? made, 100 - share), .. keepTags];
-        var moved = await MoveTrafficAsync(s, wanted, ct).ConfigureAwait(false);
-        Verify(moved, made, share);
-        yield return new StepFinished("traffic", time.GetElapsedTime(started));
-        yield return new Notice($"Traffic verified: {Split(moved)}." +
-                                (share < 100 ? $" Canary: type `promote {request.App.App} canary` to send it all, or `rollback {request.App.App}` to take it back." : ""));
-        yield return new Released(made, request.App.Url ?? moved.Uri);
+        // From the traffic patch on, a deploy that does not end here in success (a cancel, a shutdown, the bot's own
+        // record of it failing) puts the traffic back where it was: nothing claims "cancelled" while the new revision serves.
+        var putBack = true;
+        RunService moved;
+        try
+        {
+            moved = await MoveTrafficAsync(s, wanted, ct).ConfigureAwait(false);
+            try { Verify(moved, made, share); }
+            catch (DeployFailedException)
+            {
+                putBack = false; // someone else set the traffic meanwhile: it is theirs
+                throw;
+            }
+            yield return new StepFinished("traffic", time.GetElapsedTime(started));
+            if (share == 100) yield return new Notice($"Traffic verified: {Split(moved)}.");
+            yield return new Released(made, request.App.Url ?? moved.Uri);
+            putBack = false;
+        }
+        finally
+        {
+            if (putBack) await PutTrafficBackAsync(request.App.App, s, held, made).ConfigureAwait(false);
+        }
+        if (share < 100)
+        {
+            // Released, and left split: the open canary step is what gives its card Promote now and Roll back.
+            yield return new StepStarted("canary");
+            yield return new Notice($"Traffic verified: {Split(moved)}. Canary: type `promote {request.App.App} canary` to send it all, or `rollback {request.App.App}` to take it back.");
+        }
+    }
+
+    /// <summary>Sends the traffic back to <paramref name="held"/>, even when the deploy's own token has fired; says so when it cannot.</summary>
+    private async Task PutTrafficBackAsync(string app, CloudRunSettings s, IReadOnlyList<RunTraffic> held, string made)
+    {
+        if (held.Count == 0) return; // a service that had no traffic: there is nothing earlier to send it to
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60), time);
+        try
+        {
+            var back = await MoveTrafficAsync(s, held, patience.Token).ConfigureAwait(false);
+            if ((back.TrafficStatuses ?? []).Any(t => Resolve(t, back) == made && t.Percent > 0))
+                throw new DeployFailedException($"This deploy stopped after traffic moved to {made}, and Cloud Run still reports it serving: {Split(back)}.",
+                    $"Type `rollback {app}` to move it back.");
+        }
+        catch (Exception e) when (e is GoogleApiException or OperationCanceledException or HttpRequestException)
+        {
+            throw new DeployFailedException($"This deploy stopped after traffic moved to {made}, and putting the traffic back failed ({e.Message}).",
+                $"Type `status {app}` to see the split, then `rollback {app}`.");
+        }
     }
 
     /// <summary>Why a revision is not ready: its Ready condition's message and its last log lines.</summary>

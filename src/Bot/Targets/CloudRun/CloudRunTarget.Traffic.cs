@@ -86,6 +86,10 @@ public sealed partial class CloudRunTarget
             return found;
         }
         var current = revisions.FirstOrDefault(r => r.ShortName == serving);
+        // A canary is up (the newest revision has a share, the one before keeps most): rolling back ends it on the serving one.
+        var latest = CloudRunNames.Short(service.LatestReadyRevision);
+        if (current is not null && latest != serving && (service.TrafficStatuses ?? []).Any(t => t.Percent > 0 && Resolve(t, service) == latest))
+            return current;
         // The bot's own revisions carry their deployment number: the order they were deployed in, whatever their names.
         var earlier = revisions.Where(r => r.ShortName != serving && r.Ready?.Succeeded == true && (current is null || r.CreateTime < current.CreateTime)).ToList();
         return earlier.Where(r => r.Label(CloudRunNames.DeploymentLabel) is not null).OrderByDescending(r => Number(r)).FirstOrDefault()

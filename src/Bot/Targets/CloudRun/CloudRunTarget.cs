@@ -10,7 +10,7 @@ namespace Bot.Targets.CloudRun;
 /// previews only move traffic between revisions the service already has.
 /// </summary>
 public sealed partial class CloudRunTarget(CloudBuildApi builds, CloudRunApi run, CloudLoggingApi logging, CloudRunOptions options, TimeProvider time)
-    : IDeployTarget, IHasReleases, IHasStatus, ICanPromote
+    : IDeployTarget, IHasReleases, IHasStatus, ICanPromote, ICleansUpInterrupted
 {
     public string Kind => "cloudrun";
 

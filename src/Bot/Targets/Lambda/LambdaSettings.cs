@@ -9,7 +9,8 @@ namespace Bot.Targets.Lambda;
 /// The <c>Lambda</c> section of an app: <c>Function</c>, <c>Alias</c> (default <c>live</c>), the code as <c>Build</c> +
 /// <c>Artifact</c> (a zip made in the checkout; <c>S3Bucket</c> for one over 50 MB) or an <c>ImageUri</c> template
 /// (<c>…/api:{sha}</c>), an optional <c>Smoke</c> payload, a <c>Canary</c> percentage watched for <c>CanaryMinutes</c>
-/// against <c>Alarms</c>, and <c>LogGroup</c> (default <c>/aws/lambda/&lt;function&gt;</c>).
+/// against <c>Alarms</c>, <c>LogGroup</c> (default <c>/aws/lambda/&lt;function&gt;</c>), and <c>Topics</c>: the ARNs of the SNS
+/// topics whose alarm notifications <c>/alerts/aws</c> takes for the app.
 /// </summary>
 public sealed record LambdaSettings(
     string Function,
@@ -23,10 +24,11 @@ public sealed record LambdaSettings(
     TimeSpan CanaryTime,
     IReadOnlyList<string> Alarms,
     string LogGroup,
-    TimeSpan BuildTimeout)
+    TimeSpan BuildTimeout,
+    IReadOnlyList<string> Topics)
 {
     public static readonly string[] Keys =
-        ["Function", "Alias", "Build", "Artifact", "ImageUri", "S3Bucket", "Smoke", "Canary", "CanaryMinutes", "Alarms", "LogGroup", "BuildTimeout"];
+        ["Function", "Alias", "Build", "Artifact", "ImageUri", "S3Bucket", "Smoke", "Canary", "CanaryMinutes", "Alarms", "LogGroup", "BuildTimeout", "Topics"];
 
     public static LambdaSettings Read(AppEnvConfig app)
     {
@@ -54,14 +56,19 @@ public sealed record LambdaSettings(
         var buildTimeout = TimeSpan.FromMinutes(15);
         if (Blank(s["BuildTimeout"]) is { } bt)
             buildTimeout = Durations.Parse(bt) ?? throw new ConfigException(Key("BuildTimeout"), $"'{bt}' is not a duration; write it as 10m");
+        var topics = AppCatalog.List(s, "Topics");
+        if (topics.FirstOrDefault(t => !IsTopicArn(t)) is { } notTopic)
+            throw new ConfigException(Key("Topics"), $"'{notTopic}' is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)");
         return new LambdaSettings(
             function, Blank(s["Alias"]) ?? "live", Blank(s["Build"]), artifact, image, Blank(s["S3Bucket"]), Blank(s["Smoke"]), canary,
-            TimeSpan.FromMinutes(minutes), AppCatalog.List(s, "Alarms"), Blank(s["LogGroup"]) ?? $"/aws/lambda/{ShortName(function)}", buildTimeout);
+            TimeSpan.FromMinutes(minutes), AppCatalog.List(s, "Alarms"), Blank(s["LogGroup"]) ?? $"/aws/lambda/{ShortName(function)}", buildTimeout, topics);
     }
 
     /// <summary><c>arn:aws:lambda:us-east-1:123:function:api</c> → <c>api</c>, as Lambda names the log group.</summary>
     public static string ShortName(string function) =>
         function.StartsWith("arn:", StringComparison.Ordinal) && function.Split(':') is { Length: >= 7 } parts ? parts[6] : function;
+
+    private static bool IsTopicArn(string arn) => arn.Split(':') is ["arn", { Length: > 0 }, "sns", { Length: > 0 }, { Length: > 0 }, { Length: > 0 }];
 
     private static string? Blank(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
 }

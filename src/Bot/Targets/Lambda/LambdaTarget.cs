@@ -16,7 +16,7 @@ namespace Bot.Targets.Lambda;
 /// bot's store, and never guesses from version numbers (another alias's versions are not ours).
 /// </remarks>
 public sealed partial class LambdaTarget(LambdaApi lambda, CloudWatchApi cloudWatch, AwsClient aws, BotOptions bot, TimeProvider time)
-    : IDeployTarget, IHasReleases, IHasStatus, ICanPromote
+    : IDeployTarget, IHasReleases, IHasStatus, ICanPromote, ICleansUpInterrupted
 {
     public string Kind => "lambda";
 

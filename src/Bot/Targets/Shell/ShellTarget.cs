@@ -22,8 +22,10 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
             throw new ConfigException(app.KeyOf("Repository"), "missing; the shell target checks the app out of a git repository (a path, file:// or https URL)");
     }
 
+    public Task<string?> CleanUpAsync(AppEnvConfig app, int number, CancellationToken cancellationToken) => Task.FromResult(CleanUp(app));
+
     /// <summary>Stops a step that a killed bot left running for this app/environment.</summary>
-    public string? CleanUp(AppEnvConfig app) =>
+    private string? CleanUp(AppEnvConfig app) =>
         new StepPidFile(new ReleaseFolders(options.DataDir, app.App, app.Env).Root).StopLeftover() is { } group
             ? $"Stopped processes an interrupted run left going (process group {group})."
             : null;

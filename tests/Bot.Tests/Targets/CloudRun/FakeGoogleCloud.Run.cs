@@ -15,6 +15,9 @@ public sealed partial class FakeGoogleCloud
     /// <summary>How many looks an operation takes before it is done.</summary>
     public int OperationLooks { get; set; } = 1;
 
+    /// <summary>Runs after a patch that moved only traffic has been applied, before it is answered (a cancel arriving then).</summary>
+    public Action<FakeService>? AfterTrafficPatch { get; set; }
+
     public FakeService Service(string name) { lock (_gate) return _services[$"projects/{Project}/locations/{Region}/services/{name}"]; }
 
     /// <summary>A service with two ready revisions (<c>{name}-00001-aaa</c>, <c>{name}-00002-bbb</c>), all traffic on the latest.</summary>
@@ -70,6 +73,7 @@ public sealed partial class FakeGoogleCloud
         {
             if (TrafficProblem(s, traffic) is { } problem) return Error(400, "INVALID_ARGUMENT", problem);
             s.Traffic = traffic.DeepClone().AsArray();
+            if (!newRevision) AfterTrafficPatch?.Invoke(s);
         }
         s.Generation++;
         var operation = $"projects/{Project}/locations/{Region}/operations/{Guid.NewGuid()}";
