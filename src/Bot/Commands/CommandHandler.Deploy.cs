@@ -76,6 +76,7 @@ public sealed partial class CommandHandler
 
         if (release is not null && current is not null && release == current.Release)
             return CommandResult.Refuse($"Release {release} (#{current.Number}) is already live in {env.Env}. Type `history {env.App}` to pick another.");
+        if (RollbackQuestion.SameCommitAsLive(c, env, current, release, sha) is { } ask) return ask;
         var request = new NewDeployment(env.App, env.Env, DeploymentKind.Rollback, gitRef, sha, subject, origin, release, false, time.GetUtcNow());
         var result = await EnqueueAsync(request, ct).ConfigureAwait(false);
         return note is null || !result.Ok ? result : result with { Messages = [new ChatMessage(note), .. result.Messages] };
