@@ -13,7 +13,8 @@ public sealed record DeployCommand(string AppName, string? Ref, string? Env, boo
 }
 
 /// <summary><c>rollback web [#41|v122|r7] [in env]</c>; <see cref="Release"/> is whatever names the release.</summary>
-public sealed record RollbackCommand(string AppName, string? Release, string? Env) : Command
+/// <param name="Confirmed"><c>--yes</c>: go ahead where the bot would ask first (a release with the live commit).</param>
+public sealed record RollbackCommand(string AppName, string? Release, string? Env, bool Confirmed = false) : Command
 {
     public override string? App => AppName;
 }

@@ -32,6 +32,7 @@ public sealed partial class CommandHandler
         switch (await deployments.PlanRollbackAsync(env, c.Release, ct).ConfigureAwait(false))
         {
             case RollbackTo to:
+                if (RollbackQuestion.SameCommitAsLive(c, env, to.Live, to.Release, to.Sha) is { } ask) return ask;
                 var request = new NewDeployment(env.App, env.Env, DeploymentKind.Rollback, to.Ref, to.Sha, to.Subject, origin, to.Release, false, time.GetUtcNow());
                 var result = await EnqueueAsync(request, ct).ConfigureAwait(false);
                 var note = $"There is no earlier release of {env.App} in {env.Env}, so this goes back to the commit before the live one.";

@@ -31,10 +31,11 @@ public sealed partial class CommandHandler
                 var best = Suggest.Best(verb, AvailableVerbs().Select(v => v.Name));
                 return CommandResult.Refuse($"There is no command `{Tokens.Clip(verb)}`." + (best is null ? "" : $" Did you mean `{best}`?") + " Type `help` for the list.");
             }
-            var examples = string.Join('\n', info.Examples.Select(e => $"• `{e}`"));
+            var shown = HelpExamples.For(info, apps);
+            var examples = string.Join('\n', shown.Select(e => $"• `{e}`"));
             var aliases = info.Aliases is { Length: > 0 } a ? $"\nAlso: {Quote(a)}." : "";
             return CommandResult.Reply($"`{info.Usage}`\n{info.Summary}{aliases}\nFor example:\n{examples}", Tone.Info,
-                info.Examples.Take(2).Select(e => new ChatAction(e, e)).ToArray());
+                shown.Take(2).Select(e => new ChatAction(e, e)).ToArray());
         }
         var list = AvailableVerbs().Select(v => $"• `{v.Usage}` — {v.Summary}");
         return CommandResult.Reply("Here is what I can do:\n" + string.Join('\n', list) + "\nType `help <command>` for examples.", Tone.Info,

@@ -33,7 +33,7 @@ public static partial class CommandParser
             return verb.Name switch
             {
                 "deploy" => ParseDeploy(args, skipChecks),
-                "rollback" => new RollbackCommand(args.App(), args.TakeBare(), args.TakeEnv("in", "to")).Also(args.Done),
+                "rollback" => ParseRollback(args),
                 "cancel" => ParseCancel(args),
                 "status" => new StatusCommand(args.TakeBare(), args.TakeEnv("in") ?? args.TakeBare()).Also(args.Done),
                 "history" => new HistoryCommand(args.App(), args.TakeCount(DefaultHistory, MaxHistory), args.TakeEnv("in")).Also(args.Done),
@@ -71,6 +71,13 @@ public static partial class CommandParser
     }
 
     /// <summary>Removes bot mentions (<c>&lt;@U123&gt;</c>, <c>@deploybot</c>), <c>/ops</c> and a leading <c>/</c> or <c>!</c>.</summary>
+    private static Command ParseRollback(Args args)
+    {
+        var app = args.App();
+        var confirmed = args.TakeFlag("--yes", "-y");
+        return new RollbackCommand(app, args.TakeBare(), args.TakeEnv("in", "to"), confirmed).Also(args.Done);
+    }
+
     internal static string StripPrefixes(string text)
     {
         var s = text;

@@ -12,8 +12,16 @@ public sealed class AppCatalog
     public static readonly string[] CommonKeys =
     [
         "Target", "Repository", "DefaultBranch", "Environments", "Deployers", "Approvers", "Channels",
-        "AlertChannels", "Url",
+        "AlertChannels", "Url", "InitRepository",
     ];
+
+    /// <summary>
+    /// The section a target kind reads under an app (<c>Shell</c>, <c>Heroku</c>, <c>Lambda</c>, <c>CloudRun</c>): its kind,
+    /// as configuration keys are matched without regard to case, spelled as people write it.
+    /// </summary>
+    public static string SectionOf(string kind) =>
+        kind.Equals("cloudrun", StringComparison.OrdinalIgnoreCase) ? "CloudRun"
+        : kind.Length == 0 ? kind : char.ToUpperInvariant(kind[0]) + kind[1..].ToLowerInvariant();
 
     private readonly Dictionary<string, AppConfig> _apps;
 
@@ -46,6 +54,7 @@ public sealed class AppCatalog
             throw new ConfigException($"{path}:Target", $"missing; expected one of {string.Join(", ", targetKinds)}");
         if (!targetKinds.Contains(target))
             throw new ConfigException($"{path}:Target", $"'{target}' is not a target kind; expected one of {string.Join(", ", targetKinds)}");
+        CheckKeys(section, path, target, targetKinds, [.. CommonKeys, "Environments"]);
 
         var envNames = new List<string>();
         var envSections = new Dictionary<string, IConfigurationSection?>(StringComparer.OrdinalIgnoreCase);
@@ -59,6 +68,7 @@ public sealed class AppCatalog
                 throw new ConfigException(env.Path, "environment names use letters, digits, '-' and '_' only");
             if (!envSections.TryAdd(envName, isListItem ? null : env))
                 throw new ConfigException(env.Path, $"environment '{envName}' is listed twice");
+            if (!isListItem) CheckKeys(env, env.Path, target, targetKinds, CommonKeys.Where(k => k is not "Target" and not "InitRepository").ToArray());
             envNames.Add(envName);
         }
         if (envNames.Count == 0)
@@ -100,6 +110,22 @@ public sealed class AppCatalog
                 throw new ConfigException($"{path}:AlertChannels", $"'{channel}' should be platform:id, e.g. slack:C0123 or line:U4af...");
         }
         return channels;
+    }
+
+    /// <summary>
+    /// Unknown keys stop startup with their closest spelling; another target's section (a <c>Heroku</c> section on a shell
+    /// app) is named as such. The target's own section is checked by the target, from the keys its settings read.
+    /// </summary>
+    private static void CheckKeys(IConfigurationSection section, string path, string target, IReadOnlyCollection<string> targetKinds, string[] common)
+    {
+        var own = SectionOf(target);
+        foreach (var child in section.GetChildren())
+        {
+            if (child.Key.Equals(own, StringComparison.OrdinalIgnoreCase) || common.Contains(child.Key, StringComparer.OrdinalIgnoreCase)) continue;
+            if (targetKinds.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+                throw new ConfigException($"{path}:{child.Key}", $"a section of the {child.Key.ToLowerInvariant()} target, but this app's Target is {target}");
+            throw KnownKeys.Unknown($"{path}:{child.Key}", child.Key, [.. common, own]);
+        }
     }
 
     /// <summary>The app's keys with the environment's overrides laid over them, minus <c>Environments</c>.</summary>

@@ -11,7 +11,11 @@ public abstract record RollbackPlan;
 /// Put this back. <see cref="Release"/> null with a target that keeps its own releases: the target picks the one
 /// before the live one. <see cref="ToParentCommit"/>: there was no earlier release, so it is the live commit's parent.
 /// </summary>
-public sealed record RollbackTo(string? Release, string? Ref, string? Sha, string? Subject, bool ToParentCommit) : RollbackPlan;
+public sealed record RollbackTo(string? Release, string? Ref, string? Sha, string? Subject, bool ToParentCommit) : RollbackPlan
+{
+    /// <summary>The release live now, if any.</summary>
+    public Deployment? Live { get; init; }
+}
 
 /// <summary>Deployment #<see cref="Number"/> is not a successful release of this app/env.</summary>
 public sealed record NotARelease(int Number) : RollbackPlan;
@@ -73,6 +77,6 @@ public sealed class RollbackPlanner(IDeploymentStore store, TargetRegistry targe
         {
             return new NothingEarlier(live);
         }
-        return plan.Release is not null && live is not null && plan.Release == live.Release ? new AlreadyLive(plan.Release, live) : plan;
+        return plan.Release is not null && live is not null && plan.Release == live.Release ? new AlreadyLive(plan.Release, live) : plan with { Live = live };
     }
 }

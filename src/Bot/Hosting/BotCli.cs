@@ -62,12 +62,7 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                 case "serve" or "worker" or "chat" or "migrate" or "health" when !verbSeen: verb = a; verbSeen = true; break;
                 case "--drain" when verb == "worker": drain = true; break;
                 case "--no-worker" when verb == "serve": noWorker = true; break;
-                case "send" when !verbSeen:
-                    verb = a;
-                    verbSeen = true;
-                    text = i + 1 < args.Length ? args[++i] : throw new CliException("send needs the command text, e.g. bot send \"deploy example main\".");
-                    break;
-                case "heroku" when !verbSeen:
+                case "send" or "heroku" when !verbSeen:
                     verb = a;
                     verbSeen = true;
                     break;
@@ -82,6 +77,9 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                     break;
             }
         }
+        // Options may come anywhere: `send --as ana "deploy example"` and `send "deploy example" --as ana` are the same.
+        if (verb == "send" && string.IsNullOrWhiteSpace(text))
+            throw new CliException("send needs the command text, e.g. bot send \"deploy example main\".");
         return new BotCli(verb, text, config ?? Environment.GetEnvironmentVariable("BOT_CONFIG"), dataDir, user, rest.ToArray())
         {
             Drain = drain,

@@ -15,6 +15,8 @@ public enum BotLogs
     Quiet,
     /// <summary>Warnings and worse, one line each, on stderr: the terminal is the conversation.</summary>
     Terminal,
+    /// <summary>Warnings and worse, one redacted line each, to <c>DATA_DIR/chat.log</c>: the terminal is the chat's alone.</summary>
+    File,
     /// <summary>None: the verb prints its own one line.</summary>
     None,
 }
@@ -67,7 +69,7 @@ public static class BotHost
     {
         BotConfiguration.Apply(builder.Configuration, cli);
         settled?.Invoke();
-        UseLogs(builder.Logging, builder.Services, role.Logs);
+        UseLogs(builder.Logging, builder.Services, role.Logs, builder.Configuration);
         if (role.Work is { } work) builder.Services.AddSingleton(work);
         builder.Services.AddBotCore(builder.Configuration);
         if (role.Chat) builder.Services.AddBotChat(builder.Configuration, role.Receive);
@@ -81,7 +83,11 @@ public static class BotHost
         if (role.CheckApps) _ = services.GetRequiredService<AppCatalog>();
     }
 
-    private static void UseLogs(ILoggingBuilder logging, IServiceCollection services, BotLogs logs)
+    /// <summary>Where <see cref="BotLogs.File"/> writes.</summary>
+    public static string LogFile(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        Path.Combine(BotServices.ReadOptions(configuration).DataDir, "chat.log");
+
+    private static void UseLogs(ILoggingBuilder logging, IServiceCollection services, BotLogs logs, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         switch (logs)
         {
@@ -93,6 +99,11 @@ public static class BotHost
                 logging.AddSimpleConsole(o => o.SingleLine = true);
                 logging.AddFilter((_, level) => level >= LogLevel.Warning);
                 services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+                break;
+            case BotLogs.File:
+                logging.ClearProviders();
+                logging.AddFilter((_, level) => level >= LogLevel.Warning);
+                logging.AddProvider(new FileLoggerProvider(LogFile(configuration), TimeProvider.System));
                 break;
             case BotLogs.None:
                 logging.ClearProviders();

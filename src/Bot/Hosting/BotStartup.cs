@@ -1,6 +1,7 @@
 using Bot.Configuration;
 using Bot.Deployments;
 using Bot.Processes;
+using Bot.Sources;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -10,8 +11,9 @@ namespace Bot.Hosting;
 /// Runs before anything else: checks the configuration (a bad key stops startup), applies store
 /// migrations, and creates the git repository of apps that ask for it (<c>InitRepository</c>).
 /// </summary>
-public sealed class BotStartup(AppCatalog apps, IDeploymentStore store, ILogger<BotStartup> logger) : IHostedService
+public sealed class BotStartup(AppCatalog apps, IDeploymentStore store, GitRepositories git, ILogger<BotStartup> logger) : IHostedService
 {
+    private readonly CancellationTokenSource _stopping = new();
     private bool _done;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -20,10 +22,51 @@ public sealed class BotStartup(AppCatalog apps, IDeploymentStore store, ILogger<
         await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         foreach (var env in apps.All.Select(a => a.Default))
             await InitRepositoryAsync(env, cancellationToken).ConfigureAwait(false);
+        CheckRepositories();
         _done = true;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping.Cancel();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A local <c>Repository</c> that is not there stops startup; a remote one is asked once in the background,
+    /// and one that does not answer is a warning (the network may come back before anyone deploys).
+    /// </summary>
+    /// <summary>The background look at remote repositories, for tests to wait on.</summary>
+    public Task RemoteChecks { get; private set; } = Task.CompletedTask;
+
+    private void CheckRepositories()
+    {
+        var remotes = new List<AppEnvConfig>();
+        foreach (var env in apps.All.SelectMany(a => a.ByEnv.Values))
+        {
+            if (env.Repository is not { } repo) continue;
+            if (IsRemote(repo))
+            {
+                if (!remotes.Any(r => r.Repository == repo)) remotes.Add(env);
+                continue;
+            }
+            var folder = Path.GetFullPath(repo.StartsWith("file:", StringComparison.Ordinal) ? new Uri(repo).LocalPath : repo);
+            if (!Directory.Exists(folder))
+                throw new ConfigException(env.KeyOf("Repository"), $"the folder {folder} does not exist");
+        }
+        RemoteChecks = Task.WhenAll(remotes.Select(env => Task.Run(async () =>
+            {
+                try
+                {
+                    if (await git.ProbeAsync(env, _stopping.Token).ConfigureAwait(false) is { } reason && !_stopping.IsCancellationRequested)
+                        logger.LogWarning("{Key} cannot be reached now ({Reason}); deploys of {App} fail until it can", env.KeyOf("Repository"), reason, env.App);
+                }
+                catch (OperationCanceledException) { /* the bot is stopping */ }
+            })));
+    }
+
+    private static bool IsRemote(string repo) =>
+        (repo.Contains("://", StringComparison.Ordinal) && !repo.StartsWith("file:", StringComparison.Ordinal)) || repo.StartsWith("git@", StringComparison.Ordinal);
 
     /// <summary>
     /// <c>InitRepository</c>: a command run once in a local <c>Repository</c> folder that is not a git

@@ -17,13 +17,15 @@ public static class ConsoleCommand
         // send runs the deployment it queues itself, in the foreground; neither recovers anything but console work.
         var role = new BotRole
         {
-            Chat = true, Background = background, Worker = background, Logs = BotLogs.Terminal,
+            // chat: the terminal is the conversation, so log lines go to a file (BotLogs.File) and Ctrl-C is the session's, not the host's.
+            Chat = true, Background = background, Worker = background, Logs = background ? BotLogs.File : BotLogs.Terminal,
             Work = new WorkerOptions { RunsOwnRequests = !background, RecoversOnlyFrom = ConsolePlatform.PlatformName },
         };
         return BotHost.Build(cli, role, services =>
         {
             services.AddSingleton(new ConsolePlatform(Console.Out));
             services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<ConsolePlatform>());
+            if (background) services.AddSingleton<IHostLifetime, NoSignalLifetime>();
         });
     }
 
@@ -116,29 +118,33 @@ public static class ConsoleCommand
         using var host = BuildHost(cli, background: true);
         await host.StartAsync().ConfigureAwait(false);
         var services = host.Services;
-        var console = services.GetRequiredService<ConsolePlatform>();
-        var handler = services.GetRequiredService<CommandHandler>();
         var apps = services.GetRequiredService<AppCatalog>();
         var me = Me(cli);
         Console.WriteLine($"Deploybot console. You are {me.UserName}. Apps: {string.Join(", ", apps.Names)}.");
         Console.WriteLine(apps.All.Count > 0
-            ? $"Try: deploy {apps.Names.First()} · status · logs {apps.Names.First()} · help. Type quit to leave."
-            : "No apps are configured; see README for the Apps section. Type quit to leave.");
-        while (true)
-        {
-            Console.Write("> ");
-            var line = await Console.In.ReadLineAsync().ConfigureAwait(false);
-            if (line is null || line.Trim() is "quit" or "exit" or "q") break;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            using (await console.HoldProgressAsync().ConfigureAwait(false))
-            {
-                var result = await handler.HandleAsync(new ChatRequest(me, line), CancellationToken.None).ConfigureAwait(false);
-                foreach (var message in result.Messages)
-                    await console.SendAsync(new Conversation(me.Platform, me.Conversation), message, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        await WaitForActiveAsync(services).ConfigureAwait(false);
+            ? $"Try: deploy {apps.Names.First()} · status · logs {apps.Names.First()} · help"
+            : "No apps are configured; see README for the Apps section.");
+        Console.WriteLine($"Type quit or press Ctrl-C twice to leave. Warnings go to {Path.GetRelativePath(Environment.CurrentDirectory, ChatLog(services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()))}.");
+        var session = new ChatSession(services, me, Console.In, Console.Out);
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; session.Interrupt(); };
+        Console.CancelKeyPress += onCancel;
+        bool interrupted;
+        try { interrupted = await session.RunAsync().ConfigureAwait(false); }
+        finally { Console.CancelKeyPress -= onCancel; }
+        if (interrupted) Console.WriteLine();
+        else await WaitForActiveAsync(services).ConfigureAwait(false);
         await host.StopAsync().ConfigureAwait(false);
+        await session.StopWhatWasStartedAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
+    }
+
+    private static string ChatLog(Microsoft.Extensions.Configuration.IConfiguration configuration) => BotHost.LogFile(configuration);
+
+    /// <summary>The chat handles Ctrl-C itself (it asks first); the host does not stop on it.</summary>
+    private sealed class NoSignalLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

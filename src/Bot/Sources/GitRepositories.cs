@@ -58,6 +58,21 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
         return ResolveResult.Found(new ResolvedCommit(name, sha, subject));
     }
 
+    /// <summary>Whether a remote repository answers; null when it does, else git's reason in one line.</summary>
+    public async Task<string?> ProbeAsync(AppEnvConfig app, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ChildProcess.CaptureAsync(new ProcessSpec("git", ["ls-remote", "--heads", RemoteUrl(app)], null, GitEnvironment(), TimeSpan.FromSeconds(30)),
+                cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (ChildProcessException e)
+        {
+            return GitReason.Of(Redact(e.Stderr));
+        }
+    }
+
     /// <summary>The parent of a commit, for rolling back when no earlier release exists.</summary>
     public async Task<ResolvedCommit?> ParentAsync(AppEnvConfig app, string sha, CancellationToken cancellationToken)
     {
@@ -124,7 +139,7 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
         catch (ChildProcessException e)
         {
             logger.LogWarning("Fetching {App} from its repository failed: {Error}", app.App, Redact(e.Stderr));
-            throw new SourceException($"I could not fetch {app.App}'s repository: {FirstLine(Redact(e.Stderr))}", "Check `Repository` in the config and that the bot can reach it, then try again.");
+            throw new SourceException($"I could not fetch {app.App}'s repository: {GitReason.Of(Redact(e.Stderr))}", "Check `Repository` in the config and that the bot can reach it, then try again.");
         }
         finally
         {
@@ -186,8 +201,6 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
         }
         return env;
     }
-
-    private static string FirstLine(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim() ?? "unknown error";
 
     private static string Redact(string s) => Security.Redactor.Default.Redact(s);
 }

@@ -22,6 +22,17 @@ public sealed class GitRepositoriesTests : IDisposable
         new("web", "production", "shell", repository, defaultBranch, [], [], [], [], null, new ConfigurationBuilder().Build(), "Apps:web");
 
     [Fact]
+    public async Task A_repository_that_cannot_be_fetched_is_explained_in_gits_own_words_on_one_line()
+    {
+        var missing = _dir["no-such-repo"];
+        var e = await Assert.ThrowsAsync<SourceException>(() => _git.ResolveAsync(App(missing), "main", TimeSpan.Zero, default));
+        Assert.Equal($"I could not fetch web's repository: '{missing}' does not appear to be a git repository", e.Message);
+        Assert.Equal($"'{missing}' does not appear to be a git repository", await _git.ProbeAsync(App(missing), default));
+        _repo.Commit("First", ("a.txt", "1"));
+        Assert.Null(await _git.ProbeAsync(App(_repo.Path), default));
+    }
+
+    [Fact]
     public async Task Resolves_branches_tags_annotated_tags_and_shas_with_their_subject()
     {
         var first = _repo.Commit("First", ("a.txt", "1"));

@@ -14,7 +14,7 @@ public sealed class BotProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly List<(string Text, TaskCompletionSource Seen)> _expected = [];
 
-    private BotProcess(IEnumerable<string> args, IDictionary<string, string?> env, string workingDirectory, string? stdin)
+    private BotProcess(IEnumerable<string> args, IDictionary<string, string?> env, string workingDirectory, string? stdin, bool keepStdinOpen = false)
     {
         // BOT_BINARY runs a published binary instead (tests/aot-check.sh: the Native AOT build through the same tests).
         var native = Environment.GetEnvironmentVariable("BOT_BINARY") is { Length: > 0 } binary ? binary : null;
@@ -39,8 +39,22 @@ public sealed class BotProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         if (stdin is not null) _process.StandardInput.Write(stdin);
-        _process.StandardInput.Close();
+        if (!keepStdinOpen) _process.StandardInput.Close();
     }
+
+    /// <summary>A process whose input stays open, to type into line by line (<see cref="Type"/>) and interrupt.</summary>
+    public static BotProcess StartInteractive(IDictionary<string, string?> env, string workingDirectory, params string[] args) =>
+        new(args, env, workingDirectory, null, keepStdinOpen: true);
+
+    /// <summary>Types one line, as a person at the terminal would.</summary>
+    public void Type(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>SIGINT, as Ctrl-C in a terminal sends it.</summary>
+    public void Interrupt() => Process.Start("kill", ["-INT", _process.Id.ToString()])!.WaitForExit();
 
     public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
     public string Stderr { get { lock (_stdout) return _stderr.ToString(); } }

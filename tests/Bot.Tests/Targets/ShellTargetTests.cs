@@ -82,6 +82,26 @@ public sealed class ShellTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task A_port_held_by_another_process_is_named_in_the_failure()
+    {
+        var app = new ShellApp(_dir);
+        app.Repo.Commit("Break health", ("BREAK", "yes"));
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            await using var bot = await TestBot.StartAsync(app.Config(("Shell:Port", port.ToString()), ("Shell:HealthTimeout", "1s")));
+            var done = await bot.DeployAsync("deploy web");
+            Assert.StartsWith($"Health check failed for 1.0s: port {port} is in use by another process (pid {Environment.ProcessId}: ", done.Message);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
     public async Task A_failed_first_deploy_says_there_was_nothing_to_put_back()
     {
         var app = new ShellApp(_dir);

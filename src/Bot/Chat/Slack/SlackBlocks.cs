@@ -17,7 +17,7 @@ public static class SlackBlocks
 
     public static JsonArray Message(ChatMessage message)
     {
-        var blocks = new JsonArray { Section(Escape(message.Text)) };
+        var blocks = new JsonArray { Section(Escape(Hints.WithSlash(message.Text))) };
         if (message.Lines is { Count: > 0 } lines)
         {
             blocks.Add(Section(Code(lines.TakeLast(MaxCodeLines))));
@@ -35,9 +35,9 @@ public static class SlackBlocks
         if (d.State == DeploymentState.Succeeded && d.Url is { } url)
             text.Append($"\n<{url}|Open {Escape(d.App)}>");
         if (card.Outcome is { } outcome)
-            text.Append('\n').Append(Escape(outcome));
+            text.Append('\n').Append(Escape(Hints.WithSlash(outcome)));
         if (card.LiveNote is { } note)
-            text.Append('\n').Append(Escape(note));
+            text.Append('\n').Append(Escape(Hints.WithSlash(note)));
         var blocks = new JsonArray { Section(text.ToString()) };
         if (card.RecentLines.Count > 0 && d.State is not DeploymentState.Succeeded)
             blocks.Add(Section(Code(card.RecentLines)));
@@ -47,7 +47,7 @@ public static class SlackBlocks
 
     public static JsonArray Alert(AlertCard card)
     {
-        var text = new StringBuilder($"*{Escape(card.Title)}*\n{Escape(card.Summary)}");
+        var text = new StringBuilder($"*{Escape(card.Title)}*\n{Escape(Hints.WithSlash(card.Summary))}");
         if (card.Detail is { } detail) text.Append('\n').Append(Escape(detail));
         if (card.Alert.Link is { } link && Uri.TryCreate(link, UriKind.Absolute, out _)) text.Append($"\n<{link}|Open in {Escape(card.Alert.Source)}>");
         var blocks = new JsonArray { Section(text.ToString()) };

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bot.Http;
 using Bot.Commands;
+using Bot.Configuration;
 using Bot.Deployments;
 
 namespace Bot.Chat.Slack;
@@ -17,6 +18,7 @@ public sealed class SlackInbound(
     SlackReplies replies,
     SlackIdentity identity,
     BackgroundWork background,
+    AppCatalog apps,
     TimeProvider time) : ISlackInbound
 {
     /// <summary>How long a slash command may take before the HTTP answer goes out without it.</summary>
@@ -29,7 +31,9 @@ public sealed class SlackInbound(
     {
         var command = fields.GetValueOrDefault("command") ?? "";
         var text = fields.GetValueOrDefault("text") ?? "";
-        var line = Umbrellas.Contains(command.ToLowerInvariant()) ? text : $"{command.TrimStart('/')} {text}";
+        var umbrella = Umbrellas.Contains(command.ToLowerInvariant());
+        if (!umbrella && MeantUmbrella(command, text) is { } meant) return SlackReplies.Ephemeral(meant);
+        var line = umbrella ? text : $"{command.TrimStart('/')} {text}";
         var channel = fields.GetValueOrDefault("channel_id") ?? "";
         var user = fields.GetValueOrDefault("user_id") ?? "";
         var key = fields.GetValueOrDefault("trigger_id") is { Length: > 0 } trigger ? trigger : $"{channel}:{user}:{command}:{text}";
@@ -52,6 +56,20 @@ public sealed class SlackInbound(
         }
     }
 
+    /// <summary>
+    /// <c>/deploy status</c>: the slash command is a verb and its text starts with another verb that is not an app, so the
+    /// person meant the umbrella command (<c>/ops status</c>).
+    /// </summary>
+    private ChatMessage? MeantUmbrella(string command, string text)
+    {
+        if (Verbs.Find(command.TrimStart('/')) is not { Name: not "help" }) return null;
+        var words = TextNormalizer.Normalize(text).Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0 || Verbs.Find(words[0]) is not { } verb || apps.Find(words[0]) is not null) return null;
+        var meant = Hints.Slash(words.Length > 1 ? $"{verb.Name} {words[1]}" : verb.Name);
+        return new ChatMessage($"`{command} {text.Trim()}` would {command.TrimStart('/')} an app named `{words[0]}`, and there is none. Did you mean `{meant}`?",
+            Tone.Error);
+    }
+
     public async Task<JsonObject?> InteractionAsync(JsonObject payload, CancellationToken cancellationToken)
     {
         var type = payload.StringAt("type");
@@ -71,7 +89,7 @@ public sealed class SlackInbound(
                 return null;
             var thread = payload.ObjectAt("container").StringAt("thread_ts");
             var origin = new Origin("slack", channel, thread, user, await replies.NameOfAsync(user, userName, cancellationToken).ConfigureAwait(false));
-            RunInBackground(origin, command, responseUrl);
+            RunInBackground(origin, command, responseUrl, shareFiles: false);
             return null;
         }
         // A modal answers where it was opened from (its private_metadata), else in a DM with the person.
@@ -106,11 +124,11 @@ public sealed class SlackInbound(
         RunInBackground(origin, e.StringAt("text") ?? "", null);
     }
 
-    private void RunInBackground(Origin origin, string text, string? responseUrl) =>
+    private void RunInBackground(Origin origin, string text, string? responseUrl, bool shareFiles = true) =>
         background.Run($"Answering {origin.UserId} in {origin.Conversation}", async () =>
         {
             var result = await handler.HandleAsync(new ChatRequest(origin, text), CancellationToken.None).ConfigureAwait(false);
-            await replies.SendAsync(result, origin, responseUrl, CancellationToken.None).ConfigureAwait(false);
+            await replies.SendAsync(result, origin, responseUrl, CancellationToken.None, shareFiles).ConfigureAwait(false);
         });
 
     /// <summary>A modal's text input with action id <c>command</c>, wherever its block sits.</summary>

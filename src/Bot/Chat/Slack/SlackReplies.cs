@@ -40,10 +40,13 @@ public sealed class SlackReplies(SlackApi api, SlackOptions options, BackgroundW
         return Ephemeral(result.Messages.ToArray());
     }
 
-    /// <summary>An answer that comes later (button taps, mentions, slow commands).</summary>
-    public async Task SendAsync(CommandResult result, Origin origin, string? responseUrl, CancellationToken cancellationToken)
+    /// <summary>
+    /// An answer that comes later (button taps, mentions, slow commands). Without <paramref name="shareFiles"/> (a button one
+    /// person tapped) the answer is that person's only: long logs are not also uploaded to the channel.
+    /// </summary>
+    public async Task SendAsync(CommandResult result, Origin origin, string? responseUrl, CancellationToken cancellationToken, bool shareFiles = true)
     {
-        UploadLongLines(result, origin);
+        if (shareFiles || responseUrl is null) UploadLongLines(result, origin);
         var blocks = Blocks(result.Messages);
         var text = Fallback(result.Messages);
         if (responseUrl is not null)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Bot.Configuration;
-using Microsoft.Extensions.Configuration;
 
 namespace Bot.Targets.CloudRun;
 
@@ -17,19 +16,14 @@ public sealed partial record CloudRunSettings(
     string Project, string Region, string Service, string? Image, IReadOnlyDictionary<string, string> Substitutions,
     string? BuildConfig, string? GitUrl, int? Canary, string PreviewTag, bool Preview)
 {
-    private static readonly string[] Keys = ["Project", "Region", "Service", "Image", "Substitutions", "BuildConfig", "GitUrl", "Canary", "PreviewTag", "Preview"];
-
     public string ServiceName => CloudRunNames.Service(Project, Region, Service);
 
     public string ConsoleUrl => $"https://console.cloud.google.com/run/detail/{Region}/{Service}/revisions?project={Project}";
 
     public static CloudRunSettings Read(AppEnvConfig app)
     {
-        var s = app.Section.GetSection("CloudRun");
-        string Key(string k) => app.KeyOf("CloudRun:" + k);
-        foreach (var child in s.GetChildren())
-            if (!Keys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-                throw new ConfigException(Key(child.Key), $"not a key of the cloudrun target; it knows {string.Join(", ", Keys)}");
+        var s = new SettingsSection(app, "CloudRun");
+        string Key(string k) => s.KeyOf(k);
         var project = Required(s, "Project", ProjectId(), "a Google Cloud project id, e.g. \"acme-prod\"", Key);
         var region = Required(s, "Region", RegionName(), "a Cloud Run region, e.g. \"asia-northeast1\"", Key);
         var service = Required(s, "Service", ServiceId(), "the Cloud Run service's name (lowercase letters, digits and dashes)", Key);
@@ -43,20 +37,22 @@ public sealed partial record CloudRunSettings(
         var tag = Blank(s["PreviewTag"]) ?? "preview";
         if (!TagName().IsMatch(tag)) throw new ConfigException(Key("PreviewTag"), $"'{tag}' is not a traffic tag (lowercase letters, digits and dashes)");
         var preview = Blank(s["Preview"]) is { } pv && (bool.TryParse(pv, out var on) ? on : throw new ConfigException(Key("Preview"), $"'{pv}' should be true or false"));
-        var substitutions = s.GetSection("Substitutions").GetChildren().ToDictionary(x => x.Key, x => x.Value ?? "", StringComparer.Ordinal);
+        var substitutions = s.Section("Substitutions").GetChildren().ToDictionary(x => x.Key, x => x.Value ?? "", StringComparer.Ordinal);
         foreach (var name in substitutions.Keys)
             if (!SubstitutionName().IsMatch(name))
                 throw new ConfigException(Key("Substitutions:" + name), "a user substitution starts with '_' and uses capital letters, digits and '_', e.g. _REGION");
-        return new CloudRunSettings(project, region, service, Blank(s["Image"]), substitutions, Blank(s["BuildConfig"]), gitUrl, canary, tag, preview);
+        var settings = new CloudRunSettings(project, region, service, Blank(s["Image"]), substitutions, Blank(s["BuildConfig"]), gitUrl, canary, tag, preview);
+        s.RejectUnknown();
+        return settings;
     }
 
     /// <summary>The image to deploy without a build, its placeholders filled in.</summary>
     public string? ImageFor(string? sha) => Image is null ? null
         : sha is null ? Image : Image.Replace("{sha}", sha, StringComparison.Ordinal).Replace("{short_sha}", sha[..Math.Min(7, sha.Length)], StringComparison.Ordinal);
 
-    private static string Required(IConfiguration s, string key, Regex pattern, string what, Func<string, string> path)
+    private static string Required(SettingsSection s, string key, Regex pattern, string what, Func<string, string> path)
     {
-        var value = Blank(s[key]) ?? throw new ConfigException(path(key), $"missing; {what}");
+        var value = Blank(s[key]) ?? throw s.Missing(key, what);
         return pattern.IsMatch(value) ? value : throw new ConfigException(path(key), $"'{value}' is not {what}");
     }
 

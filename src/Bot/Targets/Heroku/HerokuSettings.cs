@@ -8,9 +8,11 @@ public sealed partial record HerokuSettings(string App)
 {
     public static HerokuSettings Read(AppEnvConfig app)
     {
-        var name = app.Section["Heroku:App"]?.Trim();
+        var s = new SettingsSection(app, "Heroku");
+        var name = s["App"]?.Trim();
         if (string.IsNullOrEmpty(name))
-            throw new ConfigException(app.KeyOf("Heroku:App"), "missing; the name of the Heroku app to deploy to, e.g. \"acme-web\"");
+            throw s.Missing("App", "the name of the Heroku app to deploy to, e.g. \"acme-web\"");
+        s.RejectUnknown();
         if (!AppName().IsMatch(name))
             throw new ConfigException(app.KeyOf("Heroku:App"), $"'{name}' is not a Heroku app name (lowercase letters, digits and dashes, starting with a letter)");
         return new HerokuSettings(name);

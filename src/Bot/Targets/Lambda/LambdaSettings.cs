@@ -27,18 +27,11 @@ public sealed record LambdaSettings(
     TimeSpan BuildTimeout,
     IReadOnlyList<string> Topics)
 {
-    public static readonly string[] Keys =
-        ["Function", "Alias", "Build", "Artifact", "ImageUri", "S3Bucket", "Smoke", "Canary", "CanaryMinutes", "Alarms", "LogGroup", "BuildTimeout", "Topics"];
-
     public static LambdaSettings Read(AppEnvConfig app)
     {
-        var s = app.Section.GetSection("Lambda");
-        string Key(string k) => app.KeyOf("Lambda:" + k);
-        foreach (var child in s.GetChildren())
-            if (!Keys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-                throw new ConfigException(Key(child.Key), $"not a Lambda key{(Suggest.Best(child.Key, Keys) is { } near ? $"; did you mean {near}?" : "")} (known: {string.Join(", ", Keys)})");
-        var function = Blank(s["Function"])
-            ?? throw new ConfigException(Key("Function"), "missing; the name or ARN of the Lambda function to deploy, e.g. \"acme-api\"");
+        var s = new SettingsSection(app, "Lambda");
+        string Key(string k) => s.KeyOf(k);
+        var function = Blank(s["Function"]) ?? throw s.Missing("Function", "the name or ARN of the Lambda function to deploy, e.g. \"acme-api\"");
         var (artifact, image) = (Blank(s["Artifact"]), Blank(s["ImageUri"]));
         if (artifact is null == image is null)
             throw new ConfigException(Key(artifact is null ? "Artifact" : "ImageUri"),
@@ -56,12 +49,14 @@ public sealed record LambdaSettings(
         var buildTimeout = TimeSpan.FromMinutes(15);
         if (Blank(s["BuildTimeout"]) is { } bt)
             buildTimeout = Durations.Parse(bt) ?? throw new ConfigException(Key("BuildTimeout"), $"'{bt}' is not a duration; write it as 10m");
-        var topics = AppCatalog.List(s, "Topics");
+        var topics = s.List("Topics");
         if (topics.FirstOrDefault(t => !IsTopicArn(t)) is { } notTopic)
             throw new ConfigException(Key("Topics"), $"'{notTopic}' is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)");
-        return new LambdaSettings(
+        var settings = new LambdaSettings(
             function, Blank(s["Alias"]) ?? "live", Blank(s["Build"]), artifact, image, Blank(s["S3Bucket"]), Blank(s["Smoke"]), canary,
-            TimeSpan.FromMinutes(minutes), AppCatalog.List(s, "Alarms"), Blank(s["LogGroup"]) ?? $"/aws/lambda/{ShortName(function)}", buildTimeout, topics);
+            TimeSpan.FromMinutes(minutes), s.List("Alarms"), Blank(s["LogGroup"]) ?? $"/aws/lambda/{ShortName(function)}", buildTimeout, topics);
+        s.RejectUnknown();
+        return settings;
     }
 
     /// <summary><c>arn:aws:lambda:us-east-1:123:function:api</c> → <c>api</c>, as Lambda names the log group.</summary>

@@ -1,7 +1,6 @@
 using Bot.Text;
 using System.Globalization;
 using Bot.Configuration;
-using Microsoft.Extensions.Configuration;
 
 namespace Bot.Targets.Shell;
 
@@ -17,15 +16,16 @@ public sealed record ShellSettings(
     TimeSpan StepTimeout,
     TimeSpan HealthTimeout,
     TimeSpan HealthInterval,
-    int KeepReleases)
+    int KeepReleases,
+    string? Stop = null)
 {
     public static ShellSettings Read(AppEnvConfig app)
     {
-        var s = app.Section.GetSection("Shell");
-        string Key(string k) => app.KeyOf("Shell:" + k);
+        var s = new SettingsSection(app, "Shell");
+        string Key(string k) => s.KeyOf(k);
         var deploy = s["Deploy"];
         if (string.IsNullOrWhiteSpace(deploy))
-            throw new ConfigException(Key("Deploy"), "missing; the command that starts the new release, e.g. \"docker compose up -d --build\"");
+            throw s.Missing("Deploy", "the command that starts the new release, e.g. \"docker compose up -d --build\"");
         var logs = Blank(s["Logs"]);
         int? port = null;
         if (Blank(s["Port"]) is { } p)
@@ -34,14 +34,16 @@ public sealed record ShellSettings(
         var keep = 5;
         if (Blank(s["KeepReleases"]) is { } k && (!int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out keep) || keep < 2))
             throw new ConfigException(Key("KeepReleases"), $"'{k}' should be a whole number of at least 2 (the live release and one to roll back to)");
-        var env = s.GetSection("Env").GetChildren().ToDictionary(c => c.Key, c => c.Value ?? "", StringComparer.Ordinal);
-        return new ShellSettings(
+        var env = s.Section("Env").GetChildren().ToDictionary(c => c.Key, c => c.Value ?? "", StringComparer.Ordinal);
+        var settings = new ShellSettings(
             Blank(s["Build"]), deploy, Blank(s["Health"]), logs, Blank(s["LogFile"]), env, port,
             Duration(s, "StepTimeout", TimeSpan.FromMinutes(15), Key), Duration(s, "HealthTimeout", TimeSpan.FromSeconds(60), Key),
-            Duration(s, "HealthInterval", TimeSpan.FromSeconds(1), Key), keep);
+            Duration(s, "HealthInterval", TimeSpan.FromSeconds(1), Key), keep, Blank(s["Stop"]));
+        s.RejectUnknown();
+        return settings;
     }
 
-    private static TimeSpan Duration(IConfiguration s, string name, TimeSpan fallback, Func<string, string> key)
+    private static TimeSpan Duration(SettingsSection s, string name, TimeSpan fallback, Func<string, string> key)
     {
         var text = Blank(s[name]);
         if (text is null) return fallback;

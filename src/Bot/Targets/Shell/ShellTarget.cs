@@ -112,7 +112,7 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
             await foreach (var e in HealthAsync(health, dir, env, settings, check, pid, cancellationToken).ConfigureAwait(false))
                 yield return e;
             healthy = check.Healthy;
-            why = healthy ? null : $"Health check failed for {Format.Duration(settings.HealthTimeout)}";
+            why = healthy ? null : $"Health check failed for {Format.Duration(settings.HealthTimeout)}{PortNote(settings, folders)}";
         }
 
         if (!healthy)

@@ -72,7 +72,7 @@ public sealed class CloudRunVerbTests : IAsyncLifetime
     [InlineData("Apps:site:CloudRun:Region", "Tokyo", "'Tokyo' is not a Cloud Run region")]
     [InlineData("Apps:site:CloudRun:Canary", "150", "should be a percent between 1 and 99")]
     [InlineData("Apps:site:CloudRun:Substitutions:tag", "x", "a user substitution starts with '_'")]
-    [InlineData("Apps:site:CloudRun:Servise", "x", "Apps:site:CloudRun:Servise: not a key of the cloudrun target")]
+    [InlineData("Apps:site:CloudRun:Servise", "x", "Apps:site:CloudRun:Servise: unknown key; did you mean Service?")]
     [InlineData("Apps:site:CloudRun:GitUrl", "git@github.com:acme/site.git", "is not an https URL Cloud Build can clone")]
     public void A_wrong_or_missing_key_stops_startup_naming_it(string key, string? value, string expected)
     {

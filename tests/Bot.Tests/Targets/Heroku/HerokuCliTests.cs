@@ -83,7 +83,9 @@ public sealed class HerokuCliTests : IAsyncLifetime
     [InlineData("Apps__web__Target", "shell", "web runs on the shell target, not heroku")]
     public async Task Heroku_webhooks_says_what_is_missing_and_exits_non_zero(string key, string? value, string expected)
     {
-        var result = await BotProcess.RunAsync(Env((key, value), ("Apps__web__Shell__Deploy", "true")), _dir.Path, "heroku", "webhooks", "web", "--url", "https://bot.example.com");
+        // A shell app carries a Shell section and no Heroku one (another target's section stops startup).
+        var env = value == "shell" ? Env((key, value), ("Apps__web__Shell__Deploy", "true"), ("Apps__web__Heroku__App", null)) : Env((key, value));
+        var result = await BotProcess.RunAsync(env, _dir.Path, "heroku", "webhooks", "web", "--url", "https://bot.example.com");
 
         Assert.NotEqual(0, result.Code);
         Assert.Contains(expected, result.Stderr);

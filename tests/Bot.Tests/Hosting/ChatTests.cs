@@ -1,0 +1,131 @@
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Bot.Hosting;
+using Bot.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Tests.Hosting;
+
+/// <summary>
+/// <c>chat</c> as a terminal program, through the real binary with the bundled example: Ctrl-C (SIGINT) asks about a
+/// running deploy, twice leaves; leaving stops the example it started; log lines stay off the conversation.
+/// </summary>
+public sealed class ChatTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private readonly TempDir _dir = new("chat");
+    private readonly int _port = Ports.Free();
+    private readonly Dictionary<string, string?> _env;
+
+    public ChatTests()
+    {
+        var source = Path.Combine(RepoRoot.Path, "examples", "example-app");
+        var copy = Directory.CreateDirectory(_dir["example-app"]).FullName;
+        foreach (var file in Directory.GetFiles(source))
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, "examples", "bot.json")))!;
+        var app = config["Apps"]!["example"]!;
+        app["Repository"] = copy;
+        app["Url"] = $"http://127.0.0.1:{_port}/";
+        app["Shell"]!["Port"] = _port;
+        File.WriteAllText(_dir["bot.json"], config.ToJsonString());
+        _env = new() { ["BOT_CONFIG"] = _dir["bot.json"], ["DATA_DIR"] = _dir["data"], ["USER"] = "tester" };
+    }
+
+    private bool Answers()
+    {
+        using var client = new TcpClient();
+        try { client.Connect("127.0.0.1", _port); return true; }
+        catch (SocketException) { return false; }
+    }
+
+    [Fact]
+    public async Task Ctrl_c_mid_deploy_asks_leave_it_running_and_quit_stops_the_example_it_started()
+    {
+        using var chat = BotProcess.StartInteractive(_env, _dir.Path, "chat");
+        await chat.WaitForOutputAsync("Ctrl-C twice to leave", Patience);
+        chat.Type("deploy example");
+        await chat.WaitForOutputAsync("▸ build", Patience);
+        chat.Interrupt();
+        await chat.WaitForOutputAsync("Cancel it? Type y to cancel, n to", Patience);
+        chat.Type("n");
+        await chat.WaitForOutputAsync("Left running. To stop it later: cancel example", Patience);
+        await chat.WaitForOutputAsync("✅ example #1 → production: live", Patience);
+        Assert.True(Answers());
+
+        chat.Type("quit");
+        Assert.Equal(0, await chat.WaitForExitAsync(Patience));
+        Assert.Contains("Stopped example (release 1-", chat.Stdout);
+        Assert.False(Answers(), "the example server still answers after leaving the chat");
+        Assert.DoesNotContain("warn:", chat.Stdout);
+        Assert.DoesNotContain("Bot.Deployments", chat.Stdout);
+        Assert.All(chat.Stdout.Split('\n'), line => Assert.True(line.Length <= 80, $"wider than 80 columns: {line}"));
+    }
+
+    [Fact]
+    public async Task Ctrl_c_mid_deploy_then_yes_cancels_it_and_ctrl_c_twice_leaves()
+    {
+        using var chat = BotProcess.StartInteractive(_env, _dir.Path, "chat");
+        await chat.WaitForOutputAsync("Ctrl-C twice to leave", Patience);
+        chat.Type("deploy example");
+        await chat.WaitForOutputAsync("▸ build", Patience);
+        chat.Interrupt();
+        await chat.WaitForOutputAsync("Cancel it?", Patience);
+        chat.Type("y");
+        await chat.WaitForOutputAsync("example #1 → production: cancelled", Patience);
+
+        chat.Interrupt();
+        await chat.WaitForOutputAsync("Press Ctrl-C again, or type quit, to leave.", Patience);
+        chat.Interrupt();
+        Assert.Equal(0, await chat.WaitForExitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task Send_takes_its_options_anywhere_on_the_line()
+    {
+        var before = await BotProcess.RunAsync(_env, _dir.Path, "send", "--as", "ana", "status");
+        var after = await BotProcess.RunAsync(_env, _dir.Path, "send", "status", "--as", "ana");
+        Assert.True(before.Code == 0, before.Stdout + before.Stderr);
+        Assert.Contains("ana> status", before.Stdout);
+        Assert.Contains("ana> status", after.Stdout);
+        Assert.DoesNotContain("--as", before.Stdout);
+    }
+
+    [Theory]
+    [InlineData(new[] { "send", "--as", "ana", "deploy example" }, "deploy example", "ana")]
+    [InlineData(new[] { "send", "deploy example", "--as", "ana" }, "deploy example", "ana")]
+    [InlineData(new[] { "--as", "ana", "send", "deploy", "example" }, "deploy example", "ana")]
+    [InlineData(new[] { "send", "--config", "b.json", "status" }, "status", null)]
+    public void Cli_options_are_not_read_as_command_text(string[] args, string text, string? user)
+    {
+        var cli = BotCli.Parse(args);
+        Assert.Equal(("send", text, user), (cli.Verb, cli.Text, cli.UserName));
+    }
+
+    [Fact]
+    public void Send_without_text_says_what_it_needs()
+    {
+        var e = Assert.Throws<CliException>(() => BotCli.Parse(["send", "--as", "ana"]));
+        Assert.StartsWith("send needs the command text", e.Message);
+    }
+
+    [Fact]
+    public void Chat_log_lines_go_to_a_file_one_line_each()
+    {
+        var provider = new FileLoggerProvider(_dir["logs/chat.log"], TimeProvider.System);
+        provider.CreateLogger("Bot.Deployments.JobWorker").Log(LogLevel.Warning, "first\nsecond");
+        var line = Assert.Single(File.ReadAllLines(_dir["logs/chat.log"]));
+        Assert.EndsWith("warn Bot.Deployments.JobWorker: first second", line);
+    }
+
+    public void Dispose()
+    {
+        var pidFile = Path.Combine(_dir["data"], "apps", "example", "production", "shared", "server.pid");
+        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+        {
+            try { System.Diagnostics.Process.GetProcessById(pid).Kill(); }
+            catch (ArgumentException) { /* already stopped */ }
+        }
+        _dir.Dispose();
+    }
+}
