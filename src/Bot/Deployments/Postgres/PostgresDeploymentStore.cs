@@ -11,8 +11,10 @@ namespace Bot.Deployments.Postgres;
 /// <c>worker</c>s share it, and nothing one of them needs lives only in another's memory. Each write is one
 /// READ COMMITTED transaction; jobs are claimed with <c>FOR UPDATE SKIP LOCKED</c>, app/env locks and delivery
 /// ids are unique rows, and a queued job is announced with <c>NOTIFY</c> (<see cref="PostgresJobListener"/>).
+/// The steps are those both stores share (<see cref="SqlDeploymentStore"/>, in <see cref="PostgresDialect"/>'s
+/// spelling); what only several processes need is in <c>PostgresDeploymentStore.Locking.cs</c>.
 /// </summary>
-public sealed partial class PostgresDeploymentStore : IDeploymentStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgresDeploymentStore : SqlDeploymentStore, IAsyncDisposable, IDisposable
 {
     /// <summary>The channel a commit that queues a job notifies; its payload is the job id.</summary>
     public const string JobsChannel = "deploybot_jobs";
@@ -44,7 +46,7 @@ public sealed partial class PostgresDeploymentStore : IDeploymentStore, IAsyncDi
 
     internal NpgsqlDataSource DataSource => _db;
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public override async Task MigrateAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -68,7 +70,7 @@ public sealed partial class PostgresDeploymentStore : IDeploymentStore, IAsyncDi
         }
     }
 
-    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    public override async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -84,6 +86,12 @@ public sealed partial class PostgresDeploymentStore : IDeploymentStore, IAsyncDi
 
     /// <summary>Statements that stand alone, each on a pooled connection of its own.</summary>
     private StoreSession Single { get; }
+
+    private protected override Task<T> ReadAsync<T>(Func<StoreSession, Task<T>> work, CancellationToken cancellationToken) => work(Single);
+
+    private protected override Task<T> WriteOneAsync<T>(Func<StoreSession, Task<T>> work, CancellationToken cancellationToken) => work(Single);
+
+    private protected override Task<T> WriteAsync<T>(Func<StoreSession, Task<T>> work, CancellationToken cancellationToken) => InTransactionAsync(work, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction and commits it; a deadlock or serialization failure runs it again

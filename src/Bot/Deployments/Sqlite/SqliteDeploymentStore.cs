@@ -6,9 +6,9 @@ namespace Bot.Deployments.Sqlite;
 /// <summary>
 /// The default store: one SQLite file in WAL mode. Writes go through this process's one <see cref="SqliteWriter"/>;
 /// reads run side by side on a few kept connections. Statements are prepared once per connection.
-/// The statements themselves are the ones both stores share (<see cref="Store"/>).
+/// The steps are those both stores share (<see cref="SqlDeploymentStore"/>, in <see cref="SqliteDialect"/>'s spelling).
 /// </summary>
-public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposable
+public sealed class SqliteDeploymentStore : SqlDeploymentStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly SqliteWriter _writer;
@@ -31,7 +31,7 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
         _writer = new SqliteWriter(OpenAsync, Path.GetFullPath(path) + "-wal");
     }
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public override async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await new SqliteSession(connection, null).ExecAsync("PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);", cancellationToken).ConfigureAwait(false);
@@ -48,7 +48,7 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
         SqliteSession.Forget(connection);
     }
 
-    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    public override async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -72,7 +72,7 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
     }
 
     /// <summary>Runs <paramref name="work"/> on a kept reader connection (one caller at a time per connection).</summary>
-    private async Task<T> ReadAsync<T>(Func<StoreSession, Task<T>> work, CancellationToken cancellationToken)
+    private protected override async Task<T> ReadAsync<T>(Func<StoreSession, Task<T>> work, CancellationToken cancellationToken)
     {
         await _readerSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
         SqliteConnection? connection = null;
@@ -98,9 +98,13 @@ public sealed partial class SqliteDeploymentStore : IDeploymentStore, IDisposabl
         }
     }
 
-    /// <summary>See <see cref="SqliteWriter.WriteAsync"/>.</summary>
-    private Task<T> WriteAsync<T>(Func<StoreSession, Task<T>> work, CancellationToken cancellationToken, bool singleStatement = false) =>
-        _writer.WriteAsync(work, cancellationToken, singleStatement);
+    /// <summary>Queued for the writer without a savepoint of its own (<see cref="SqliteWriter.WriteAsync"/>).</summary>
+    private protected override Task<T> WriteOneAsync<T>(Func<StoreSession, Task<T>> work, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(work, cancellationToken, singleStatement: true);
+
+    /// <summary>Queued for the writer, in a savepoint of its own; the one writer runs it whole before the next write.</summary>
+    private protected override Task<T> WriteAsync<T>(Func<StoreSession, Task<T>> work, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(work, cancellationToken);
 
     public void Dispose()
     {
