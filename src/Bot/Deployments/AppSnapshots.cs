@@ -5,15 +5,11 @@ namespace Bot.Deployments;
 /// <summary>What <c>status</c> shows for one app, read together: its locks, what is under way, and what is live per environment.</summary>
 public sealed record AppSnapshot(IReadOnlyList<LockInfo> Locks, IReadOnlyList<Deployment> Active, IReadOnlyDictionary<string, Deployment?> Live)
 {
-    /// <summary>What holds <paramref name="env"/> against <paramref name="user"/>, as <see cref="IDeploymentStore.FindBlockerAsync"/> would say.</summary>
-    public Blocked? BlockerFor(string env, string user)
-    {
-        if (Locks.FirstOrDefault(l => l.Kind == LockKind.Freeze) is { } freeze) return new Blocked(freeze, null);
-        if (Locks.FirstOrDefault(l => l.Env == env && l.Kind == LockKind.Manual && l.HolderId != user) is { } manual) return new Blocked(manual, null);
-        if (Locks.FirstOrDefault(l => l.Env == env && l.Kind == LockKind.Deploy) is { } running)
-            return new Blocked(running, Active.FirstOrDefault(d => d.Id == running.DeploymentId));
-        return null;
-    }
+    /// <summary>What holds <paramref name="env"/> against <paramref name="user"/>, by <see cref="LockRules"/>, as enqueueing would say.</summary>
+    public Blocked? BlockerFor(string env, string user) =>
+        LockRules.Blocking(Locks, env, user) is { } l
+            ? new Blocked(l, l.Kind == LockKind.Deploy ? Active.FirstOrDefault(d => d.Id == l.DeploymentId) : null)
+            : null;
 }
 
 /// <summary>

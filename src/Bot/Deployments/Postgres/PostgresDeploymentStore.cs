@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Bot.Configuration;
+using Bot.Deployments.Store;
 using Bot.Security;
 using Npgsql;
 
@@ -10,8 +11,10 @@ namespace Bot.Deployments.Postgres;
 /// <c>worker</c>s share it, and nothing one of them needs lives only in another's memory. Each write is one
 /// READ COMMITTED transaction; jobs are claimed with <c>FOR UPDATE SKIP LOCKED</c>, app/env locks and delivery
 /// ids are unique rows, and a queued job is announced with <c>NOTIFY</c> (<see cref="PostgresJobListener"/>).
+/// The steps are those both stores share (<see cref="SqlDeploymentStore"/>, in <see cref="PostgresDialect"/>'s
+/// spelling); what only several processes need is in <c>PostgresDeploymentStore.Locking.cs</c>.
 /// </summary>
-public sealed partial class PostgresDeploymentStore : IDeploymentStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgresDeploymentStore : SqlDeploymentStore, IAsyncDisposable, IDisposable
 {
     /// <summary>The channel a commit that queues a job notifies; its payload is the job id.</summary>
     public const string JobsChannel = "deploybot_jobs";
@@ -32,6 +35,7 @@ public sealed partial class PostgresDeploymentStore : IDeploymentStore, IAsyncDi
         builder.EnableTransportSecurity();
         _db = builder.Build();
         Where = PostgresUrl.Describe(connectionString);
+        Single = new PostgresSession(_db);
     }
 
     /// <summary>From a <c>postgres://</c> URL; a malformed one throws a <see cref="ConfigException"/> that names DATABASE_URL.</summary>
@@ -42,19 +46,19 @@ public sealed partial class PostgresDeploymentStore : IDeploymentStore, IAsyncDi
 
     internal NpgsqlDataSource DataSource => _db;
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public override async Task MigrateAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await InTransactionAsync(async (c, tx) =>
+            await InTransactionAsync(async db =>
             {
-                await ExecAsync(c, tx, "SELECT pg_advisory_xact_lock(@key)", cancellationToken, P("key", PostgresSchema.MigrationLock)).ConfigureAwait(false);
-                await ExecAsync(c, tx, "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)", cancellationToken).ConfigureAwait(false);
-                var current = await ScalarAsync<int>(c, tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version", cancellationToken).ConfigureAwait(false);
+                await db.ExecAsync("SELECT pg_advisory_xact_lock(@key)", cancellationToken, ("key", PostgresSchema.MigrationLock)).ConfigureAwait(false);
+                await db.ExecAsync("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)", cancellationToken).ConfigureAwait(false);
+                var current = await db.ScalarAsync<int>("SELECT COALESCE(MAX(version), 0) FROM schema_version", cancellationToken).ConfigureAwait(false);
                 foreach (var (version, sql) in PostgresSchema.Steps.Where(s => s.Version > current))
                 {
-                    await ExecAsync(c, tx, sql, cancellationToken).ConfigureAwait(false);
-                    await ExecAsync(c, tx, "INSERT INTO schema_version (version) VALUES (@version)", cancellationToken, P("version", version)).ConfigureAwait(false);
+                    await db.ExecAsync(sql, cancellationToken).ConfigureAwait(false);
+                    await db.ExecAsync("INSERT INTO schema_version (version) VALUES (@version)", cancellationToken, ("version", version)).ConfigureAwait(false);
                 }
                 return true;
             }, cancellationToken).ConfigureAwait(false);
@@ -66,11 +70,11 @@ public sealed partial class PostgresDeploymentStore : IDeploymentStore, IAsyncDi
         }
     }
 
-    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    public override async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return await ScalarAsync<int>(null, null, "SELECT COALESCE(MAX(version), 0) FROM schema_version", cancellationToken).ConfigureAwait(false) > 0;
+            return await Single.ScalarAsync<int>("SELECT COALESCE(MAX(version), 0) FROM schema_version", cancellationToken).ConfigureAwait(false) > 0;
         }
         catch (Exception e) when (IsUnreachable(e))
         {
@@ -80,11 +84,20 @@ public sealed partial class PostgresDeploymentStore : IDeploymentStore, IAsyncDi
 
     private static bool IsUnreachable(Exception e) => e is NpgsqlException or TimeoutException or SocketException;
 
+    /// <summary>Statements that stand alone, each on a pooled connection of its own.</summary>
+    private StoreSession Single { get; }
+
+    private protected override Task<T> ReadAsync<T>(Func<StoreSession, Task<T>> work, CancellationToken cancellationToken) => work(Single);
+
+    private protected override Task<T> WriteOneAsync<T>(Func<StoreSession, Task<T>> work, CancellationToken cancellationToken) => work(Single);
+
+    private protected override Task<T> WriteAsync<T>(Func<StoreSession, Task<T>> work, CancellationToken cancellationToken) => InTransactionAsync(work, cancellationToken);
+
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction and commits it; a deadlock or serialization failure runs it again
     /// from the start. An exception rolls everything back.
     /// </summary>
-    private async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> InTransactionAsync<T>(Func<StoreSession, Task<T>> work, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -92,7 +105,7 @@ public sealed partial class PostgresDeploymentStore : IDeploymentStore, IAsyncDi
             await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var result = await work(connection, tx).ConfigureAwait(false);
+                var result = await work(new PostgresSession(_db, connection, tx)).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return result;
             }
@@ -102,45 +115,6 @@ public sealed partial class PostgresDeploymentStore : IDeploymentStore, IAsyncDi
             }
         }
     }
-
-    /// <summary>A command on <paramref name="connection"/>, or on a pooled connection of its own when null (single statements).</summary>
-    private NpgsqlCommand Command(NpgsqlConnection? connection, NpgsqlTransaction? tx, string sql, NpgsqlParameter[] parameters)
-    {
-        var command = connection is null ? _db.CreateCommand(sql) : new NpgsqlCommand(sql, connection, tx);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
-
-    private async Task<int> ExecAsync(NpgsqlConnection? c, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
-    {
-        await using var command = Command(c, tx, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<T?> ScalarAsync<T>(NpgsqlConnection? c, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
-    {
-        await using var command = Command(c, tx, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !await reader.IsDBNullAsync(0, cancellationToken).ConfigureAwait(false)
-            ? reader.GetFieldValue<T>(0)
-            : default;
-    }
-
-    private async Task<List<T>> QueryAsync<T>(
-        NpgsqlConnection? c, NpgsqlTransaction? tx, string sql, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
-    {
-        await using var command = Command(c, tx, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            rows.Add(map(reader));
-        return rows;
-    }
-
-    private static NpgsqlParameter P<T>(string name, T value) => new NpgsqlParameter<T>(name, value);
-
-    /// <summary>A time parameter: <c>timestamptz</c> takes UTC only.</summary>
-    private static NpgsqlParameter At(string name, DateTimeOffset value) => new NpgsqlParameter<DateTimeOffset>(name, value.ToUniversalTime());
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();
 

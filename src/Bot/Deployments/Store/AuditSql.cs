@@ -1,0 +1,42 @@
+using static Bot.Deployments.Store.StoreRows;
+
+namespace Bot.Deployments.Store;
+
+/// <summary>The audit log of commands, and the webhook deliveries already seen.</summary>
+internal static class AuditSql
+{
+    private const string Insert = $"""
+        INSERT INTO audit ({AuditColumns})
+        VALUES (@at, @platform, @conversation, @user_id, @user_name, @command, @app, @result)
+        """;
+
+    private const string All = $"SELECT {AuditColumns} FROM audit ORDER BY id DESC LIMIT @limit";
+
+    private const string OfApp = $"SELECT {AuditColumns} FROM audit WHERE app = @app ORDER BY id DESC LIMIT @limit";
+
+    private const string RecordDelivery = "INSERT INTO deliveries (source, id, at) VALUES (@source, @id, @at) ON CONFLICT (source, id) DO NOTHING";
+
+    private const string PruneDeliveries = "DELETE FROM deliveries WHERE at < @cutoff";
+
+    /// <summary>Platforms stop retrying within hours; a day of delivery ids is plenty and keeps the table small.</summary>
+    public static readonly TimeSpan DeliveriesKept = TimeSpan.FromDays(1);
+
+    public static Task<int> AuditAsync(StoreSession db, AuditEntry e, CancellationToken cancellationToken) =>
+        db.ExecAsync(Insert, cancellationToken, ("at", e.At), ("platform", e.Platform), ("conversation", e.Conversation), ("user_id", e.UserId),
+            ("user_name", e.UserName), ("command", e.Command), ("app", e.App), ("result", e.Result));
+
+    public static async Task<IReadOnlyList<AuditEntry>> LogAsync(StoreSession db, string? app, int limit, CancellationToken cancellationToken) =>
+        app is null
+            ? await db.QueryAsync(All, Audit, cancellationToken, ("limit", limit)).ConfigureAwait(false)
+            : await db.QueryAsync(OfApp, Audit, cancellationToken, ("app", app), ("limit", limit)).ConfigureAwait(false);
+
+    /// <summary>False when the delivery was seen before.</summary>
+    public static async Task<bool> RecordDeliveryAsync(StoreSession db, string source, string deliveryId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await db.ExecAsync(RecordDelivery, cancellationToken, ("source", source), ("id", deliveryId), ("at", at)).ConfigureAwait(false) > 0;
+
+    /// <summary>Now and then (one recorded delivery in 5000) forgets ids older than <see cref="DeliveriesKept"/>.</summary>
+    public static bool TimeToPrune() => Random.Shared.Next(5000) == 0;
+
+    public static Task<int> PruneDeliveriesAsync(StoreSession db, DateTimeOffset at, CancellationToken cancellationToken) =>
+        db.ExecAsync(PruneDeliveries, cancellationToken, ("cutoff", at - DeliveriesKept));
+}

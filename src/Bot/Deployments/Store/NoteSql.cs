@@ -1,0 +1,31 @@
+namespace Bot.Deployments.Store;
+
+/// <summary>Small per-platform notes (message ids of cards), set outright or claimed by exactly one of several processes.</summary>
+internal static class NoteSql
+{
+    private const string Get = "SELECT value FROM notes WHERE scope = @scope AND key = @key";
+
+    private const string Set = """
+        INSERT INTO notes (scope, key, value, at) VALUES (@scope, @key, @value, @at)
+        ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, at = excluded.at
+        """;
+
+    // Compare-and-set in one statement: the row is written only when it is new or still says @replacing.
+    private const string Claim = """
+        INSERT INTO notes (scope, key, value, at) VALUES (@scope, @key, @value, @at)
+        ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, at = excluded.at WHERE notes.value = @replacing
+        RETURNING value
+        """;
+
+    public static Task<string?> GetAsync(StoreSession db, string scope, string key, CancellationToken cancellationToken) =>
+        db.ScalarAsync<string>(Get, cancellationToken, ("scope", scope), ("key", key));
+
+    public static Task<int> SetAsync(StoreSession db, string scope, string key, string value, DateTimeOffset at, CancellationToken cancellationToken) =>
+        db.ExecAsync(Set, cancellationToken, ("scope", scope), ("key", key), ("value", value), ("at", at));
+
+    /// <summary>See <see cref="IDeploymentStore.ClaimNoteAsync"/>.</summary>
+    public static async Task<string> ClaimAsync(StoreSession db, string scope, string key, string value, string? replacing, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await db.ScalarAsync<string>(Claim, cancellationToken, ("scope", scope), ("key", key), ("value", value), ("replacing", replacing), ("at", at)).ConfigureAwait(false)
+        ?? await GetAsync(db, scope, key, cancellationToken).ConfigureAwait(false)
+        ?? value;
+}

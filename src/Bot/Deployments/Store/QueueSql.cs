@@ -1,0 +1,110 @@
+using static Bot.Deployments.Store.StoreRows;
+using static Bot.Deployments.StoreNames;
+
+namespace Bot.Deployments.Store;
+
+/// <summary>
+/// The job queue: a deployment is queued with its job and its app/env lock, claimed under a lease, renewed, and
+/// recovered when its runner is gone. Each method is one step of a store's transaction (or of SQLite's batch).
+/// </summary>
+internal static class QueueSql
+{
+    private const string InsertDeployment = """
+        INSERT INTO deployments (app, env, number, kind, ref, sha, subject, platform, conversation, thread, user_id, user_name, state, created_at, rollback_to, skip_checks)
+        VALUES (@app, @env, @number, @kind, @ref, @sha, @subject, @platform, @conversation, @thread, @user_id, @user_name, 'queued', @at, @rollback_to, @skip)
+        RETURNING id
+        """;
+
+    // The unique (app, env, kind) row is the lock: a request that committed meanwhile makes this insert a no-op.
+    private const string InsertDeployLock = """
+        INSERT INTO locks (app, env, kind, holder_id, holder_name, reason, since, deployment_id)
+        VALUES (@app, @env, 'deploy', @holder, @name, @reason, @at, @id)
+        ON CONFLICT (app, env, kind) DO NOTHING
+        """;
+
+    private const string InsertJob = "INSERT INTO jobs (kind, deployment_id, state, owner, created_at) VALUES ('deploy', @id, 'queued', @owner, @at) RETURNING id";
+
+    private const string Started = "UPDATE deployments SET state = 'running', started_at = @at WHERE id = @id";
+
+    private const string Renew = """
+        UPDATE jobs SET lease_until = @until WHERE id = @id AND owner = @owner AND state = 'running'
+        RETURNING cancel_requested
+        """;
+
+    private const string Interrupt = "UPDATE jobs SET state = 'interrupted', finished_at = @at WHERE id = @id";
+
+    /// <summary>
+    /// Queues <paramref name="d"/> unless a lock holds its app/env (<see cref="LockRules"/>); the job's id comes with it.
+    /// Throws <see cref="LockTaken"/> when another request took the app/env between the check and the insert.
+    /// </summary>
+    public static async Task<(EnqueueResult Result, long Job)> EnqueueAsync(StoreSession db, NewDeployment d, CancellationToken cancellationToken)
+    {
+        if (await LockSql.BlockerAsync(db, d.App, d.Env, d.Origin.QualifiedUser, cancellationToken).ConfigureAwait(false) is { } blocked)
+            return (blocked, 0);
+        var number = await db.ScalarAsync<int>(db.Dialect.NextNumber, cancellationToken, ("app", d.App)).ConfigureAwait(false);
+        var id = await db.ScalarAsync<long>(InsertDeployment, cancellationToken,
+            ("app", d.App), ("env", d.Env), ("number", number), ("kind", Name(d.Kind)), ("ref", d.Ref), ("sha", d.Sha), ("subject", d.Subject),
+            ("platform", d.Origin.Platform), ("conversation", d.Origin.Conversation), ("thread", d.Origin.Thread),
+            ("user_id", d.Origin.UserId), ("user_name", d.Origin.UserName), ("at", d.At), ("rollback_to", d.RollbackTo), ("skip", d.SkipChecks)).ConfigureAwait(false);
+        var locked = await db.ExecAsync(InsertDeployLock, cancellationToken, ("app", d.App), ("env", d.Env), ("holder", d.Origin.QualifiedUser),
+            ("name", d.Origin.UserName), ("reason", $"{Name(d.Kind)} #{number}"), ("at", d.At), ("id", id)).ConfigureAwait(false);
+        if (locked == 0) throw new LockTaken();
+        var job = await db.ScalarAsync<long>(InsertJob, cancellationToken, ("id", id), ("owner", d.RunBy), ("at", d.At)).ConfigureAwait(false);
+        await EventSql.StateAsync(db, id, DeploymentState.Queued, d.At, cancellationToken).ConfigureAwait(false);
+        return (new Enqueued((await DeploymentSql.GetAsync(db, id, cancellationToken).ConfigureAwait(false))!), job);
+    }
+
+    /// <summary>Takes the oldest queued job (or <paramref name="deploymentId"/>'s), passing over one another worker is claiming now.</summary>
+    public static async Task<Job?> ClaimAsync(StoreSession db, string owner, DateTimeOffset now, TimeSpan lease, long? deploymentId, CancellationToken cancellationToken)
+    {
+        var filter = deploymentId is null ? "" : "AND deployment_id = @deployment";
+        var parameters = new List<(string, object?)> { ("owner", owner), ("lease", now + lease) };
+        if (deploymentId is { } wanted) parameters.Add(("deployment", wanted));
+        var job = await db.FirstAsync($"""
+            UPDATE jobs SET state = 'running', owner = @owner, lease_until = @lease, attempts = attempts + 1
+            WHERE id = (SELECT id FROM jobs WHERE state = 'queued' {filter} ORDER BY id LIMIT 1{db.Dialect.SkipLocked})
+            RETURNING {JobColumns}
+            """, StoreRows.Job, cancellationToken, [.. parameters]).ConfigureAwait(false);
+        if (job?.DeploymentId is { } id)
+        {
+            await db.ExecAsync(Started, cancellationToken, ("id", id), ("at", now)).ConfigureAwait(false);
+            await EventSql.StateAsync(db, id, DeploymentState.Running, now, cancellationToken).ConfigureAwait(false);
+        }
+        return job;
+    }
+
+    public static async Task<LeaseState> RenewAsync(StoreSession db, long jobId, string owner, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var rows = await db.QueryAsync(Renew, (r, _) => r.GetBoolean(0), cancellationToken, ("id", jobId), ("owner", owner), ("until", until)).ConfigureAwait(false);
+        return rows.Count == 0 ? LeaseState.Lost : rows[0] ? LeaseState.CancelRequested : LeaseState.Held;
+    }
+
+    /// <summary>See <see cref="IDeploymentStore.RecoverAsync"/>.</summary>
+    public static async Task<IReadOnlyList<Deployment>> RecoverAsync(
+        StoreSession db, DateTimeOffset now, Func<string, bool> ownerIsGone, string? onlyPlatform, CancellationToken cancellationToken)
+    {
+        // Running jobs, and queued ones kept for the process that asked for them (which no other worker will run).
+        // On PostgreSQL rows another process is claiming, renewing or recovering right now are skipped: it, or the next sweep, decides.
+        var jobs = await db.QueryAsync($"""
+            SELECT id, deployment_id, owner, lease_until, state FROM jobs
+            WHERE (state = 'running' OR (state = 'queued' AND owner IS NOT NULL))
+              AND (CAST(@platform AS text) IS NULL OR deployment_id IN (SELECT id FROM deployments WHERE platform = @platform)){db.Dialect.SkipLocked}
+            """,
+            (r, d) => (Id: r.GetInt64(0), Deployment: OptLong(r, 1), Owner: Str(r, 2) ?? "", Lease: d.OptTime(r, 3) ?? DateTimeOffset.MinValue,
+                Queued: r.GetString(4) == "queued"),
+            cancellationToken, ("platform", onlyPlatform)).ConfigureAwait(false);
+        var interrupted = new List<Deployment>();
+        foreach (var job in jobs.Where(j => ownerIsGone(j.Owner) || (!j.Queued && j.Lease < now)))
+        {
+            await db.ExecAsync(Interrupt, cancellationToken, ("id", job.Id), ("at", now)).ConfigureAwait(false);
+            if (job.Deployment is not { } id) continue;
+            interrupted.Add(await EndSql.EndAsync(db, id, DeploymentState.Interrupted, job.Queued
+                ? "The bot stopped before this started, so it did not run."
+                : "The bot stopped while this was running, so it did not finish.", null, null, now, cancellationToken).ConfigureAwait(false));
+        }
+        return interrupted;
+    }
+}
+
+/// <summary>Thrown inside an enqueue to roll it back when the app/env lock went to someone else first.</summary>
+internal sealed class LockTaken : Exception;
