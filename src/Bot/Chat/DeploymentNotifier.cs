@@ -30,6 +30,10 @@ public sealed class DeploymentNotifier(
     private readonly Dictionary<long, Queue<string>> _recent = [];
     private readonly Dictionary<long, string> _openSteps = [];
     private readonly Dictionary<long, string> _stepNotes = [];
+    private readonly Dictionary<long, DateTimeOffset> _stepSince = [];
+
+    /// <summary>How often a running card is drawn again where that is free, so its elapsed times move on without output.</summary>
+    public static readonly TimeSpan RedrawEvery = TimeSpan.FromSeconds(5);
     private readonly Dictionary<long, DeploymentState> _shown = [];
     private readonly Lock _gate = new();
     private const int ShownKept = 4096;
@@ -131,7 +135,7 @@ public sealed class DeploymentNotifier(
             }
             // Show what this process knows at once ("queued" before the worker can even start), then the rest from the store.
             await ShowAsync(update, cancellationToken).ConfigureAwait(false);
-            StartFollowing(d.Id, update.Event.Seq, d.State);
+            StartFollowing(d.Id, update.Event.Seq, d.State, _platforms[d.Origin.Platform].RedrawsInPlace);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -148,12 +152,13 @@ public sealed class DeploymentNotifier(
         return holder == identity.Id;
     }
 
-    private void StartFollowing(long id, long afterSeq, DeploymentState shown)
+    private void StartFollowing(long id, long afterSeq, DeploymentState shown, bool redraw)
     {
         var follow = new Follow { Shown = afterSeq };
         if (!_follows.TryAdd(id, follow)) return;
         follow.Task = Task.Run(async () =>
         {
+            using var redrawing = redraw ? time.CreateTimer(_ => _ = RedrawAsync(follow), null, RedrawEvery, RedrawEvery) : null;
             // A store that fails a read now and then (busy, a dropped connection) costs a pause, not the rest of the story.
             for (var attempt = 1; ; attempt++)
             {
@@ -193,7 +198,17 @@ public sealed class DeploymentNotifier(
         }
         await foreach (var update in feed.FollowAsync(id, afterSeq, cancellationToken, shown, Passed).ConfigureAwait(false))
         {
-            await ShowAsync(update, cancellationToken).ConfigureAwait(false);
+            if (follow is null) await ShowAsync(update, cancellationToken).ConfigureAwait(false);
+            else
+            {
+                await follow.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await ShowAsync(update, cancellationToken).ConfigureAwait(false);
+                    follow.Last = update;
+                }
+                finally { follow.Gate.Release(); }
+            }
             if (follow is not null)
             {
                 follow.Shown = Math.Max(follow.Shown, update.Event.Seq);
@@ -255,8 +270,9 @@ public sealed class DeploymentNotifier(
         try
         {
             string? step, note;
-            lock (_gate) (step, note) = (_openSteps.GetValueOrDefault(d.Id), _stepNotes.GetValueOrDefault(d.Id));
-            await platform.ShowDeploymentAsync(new DeploymentCard(d, recent, time.GetUtcNow()) { OpenStep = step, StepNote = note }, update.Event, cancellationToken).ConfigureAwait(false);
+            DateTimeOffset? since;
+            lock (_gate) (step, note, since) = (_openSteps.GetValueOrDefault(d.Id), _stepNotes.GetValueOrDefault(d.Id), _stepSince.TryGetValue(d.Id, out var at) ? at : null);
+            await platform.ShowDeploymentAsync(new DeploymentCard(d, recent, time.GetUtcNow()) { OpenStep = step, StepNote = note, StepSince = since }, update.Event, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -268,6 +284,7 @@ public sealed class DeploymentNotifier(
                 _recent.Remove(d.Id);
                 _openSteps.Remove(d.Id);
                 _stepNotes.Remove(d.Id);
+                _stepSince.Remove(d.Id);
             }
     }
 
@@ -290,7 +307,7 @@ public sealed class DeploymentNotifier(
         }
         lock (_gate)
         {
-            if (e.Kind == EventKind.Step) NoteStep(d.Id, e.Text);
+            if (e.Kind == EventKind.Step) NoteStep(d.Id, e.Text, e.At);
             else if (e.Kind is EventKind.Notice or EventKind.Warning && _openSteps.ContainsKey(d.Id)) _stepNotes[d.Id] = e.Text;
             if (e.Kind is EventKind.Output or EventKind.ErrorOutput)
             {
@@ -302,11 +319,36 @@ public sealed class DeploymentNotifier(
     }
 
     /// <summary>A step event is its name when it begins and "name done in …" when it ends; what a step said goes with it.</summary>
-    private void NoteStep(long id, string text)
+    private void NoteStep(long id, string text, DateTimeOffset at)
     {
         _stepNotes.Remove(id);
-        if (_openSteps.TryGetValue(id, out var open) && text.StartsWith(open + " done in ", StringComparison.Ordinal)) _openSteps.Remove(id);
-        else if (!text.Contains(" done in ", StringComparison.Ordinal)) _openSteps[id] = text;
+        if (_openSteps.TryGetValue(id, out var open) && text.StartsWith(open + " done in ", StringComparison.Ordinal))
+        {
+            _openSteps.Remove(id);
+            _stepSince.Remove(id);
+        }
+        else if (!text.Contains(" done in ", StringComparison.Ordinal))
+        {
+            _openSteps[id] = text;
+            _stepSince[id] = at;
+        }
+    }
+
+    /// <summary>Draws a running card again where that is free (<see cref="IChatPlatform.RedrawsInPlace"/>), so its times move on.</summary>
+    private async Task RedrawAsync(Follow follow)
+    {
+        if (follow.Last is not { Deployment: { State: DeploymentState.Running } d } last) return;
+        if (!follow.Gate.Wait(0)) return; // an update is being shown right now; it carries the times anyway
+        try
+        {
+            if (!ReferenceEquals(follow.Last, last)) return;
+            lock (_gate)
+                if (_shown.TryGetValue(d.Id, out var shown) && shown != DeploymentState.Running) return;
+            await ShowAsync(new DeploymentUpdate(d, new DeploymentEvent(d.Id, last.Event.Seq, time.GetUtcNow(), EventKind.State, "running")), follow.Stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { /* stopped following */ }
+        catch (Exception e) { logger.LogDebug("Redrawing #{Id} failed: {Error}", d.Id, e.Message); }
+        finally { follow.Gate.Release(); }
     }
 
     private sealed class Follow
@@ -315,5 +357,8 @@ public sealed class DeploymentNotifier(
         public Task Task = Task.CompletedTask;
         public long Shown;
         public DeploymentState? State;
+        /// <summary>The last update shown, and the gate every showing of it passes (so a redraw never lands after a newer view).</summary>
+        public DeploymentUpdate? Last;
+        public readonly SemaphoreSlim Gate = new(1, 1);
     }
 }

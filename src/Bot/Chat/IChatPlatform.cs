@@ -19,6 +19,12 @@ public interface IChatPlatform
     /// </summary>
     Task ShowAlertAsync(Conversation to, AlertCard card, AlertChange change, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Edits a card in place at no cost to the conversation (Slack): while a step runs without output, its card is drawn
+    /// again now and then (<see cref="DeploymentNotifier.RedrawEvery"/>) so its times move on.
+    /// </summary>
+    bool RedrawsInPlace => false;
+
     /// <summary>Completes when every final state already shown has been delivered (shutdown waits for it, within its budget).</summary>
     Task SettleAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -52,7 +52,10 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
             var what = D.Kind == DeploymentKind.Rollback && D.RollbackTo is { } to ? $"back to {to} ({D.RefLabel})" : D.RefLabel;
             var subject = string.IsNullOrEmpty(D.Subject) ? "" : $" \"{Clip(D.Subject, 60)}\"";
             var time = D.State == DeploymentState.Queued ? $"queued {Format.Ago(D.CreatedAt, Now)}" : Format.Duration(D.Elapsed(Now));
-            return $"{what}{subject} · {D.Origin.UserName} · {time}";
+            // A long step shows which one it is and for how long, so a 19-second health check is not a frozen card.
+            var step = D.State == DeploymentState.Running && OpenStep is { } open && open != "canary" && StepSince is { } since
+                ? $" · {open} {Format.Duration(Now - since)}" : "";
+            return $"{what}{subject} · {D.Origin.UserName} · {time}{step}";
         }
     }
 
@@ -61,6 +64,9 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
 
     /// <summary>The step begun and not yet finished, as its follower saw it; <c>canary</c> while a canary holds part of the traffic.</summary>
     public string? OpenStep { get; init; }
+
+    /// <summary>When <see cref="OpenStep"/> began.</summary>
+    public DateTimeOffset? StepSince { get; init; }
 
     /// <summary>What the open step said last: "updating code (12s)", a canary's split and the time it has left.</summary>
     public string? StepNote { get; init; }

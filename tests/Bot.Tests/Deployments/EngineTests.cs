@@ -86,6 +86,30 @@ public class EngineTests
     }
 
     [Fact]
+    public async Task A_step_that_runs_long_without_output_moves_on_on_a_card_that_edits_in_place()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var bot = await TestBot.StartAsync(WebApp(), services => services.AddSingleton<TimeProvider>(clock));
+        bot.Chat.RedrawsInPlace = true;
+        bot.Fake.Hold = new TaskCompletionSource();
+        var queued = (await bot.SendAsync("deploy web main")).Started!;
+        await bot.Fake.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await bot.Services.GetRequiredService<DeploymentNotifier>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        clock.Advance(DeploymentNotifier.RedrawEvery);
+        var redrawn = await bot.Chat.NextCardAsync(c => c.Summary.EndsWith("· build 5.0s", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        clock.Advance(DeploymentNotifier.RedrawEvery);
+        var again = await bot.Chat.NextCardAsync(c => c.Summary.EndsWith("· build 10s", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+
+        Assert.Equal((DeploymentState.Running, "deploying"), (redrawn.Deployment.State, redrawn.StateWord));
+        Assert.Equal(["building", "done"], again.RecentLines);
+        bot.Fake.Hold.SetResult();
+        var done = await bot.WaitFinishedAsync(queued.Id);
+        Assert.Equal(DeploymentState.Succeeded, bot.Chat.StatesOf(done.Id).Last());
+        Assert.DoesNotContain("· build", bot.Chat.Cards.Last().Card.Summary);
+    }
+
+    [Fact]
     public async Task Every_published_event_is_already_in_the_store()
     {
         await using var bot = await TestBot.StartAsync(WebApp());

@@ -25,10 +25,27 @@ public sealed class RecordingPlatform : IChatPlatform
         return Task.CompletedTask;
     }
 
+    /// <summary>Set to act as a platform that edits cards in place (Slack), so running cards are drawn again now and then.</summary>
+    public bool RedrawsInPlace { get; set; }
+
+    private readonly System.Threading.Channels.Channel<DeploymentCard> _shown = System.Threading.Channels.Channel.CreateUnbounded<DeploymentCard>();
+
     public Task ShowDeploymentAsync(DeploymentCard card, DeploymentEvent trigger, CancellationToken cancellationToken)
     {
         lock (Cards) Cards.Add((card, trigger));
+        _shown.Writer.TryWrite(card);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The next card shown from now on that matches.</summary>
+    public async Task<DeploymentCard> NextCardAsync(Func<DeploymentCard, bool> matches, TimeSpan patience)
+    {
+        using var stop = new CancellationTokenSource(patience);
+        while (true)
+        {
+            var card = await _shown.Reader.ReadAsync(stop.Token);
+            if (matches(card)) return card;
+        }
     }
 
     public List<DeploymentState> StatesOf(long deploymentId)

@@ -20,6 +20,9 @@ public sealed class SlackPlatform(SlackApi api, SlackOptions options, SlackLiveM
         await api.PostMessageAsync(new SlackOutgoing(to.Channel, message.Text, SlackBlocks.Message(message), to.Thread), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>An edit costs nothing but a slot of the 1-per-second budget, which the live message keeps.</summary>
+    public bool RedrawsInPlace => true;
+
     public Task ShowDeploymentAsync(DeploymentCard card, DeploymentEvent trigger, CancellationToken cancellationToken)
     {
         if (!options.CanSend) return Task.CompletedTask;
