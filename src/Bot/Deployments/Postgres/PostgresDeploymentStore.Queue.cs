@@ -87,7 +87,8 @@ public sealed partial class PostgresDeploymentStore
                 WHERE id = (SELECT id FROM jobs WHERE state = 'queued' {filter} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
                 RETURNING id, kind, deployment_id, payload, attempts
                 """, PostgresRows.Job, cancellationToken, [.. parameters]).ConfigureAwait(false)).FirstOrDefault();
-            if (job?.DeploymentId is { } id)
+            // A put-back job's deployment has ended already; only a deploy job starts its deployment.
+            if (job?.DeploymentId is { } id && job.Kind == DeployJob)
             {
                 await ExecAsync(c, tx, "UPDATE deployments SET state = 'running', started_at = @at WHERE id = @id", cancellationToken, P("id", id), At("at", now)).ConfigureAwait(false);
                 await StateEventAsync(c, tx, id, DeploymentState.Running, now, cancellationToken).ConfigureAwait(false);
@@ -110,22 +111,28 @@ public sealed partial class PostgresDeploymentStore
             // Running jobs, and queued ones kept for the process that asked for them. Rows another process is
             // claiming, renewing or recovering right now are skipped: it, or the next sweep, decides about them.
             var jobs = await QueryAsync(c, tx, """
-                SELECT id, deployment_id, owner, lease_until, state FROM jobs
+                SELECT id, deployment_id, owner, lease_until, state, payload FROM jobs
                 WHERE (state = 'running' OR (state = 'queued' AND owner IS NOT NULL))
                   AND (@platform::text IS NULL OR deployment_id IN (SELECT id FROM deployments WHERE platform = @platform))
                 FOR UPDATE SKIP LOCKED
                 """,
                 r => (Id: r.GetInt64(0), Deployment: r.IsDBNull(1) ? (long?)null : r.GetInt64(1), Owner: r.IsDBNull(2) ? "" : r.GetString(2),
-                    Lease: r.IsDBNull(3) ? DateTimeOffset.MinValue : r.GetFieldValue<DateTimeOffset>(3), Queued: r.GetString(4) == "queued"),
+                    Lease: r.IsDBNull(3) ? DateTimeOffset.MinValue : r.GetFieldValue<DateTimeOffset>(3), Queued: r.GetString(4) == "queued",
+                    PutBack: r.IsDBNull(5) ? null : r.GetString(5)),
                 cancellationToken, P("platform", onlyPlatform)).ConfigureAwait(false);
             var interrupted = new List<Deployment>();
             foreach (var job in jobs.Where(j => ownerIsGone(j.Owner) || (!j.Queued && j.Lease < now)))
             {
                 await ExecAsync(c, tx, "UPDATE jobs SET state = 'interrupted', finished_at = @at WHERE id = @id", cancellationToken, P("id", job.Id), At("at", now)).ConfigureAwait(false);
                 if (job.Deployment is not { } id) continue;
-                interrupted.Add(await EndAsync(c, tx, id, DeploymentState.Interrupted, job.Queued
-                    ? "The bot stopped before this started, so it did not run."
-                    : "The bot stopped while this was running, so it did not finish.", null, null, now, cancellationToken).ConfigureAwait(false));
+                var putBack = job.Queued ? null : PutBackOf(job.PutBack);
+                interrupted.Add(await EndAsync(c, tx, id, DeploymentState.Interrupted, InterruptedMessage(job.Queued, putBack), null, null, now, cancellationToken).ConfigureAwait(false));
+                if (putBack is null) continue;
+                // Hand the lock straight to a put-back job, so no deploy starts before the previous release serves again.
+                await ExecAsync(c, tx, "INSERT INTO jobs (kind, deployment_id, payload, state, created_at) VALUES (@kind, @id, @payload, 'queued', @at)",
+                    cancellationToken, P("kind", PutBackJob), P("id", id), P("payload", putBack), At("at", now)).ConfigureAwait(false);
+                await ExecAsync(c, tx, $"INSERT INTO locks (app, env, kind, holder_id, holder_name, reason, since, deployment_id) {PutBackLock('@')}",
+                    cancellationToken, P("id", id), At("at", now)).ConfigureAwait(false);
             }
             return interrupted;
         }, cancellationToken);
@@ -136,6 +143,20 @@ public sealed partial class PostgresDeploymentStore
             await ExecAsync(c, tx, "UPDATE jobs SET state = @state, finished_at = @at WHERE deployment_id = @id AND state IN ('queued', 'running')",
                 cancellationToken, P("id", id), P("state", Name(state)), At("at", at)).ConfigureAwait(false);
             return await EndAsync(c, tx, id, state, message, release, url, at, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public async Task MarkGoingLiveAsync(long deploymentId, string putBack, CancellationToken cancellationToken) =>
+        await ExecAsync(null, null, "UPDATE jobs SET payload = @payload WHERE deployment_id = @id AND kind = @kind AND state = 'running'",
+            cancellationToken, P("id", deploymentId), P("payload", putBack), P("kind", DeployJob)).ConfigureAwait(false);
+
+    public Task<Deployment> FinishPutBackAsync(long deploymentId, string message, DateTimeOffset at, CancellationToken cancellationToken) =>
+        InTransactionAsync(async (c, tx) =>
+        {
+            await ExecAsync(c, tx, "UPDATE jobs SET state = 'done', finished_at = @at WHERE deployment_id = @id AND kind = @kind AND state IN ('queued', 'running')",
+                cancellationToken, P("id", deploymentId), P("kind", PutBackJob), At("at", at)).ConfigureAwait(false);
+            await ExecAsync(c, tx, "UPDATE deployments SET message = @message WHERE id = @id", cancellationToken, P("id", deploymentId), P("message", message)).ConfigureAwait(false);
+            await ExecAsync(c, tx, "DELETE FROM locks WHERE kind = 'deploy' AND deployment_id = @id", cancellationToken, P("id", deploymentId)).ConfigureAwait(false);
+            return (await GetAsync(c, tx, deploymentId, cancellationToken).ConfigureAwait(false))!;
         }, cancellationToken);
 
     public Task<CancelOutcome> RequestCancelAsync(long id, DateTimeOffset at, CancellationToken cancellationToken) => InTransactionAsync(async (c, tx) =>

@@ -56,7 +56,8 @@ public sealed partial class SqliteDeploymentStore
             """, r => new Job(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt32(4)),
             cancellationToken, ("$owner", owner), ("$lease", Ms(now + lease)), ("$deployment", deploymentId)).ConfigureAwait(false);
         var job = jobs.FirstOrDefault();
-        if (job?.DeploymentId is { } id)
+        // A put-back job's deployment has ended already; only a deploy job starts its deployment.
+        if (job?.DeploymentId is { } id && job.Kind == DeployJob)
         {
             await ExecAsync(c, tx, "UPDATE deployments SET state = 'running', started_at = $at WHERE id = $id", cancellationToken, ("$id", id), ("$at", Ms(now))).ConfigureAwait(false);
             await StateEventAsync(c, tx, id, DeploymentState.Running, now, cancellationToken).ConfigureAwait(false);
@@ -78,21 +79,26 @@ public sealed partial class SqliteDeploymentStore
         {
             // Running jobs, and queued ones kept for the process that asked for them (which no other worker will run).
             var jobs = await QueryAsync(c, tx, """
-                SELECT id, deployment_id, owner, lease_until, state FROM jobs
+                SELECT id, deployment_id, owner, lease_until, state, payload FROM jobs
                 WHERE (state = 'running' OR (state = 'queued' AND owner IS NOT NULL))
                   AND ($platform IS NULL OR deployment_id IN (SELECT id FROM deployments WHERE platform = $platform))
                 """,
                 r => (Id: r.GetInt64(0), Deployment: r.IsDBNull(1) ? (long?)null : r.GetInt64(1), Owner: r.IsDBNull(2) ? "" : r.GetString(2), Lease: r.IsDBNull(3) ? 0 : r.GetInt64(3),
-                    Queued: r.GetString(4) == "queued"),
+                    Queued: r.GetString(4) == "queued", PutBack: r.IsDBNull(5) ? null : r.GetString(5)),
                 cancellationToken, ("$platform", onlyPlatform)).ConfigureAwait(false);
             var interrupted = new List<Deployment>();
             foreach (var job in jobs.Where(j => ownerIsGone(j.Owner) || (!j.Queued && j.Lease < Ms(now))))
             {
                 await ExecAsync(c, tx, "UPDATE jobs SET state = 'interrupted', finished_at = $at WHERE id = $id", cancellationToken, ("$id", job.Id), ("$at", Ms(now))).ConfigureAwait(false);
                 if (job.Deployment is not { } id) continue;
-                interrupted.Add(await EndAsync(c, tx, id, DeploymentState.Interrupted, job.Queued
-                    ? "The bot stopped before this started, so it did not run."
-                    : "The bot stopped while this was running, so it did not finish.", null, null, now, cancellationToken).ConfigureAwait(false));
+                var putBack = job.Queued ? null : PutBackOf(job.PutBack);
+                interrupted.Add(await EndAsync(c, tx, id, DeploymentState.Interrupted, InterruptedMessage(job.Queued, putBack), null, null, now, cancellationToken).ConfigureAwait(false));
+                if (putBack is null) continue;
+                // Hand the lock straight to a put-back job, so no deploy starts before the previous release serves again.
+                await ExecAsync(c, tx, "INSERT INTO jobs (kind, deployment_id, payload, state, created_at) VALUES ($kind, $id, $payload, 'queued', $at)",
+                    cancellationToken, ("$kind", PutBackJob), ("$id", id), ("$payload", putBack), ("$at", Ms(now))).ConfigureAwait(false);
+                await ExecAsync(c, tx, $"INSERT INTO locks (app, env, kind, holder_id, holder_name, reason, since, deployment_id) {PutBackLock('$')}",
+                    cancellationToken, ("$id", id), ("$at", Ms(now))).ConfigureAwait(false);
             }
             return interrupted;
         }, cancellationToken);
@@ -104,6 +110,19 @@ public sealed partial class SqliteDeploymentStore
                 cancellationToken, ("$id", id), ("$state", Name(state)), ("$at", Ms(at))).ConfigureAwait(false);
             return await EndAsync(c, tx, id, state, message, release, url, at, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
+
+    public Task MarkGoingLiveAsync(long deploymentId, string putBack, CancellationToken cancellationToken) => WriteAsync(async (c, tx) =>
+        await ExecAsync(c, tx, "UPDATE jobs SET payload = $payload WHERE deployment_id = $id AND kind = $kind AND state = 'running'",
+            cancellationToken, ("$id", deploymentId), ("$payload", putBack), ("$kind", DeployJob)).ConfigureAwait(false), cancellationToken, singleStatement: true);
+
+    public Task<Deployment> FinishPutBackAsync(long deploymentId, string message, DateTimeOffset at, CancellationToken cancellationToken) => WriteAsync(async (c, tx) =>
+    {
+        await ExecAsync(c, tx, "UPDATE jobs SET state = 'done', finished_at = $at WHERE deployment_id = $id AND kind = $kind AND state IN ('queued', 'running')",
+            cancellationToken, ("$id", deploymentId), ("$kind", PutBackJob), ("$at", Ms(at))).ConfigureAwait(false);
+        await ExecAsync(c, tx, "UPDATE deployments SET message = $message WHERE id = $id", cancellationToken, ("$id", deploymentId), ("$message", message)).ConfigureAwait(false);
+        await ExecAsync(c, tx, "DELETE FROM locks WHERE kind = 'deploy' AND deployment_id = $id", cancellationToken, ("$id", deploymentId)).ConfigureAwait(false);
+        return (await GetAsync(c, tx, deploymentId, cancellationToken).ConfigureAwait(false))!;
+    }, cancellationToken);
 
     public Task<CancelOutcome> RequestCancelAsync(long id, DateTimeOffset at, CancellationToken cancellationToken) => WriteAsync(async (c, tx) =>
     {

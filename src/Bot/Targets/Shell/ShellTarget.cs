@@ -8,10 +8,11 @@ namespace Bot.Targets.Shell;
 
 /// <summary>
 /// Deploys on the bot's own host: checks the commit out into a new release folder, runs the app's
-/// <c>Build</c>, <c>Deploy</c> and <c>Health</c> commands there, and puts the previous release back
-/// when the new one does not come up healthy. Rollback re-runs <c>Deploy</c> in an older release folder.
+/// <c>Build</c>, <c>Deploy</c> and <c>Health</c> commands there. Once <c>Deploy</c> starts, the engine has the previous
+/// release put back (<see cref="IPutsBack"/>) if the new one does not end up live. Rollback re-runs <c>Deploy</c> in an
+/// older release folder.
 /// </summary>
-public sealed partial class ShellTarget(BotOptions options, TimeProvider time) : IDeployTarget, ICleansUpInterrupted
+public sealed partial class ShellTarget(BotOptions options, TimeProvider time) : IDeployTarget, ICleansUpInterrupted, IPutsBack
 {
     public string Kind => "shell";
 
@@ -77,7 +78,7 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
             yield return e;
     }
 
-    /// <summary>Build (optionally), deploy and health-check <paramref name="release"/>; restore the previous live release if it fails.</summary>
+    /// <summary>Build (optionally), deploy and health-check <paramref name="release"/>; from <c>Deploy</c> on, a failure leaves the put-back to the engine.</summary>
     private async IAsyncEnumerable<DeployEvent> GoLiveAsync(
         AppEnvConfig app, ShellSettings settings, ReleaseFolders folders, string release, string? gitRef, string? sha, int number, bool build,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -98,6 +99,7 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
                     $"Fix the build and type `deploy {app.App}` again.");
         }
 
+        yield return new GoingLive(previous);
         var deploy = new StepResult();
         await foreach (var e in Step("deploy", settings.Deploy, dir, env, settings.StepTimeout, deploy, pid, cancellationToken).ConfigureAwait(false))
             yield return e;
@@ -114,12 +116,7 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
         }
 
         if (!healthy)
-        {
-            var restored = new RestoreResult();
-            await foreach (var e in RestoreAsync(app, settings, folders, previous, restored, pid).ConfigureAwait(false))
-                yield return e;
-            throw new DeployFailedException($"{why}. {restored.Summary}", $"Type `logs {app.App}` to see why, fix it, and deploy again.");
-        }
+            throw new DeployFailedException($"{why}.", $"Type `logs {app.App}` to see why, fix it, and deploy again.");
 
         folders.SetCurrent(release);
         folders.Prune(settings.KeepReleases, release, previous);
