@@ -11,7 +11,7 @@ public sealed class BotProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly List<(string Text, TaskCompletionSource Seen)> _expected = [];
 
-    private BotProcess(IEnumerable<string> args, IDictionary<string, string?> env, string workingDirectory, string? stdin)
+    private BotProcess(IEnumerable<string> args, IDictionary<string, string?> env, string workingDirectory, string? stdin, bool keepInput = false)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -34,7 +34,7 @@ public sealed class BotProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         if (stdin is not null) _process.StandardInput.Write(stdin);
-        _process.StandardInput.Close();
+        if (!keepInput) _process.StandardInput.Close();
     }
 
     public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
@@ -43,6 +43,17 @@ public sealed class BotProcess : IDisposable
 
     public static BotProcess Start(IDictionary<string, string?> env, string workingDirectory, string? stdin, params string[] args) =>
         new(args, env, workingDirectory, stdin);
+
+    /// <summary>Starts the bot with its input left open, for <see cref="Type"/> (<c>chat</c>, as a person at a terminal).</summary>
+    public static BotProcess StartInteractive(IDictionary<string, string?> env, string workingDirectory, params string[] args) =>
+        new(args, env, workingDirectory, null, keepInput: true);
+
+    /// <summary>Types one line into an interactive bot.</summary>
+    public void Type(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
 
     /// <summary>Runs to the end; returns the exit code.</summary>
     public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(IDictionary<string, string?> env, string workingDirectory, params string[] args)

@@ -58,7 +58,7 @@ public sealed partial class ShellTarget
         yield return new Notice($"Putting the previous release {release} back.", IsWarning: true);
         var (gitRef, sha) = folders.ReadMeta(release);
         var number = int.TryParse(release.Split('-')[0], out var n) ? n : 0;
-        var env = Environment(app, settings, folders, release, null, gitRef, sha, number);
+        var env = Environment(app, settings, folders, release, null, gitRef, sha, number, restoring: true);
         var dir = folders.PathOf(release);
         var pid = new StepPidFile(folders.Root);
         var deploy = new StepResult();

@@ -136,9 +136,10 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
     private static string Describe(StepResult r, TimeSpan timeout) =>
         r.TimedOut ? $"no result within {Format.Duration(timeout)}" : $"exit code {r.ExitCode} after {Format.Duration(r.Elapsed)}";
 
-    /// <summary>The environment of every step: the bot's own minus its secrets, then the app's <c>Env</c>, <c>PORT</c> and <c>DEPLOY_*</c>.</summary>
+    /// <summary>The environment of every step: the bot's own minus its secrets, then the app's <c>Env</c>, <c>PORT</c> and <c>DEPLOY_*</c> (<c>DEPLOY_RESTORE=1</c> when putting a release back).</summary>
     private static Dictionary<string, string?> Environment(
-        AppEnvConfig app, ShellSettings settings, ReleaseFolders folders, string release, string? previous, string? gitRef, string? sha, int number)
+        AppEnvConfig app, ShellSettings settings, ReleaseFolders folders, string release, string? previous, string? gitRef, string? sha, int number,
+        bool restoring = false)
     {
         var env = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables())
@@ -155,6 +156,7 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
         env["RELEASE_DIR"] = folders.PathOf(release);
         env["PREVIOUS_RELEASE_DIR"] = previous is null ? "" : folders.PathOf(previous);
         env["SHARED_DIR"] = folders.Shared;
+        env["DEPLOY_RESTORE"] = restoring ? "1" : null;
         return env;
     }
 }
