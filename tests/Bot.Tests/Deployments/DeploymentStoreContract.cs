@@ -6,7 +6,7 @@ namespace Bot.Tests.Deployments;
 /// What every <see cref="IDeploymentStore"/> must do. Each store's test class derives from this and
 /// says how to make a fresh, migrated store.
 /// </summary>
-public abstract class DeploymentStoreContract
+public abstract partial class DeploymentStoreContract
 {
     protected static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
