@@ -49,6 +49,7 @@ public sealed partial class DeploymentRunner
         /// <summary>Puts <paramref name="previous"/> back (not cancellable) and says, for the card, what is live now.</summary>
         public async Task<string> PutBackAsync(string? previous)
         {
+            _puttingBack = true;
             var app = deployment.App;
             var check = _app?.Url is { } url ? $"check {url} and `logs {app}`" : $"check with `logs {app}`";
             string? problem = null;

@@ -118,6 +118,7 @@ public sealed partial class DeploymentRunner(
     {
         private AppEnvConfig? _app;
         private IDeployTarget? _target;
+        private bool _puttingBack;
 
         public string? Release { get; private set; }
         public string? Url { get; private set; }
@@ -179,7 +180,7 @@ public sealed partial class DeploymentRunner(
                 Released r => (EventKind.Notice, r.Url is null ? $"{r.Release} released." : $"{r.Release} released: {r.Url}"),
                 _ => (EventKind.Notice, e.ToString()),
             };
-            if (e is StepStarted started)
+            if (e is StepStarted started && !_puttingBack)
             {
                 Step = started.Step;
                 if (WentLive is not null) await NoteServingAsync(new ServingNote(deployment.Id, Step, null).Format()).ConfigureAwait(false);
