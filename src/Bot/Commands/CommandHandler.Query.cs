@@ -79,7 +79,8 @@ public sealed partial class CommandHandler
     private static IEnumerable<string> EnvSummary(string app, string env, AppSnapshot snapshot, DateTimeOffset now)
     {
         var live = snapshot.Live.GetValueOrDefault(env);
-        yield return live is null
+        yield return snapshot.DoubtFor(env) is { } doubt ? $"`{app}` {env}: ⚠️ unknown — {doubt.Describe()}"
+            : live is null
             ? $"`{app}` {env}: nothing deployed yet"
             : $"`{app}` {env}: ✅ #{live.Number} {live.RefLabel} · {live.Origin.UserName} · {Format.Ago(live.FinishedAt ?? live.CreatedAt, now)}";
         foreach (var d in snapshot.Active.Where(d => d.Env == env))
@@ -99,7 +100,8 @@ public sealed partial class CommandHandler
             var env = app.For(envName);
             var lines = new List<string> { $"{app.Name} · {envName} ({app.Target})" };
             var live = snapshot.Live.GetValueOrDefault(envName);
-            lines.Add(live is null
+            lines.Add(snapshot.DoubtFor(envName) is { } doubt ? $"⚠️ Live: unknown — {doubt.Describe()}."
+                : live is null
                 ? "Live: nothing deployed by me yet."
                 : $"✅ Live: #{live.Number} {live.RefLabel}{Subject(live)} · {live.Origin.UserName} · {Format.Ago(live.FinishedAt ?? live.CreatedAt, now)}{(live.Url ?? env.Url) switch { null => "", var u => $" · {u}" }}");
             var running = active.FirstOrDefault(d => d.Env == envName);

@@ -2,9 +2,16 @@ using System.Collections.Concurrent;
 
 namespace Bot.Deployments;
 
-/// <summary>What <c>status</c> shows for one app, read together: its locks, what is under way, and what is live per environment.</summary>
-public sealed record AppSnapshot(IReadOnlyList<LockInfo> Locks, IReadOnlyList<Deployment> Active, IReadOnlyDictionary<string, Deployment?> Live)
+/// <summary>
+/// What <c>status</c> shows for one app, read together: its locks, what is under way, and what is live per environment;
+/// <see cref="Doubts"/> names the environments where that last success may not be what serves.
+/// </summary>
+public sealed record AppSnapshot(
+    IReadOnlyList<LockInfo> Locks, IReadOnlyList<Deployment> Active, IReadOnlyDictionary<string, Deployment?> Live,
+    IReadOnlyDictionary<string, ServingDoubt>? Doubts = null)
 {
+    public ServingDoubt? DoubtFor(string env) => Doubts?.GetValueOrDefault(env);
+
     /// <summary>What holds <paramref name="env"/> against <paramref name="user"/>, by <see cref="LockRules"/>, as enqueueing would say.</summary>
     public Blocked? BlockerFor(string env, string user) =>
         LockRules.Blocking(Locks, env, user) is { } l
@@ -61,10 +68,24 @@ public sealed class AppSnapshots
         var locks = await _store.LocksAsync(app, CancellationToken.None).ConfigureAwait(false);
         var active = await _store.ListAsync(app, null, 20, activeOnly: true, CancellationToken.None).ConfigureAwait(false);
         var live = new Dictionary<string, Deployment?>(StringComparer.OrdinalIgnoreCase);
+        var doubts = new Dictionary<string, ServingDoubt>(StringComparer.OrdinalIgnoreCase);
         foreach (var env in envs)
+        {
             live[env] = (await _store.SucceededAsync(app, env, 1, CancellationToken.None).ConfigureAwait(false)).FirstOrDefault();
-        var snapshot = new AppSnapshot(locks, active, live);
+            if (await DoubtAsync(app, env, locks).ConfigureAwait(false) is { } doubt) doubts[env] = doubt;
+        }
+        var snapshot = new AppSnapshot(locks, active, live, doubts);
         _cache[app] = (snapshot, _time.GetTimestamp(), version);
         return snapshot;
+    }
+
+    /// <summary>A deployment that ended while going live, with nothing known to have been put back since.</summary>
+    private async Task<ServingDoubt?> DoubtAsync(string app, string env, IReadOnlyList<LockInfo> locks)
+    {
+        var note = ServingNote.Parse(await _store.GetNoteAsync(ServingNote.Scope, ServingNote.Key(app, env), CancellationToken.None).ConfigureAwait(false));
+        if (note is null || await _store.GetAsync(note.DeploymentId, CancellationToken.None).ConfigureAwait(false) is not { IsFinished: true } stopped)
+            return null;
+        var puttingBack = locks.Any(l => l.Kind == LockKind.Deploy && l.Env == env && l.DeploymentId == stopped.Id);
+        return new ServingDoubt(stopped, note, puttingBack);
     }
 }

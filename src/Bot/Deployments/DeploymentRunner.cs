@@ -11,7 +11,7 @@ namespace Bot.Deployments;
 /// Runs one claimed deployment: fetches the commit, drives the target, persists every event (secrets
 /// removed) and publishes it, and ends the deployment in exactly one final state.
 /// </summary>
-public sealed class DeploymentRunner(
+public sealed partial class DeploymentRunner(
     IDeploymentStore store,
     AppCatalog apps,
     TargetRegistry targets,
@@ -27,6 +27,7 @@ public sealed class DeploymentRunner(
     private readonly GitRepositories _git = git;
     private readonly Redactor _redactor = redactor;
     private readonly TimeProvider _time = time;
+    private readonly ILogger<DeploymentRunner> _logger = logger;
 
     /// <param name="cancelled">Fires when a user cancels this deployment.</param>
     /// <param name="stopping">Fires when the bot shuts down; the deployment is then marked interrupted.</param>
@@ -39,7 +40,7 @@ public sealed class DeploymentRunner(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancelled, stopping);
         var run = new Run(this, deployment);
         DeploymentState state;
-        string? message = null;
+        string? message = null, hint = null;
         try
         {
             await run.ExecuteAsync(linked.Token).ConfigureAwait(false);
@@ -47,25 +48,34 @@ public sealed class DeploymentRunner(
         }
         catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
         {
-            (state, message) = (DeploymentState.Cancelled, "Cancelled; its processes were stopped.");
+            (state, message) = (DeploymentState.Cancelled, $"Cancelled during {ServingNote.During(run.Step)}; {deployment.RefLabel} was stopped.");
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            (state, message) = (DeploymentState.Interrupted, "The bot was shut down while this ran, so it did not finish.");
+            (state, message) = (DeploymentState.Interrupted, $"The bot was shut down during {ServingNote.During(run.Step)}, so this did not finish.");
         }
         catch (DeployFailedException e)
         {
-            (state, message) = (DeploymentState.Failed, Join(e.Message, e.Hint));
+            (state, message, hint) = (DeploymentState.Failed, e.Message, e.Hint);
         }
         catch (SourceException e)
         {
-            (state, message) = (DeploymentState.Failed, Join(e.Message, e.Hint));
+            (state, message, hint) = (DeploymentState.Failed, e.Message, e.Hint);
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Deployment {App} #{Number} failed unexpectedly", deployment.App, deployment.Number);
+            _logger.LogError(e, "Deployment {App} #{Number} failed unexpectedly", deployment.App, deployment.Number);
             (state, message) = (DeploymentState.Failed, $"Something went wrong in the bot: {_redactor.Redact(e.Message)}");
         }
+
+        // Still holding the lock and the lease: what served before goes back before anything else may deploy here.
+        if (state == DeploymentState.Succeeded)
+            await run.NoteServingAsync(ServingNote.Known).ConfigureAwait(false);
+        else if (run.WentLive is { } live)
+            message = $"{message} {await run.PutBackAsync(live.Previous).ConfigureAwait(false)}";
+        else if (run.CanPutBack && state is DeploymentState.Cancelled or DeploymentState.Interrupted)
+            message = $"{message} Nothing had changed yet: what was live still is.";
+        message = message is null ? null : Join(message, hint);
 
         var finished = await _store.FinishAsync(deployment.Id, state, message is null ? null : _redactor.Redact(message),
             run.Release, run.Url, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
@@ -100,7 +110,7 @@ public sealed class DeploymentRunner(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Cleaning up after interrupted {App} #{Number} failed", deployment.App, deployment.Number);
+            _logger.LogWarning(e, "Cleaning up after interrupted {App} #{Number} failed", deployment.App, deployment.Number);
             return deployment;
         }
     }
@@ -110,16 +120,30 @@ public sealed class DeploymentRunner(
     private void Publish(Deployment deployment, DeploymentEvent e) => feed.Publish(new DeploymentUpdate(deployment, e));
 
     /// <summary>The state of one run: the deployment as it changes, and what the target reported.</summary>
-    private sealed class Run(DeploymentRunner owner, Deployment deployment)
+    private sealed partial class Run(DeploymentRunner owner, Deployment deployment)
     {
+        private AppEnvConfig? _app;
+        private IDeployTarget? _target;
+        private bool _puttingBack;
+
         public string? Release { get; private set; }
         public string? Url { get; private set; }
+
+        /// <summary>The step the target last started.</summary>
+        public string? Step { get; private set; }
+
+        /// <summary>Set once the target said it is changing what serves.</summary>
+        public GoingLive? WentLive { get; private set; }
+
+        /// <summary>The target says when it starts changing what serves, so before that nothing has.</summary>
+        public bool CanPutBack => _target is IPutsBack;
 
         public async Task ExecuteAsync(CancellationToken cancellationToken)
         {
             var app = owner._apps.Find(deployment.App)?.ByEnv.GetValueOrDefault(deployment.Env)
                 ?? throw new DeployFailedException($"{deployment.App} ({deployment.Env}) is no longer in the configuration.", "Type `apps` to see what can be deployed.");
             var target = owner._targets.Get(app.Target);
+            (_app, _target) = (app, target);
             var (commit, source) = await PrepareSourceAsync(app, cancellationToken).ConfigureAwait(false);
             var events = deployment.Kind == DeploymentKind.Rollback
                 ? target.RollbackAsync(new RollbackRequest(app, deployment.Number, deployment.RollbackTo, commit, source), cancellationToken)
@@ -162,6 +186,18 @@ public sealed class DeploymentRunner(
                 Released r => (EventKind.Notice, r.Url is null ? $"{r.Release} released." : $"{r.Release} released: {r.Url}"),
                 _ => (EventKind.Notice, e.ToString()),
             };
+            if (e is StepStarted started && !_puttingBack)
+            {
+                Step = started.Step;
+                if (WentLive is not null) await NoteServingAsync(new ServingNote(deployment.Id, Step, null).Format()).ConfigureAwait(false);
+            }
+            if (e is GoingLive live)
+            {
+                WentLive = live;
+                await owner._store.MarkGoingLiveAsync(deployment.Id, live.Previous ?? "", cancellationToken).ConfigureAwait(false);
+                await NoteServingAsync(new ServingNote(deployment.Id, Step ?? "deploy", null).Format()).ConfigureAwait(false);
+                return;
+            }
             if (e is Released released)
             {
                 Release = released.Release;

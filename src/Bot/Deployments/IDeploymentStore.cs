@@ -23,8 +23,21 @@ public interface IDeploymentStore
     /// jobs kept for a process that is gone (<see cref="NewDeployment.RunBy"/>), as interrupted, with their
     /// deployments, and frees their locks. Returns the deployments so marked.
     /// </summary>
+    /// <remarks>
+    /// A deployment that had started going live (<see cref="MarkGoingLiveAsync"/>) keeps its lock, now held by a queued
+    /// <c>putback</c> job that names the release to put back, so nothing else deploys there until it is back.
+    /// </remarks>
     /// <param name="onlyPlatform">Only deployments asked for on this platform (the console recovers only console work).</param>
     Task<IReadOnlyList<Deployment>> RecoverAsync(DateTimeOffset now, Func<string, bool> ownerIsGone, string? onlyPlatform, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Notes on the running job of a deployment that it has started changing what serves, and what to put back if it
+    /// does not succeed (<paramref name="putBack"/>; empty when nothing served before).
+    /// </summary>
+    Task MarkGoingLiveAsync(long deploymentId, string putBack, CancellationToken cancellationToken);
+
+    /// <summary>Ends the <c>putback</c> job of a deployment: its message becomes <paramref name="message"/> and its app/env lock is freed.</summary>
+    Task<Deployment> FinishPutBackAsync(long deploymentId, string message, DateTimeOffset at, CancellationToken cancellationToken);
 
     Task<Deployment?> GetAsync(long id, CancellationToken cancellationToken);
 

@@ -42,8 +42,11 @@ public sealed class JobWorker(
 {
     private readonly List<Task> _active = [];
 
-    /// <summary>Marks abandoned jobs interrupted and tells their conversations; returns how many.</summary>
-    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks abandoned jobs interrupted and tells their conversations, then runs the put-back recovery queued for those
+    /// that were going live (here, holding their locks; in <paramref name="runIn"/> when given); returns how many.
+    /// </summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken, List<Task>? runIn = null)
     {
         var now = time.GetUtcNow();
         var interrupted = await store.RecoverAsync(now, identity.IsGone, options.RecoversOnlyFrom, cancellationToken).ConfigureAwait(false);
@@ -51,6 +54,14 @@ public sealed class JobWorker(
         {
             logger.LogWarning("{App} #{Number} was running in a process that stopped; marked interrupted", d.App, d.Number);
             await runner.RecordStateAsync(await runner.CleanUpAsync(d, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        foreach (var d in interrupted)
+        {
+            // Its only queued job now is the put-back, if it was going live; another worker may have taken it already.
+            if (await store.ClaimAsync(identity.Id, time.GetUtcNow(), options.Lease, d.Id, cancellationToken).ConfigureAwait(false) is not { } job) continue;
+            var putBack = RunJobAsync(job, cancellationToken);
+            if (runIn is null) await putBack.ConfigureAwait(false);
+            else runIn.Add(putBack);
         }
         return interrupted.Count;
     }
@@ -68,9 +79,9 @@ public sealed class JobWorker(
     /// </summary>
     public async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
-        await RecoverAsync(cancellationToken).ConfigureAwait(false);
         var ran = 0;
         var active = new List<Task>();
+        await RecoverAsync(cancellationToken, active).ConfigureAwait(false);
         while (true)
         {
             // A finished job can free the lock another queued one waits for, so claim again after each.
@@ -87,7 +98,7 @@ public sealed class JobWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await RecoverAsync(stoppingToken).ConfigureAwait(false);
+        await RecoverAsync(stoppingToken, _active).ConfigureAwait(false);
         var lastSweep = time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -99,7 +110,7 @@ public sealed class JobWorker(
                     _active.Add(RunJobAsync(job, stoppingToken));
                 if (time.GetElapsedTime(lastSweep) >= options.IdleCheck)
                 {
-                    await RecoverAsync(stoppingToken).ConfigureAwait(false);
+                    await RecoverAsync(stoppingToken, _active).ConfigureAwait(false);
                     lastSweep = time.GetTimestamp();
                 }
             }
@@ -124,7 +135,9 @@ public sealed class JobWorker(
         var renewal = RenewLeaseAsync(job, cancel, renewing.Token);
         try
         {
-            return await runner.RunAsync(deploymentId, cancel.Token, stopping).ConfigureAwait(false);
+            return job.Kind == StoreNames.PutBackJob
+                ? await runner.PutBackAsync(deploymentId, job.Payload ?? "").ConfigureAwait(false)
+                : await runner.RunAsync(deploymentId, cancel.Token, stopping).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -3,6 +3,27 @@ namespace Bot.Deployments;
 /// <summary>How states and kinds are spelled in the stores' tables (the same words in SQLite and PostgreSQL).</summary>
 internal static class StoreNames
 {
+    /// <summary>Job kinds: running a deployment, and putting back what served before one that was interrupted going live.</summary>
+    public const string DeployJob = "deploy";
+    public const string PutBackJob = "putback";
+
+    /// <summary>
+    /// The <c>SELECT</c> of the lock a put-back job holds: the interrupted deployment's own, since <c>at</c>, in the words
+    /// both dialects share; <paramref name="p"/> is the dialect's parameter sign (<c>$</c> or <c>@</c>).
+    /// </summary>
+    public static string PutBackLock(char p) =>
+        $"SELECT app, env, 'deploy', platform || ':' || user_id, user_name, 'putting back the release before #' || number, {p}at, id FROM deployments WHERE id = {p}id";
+
+    /// <summary>What a recovered job's payload says to put back: null when it had not started going live or nothing served before.</summary>
+    public static string? PutBackOf(string? payload) => string.IsNullOrEmpty(payload) ? null : payload;
+
+    public static string InterruptedMessage(bool queued, string? putBack) => (queued, putBack) switch
+    {
+        (true, _) => "The bot stopped before this started, so it did not run.",
+        (false, null) => "The bot stopped while this was running, so it did not finish.",
+        _ => $"The bot stopped while this was going live, so it did not finish; putting the previous release {putBack} back.",
+    };
+
     public static string Name(DeploymentKind value) => value == DeploymentKind.Rollback ? "rollback" : "deploy";
 
     public static string Name(LockKind value) => value switch { LockKind.Manual => "manual", LockKind.Freeze => "freeze", _ => "deploy" };

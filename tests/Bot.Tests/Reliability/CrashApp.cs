@@ -18,7 +18,7 @@ public sealed class CrashApp
         work() {
           sleep 30 & helper=$!
           note $$; note $helper
-          echo "$1 $DEPLOY_NUMBER" >> "$SHARED_DIR/runs"
+          echo "$1 $DEPLOY_NUMBER${DEPLOY_RESTORE:+ restore}" >> "$SHARED_DIR/runs"
           i=0
           while [ $i -lt $2 ]; do echo "$1 $i" || exit 1; sleep 0.1; i=$((i + 1)); done
           kill $helper
@@ -71,8 +71,15 @@ public sealed class CrashApp
             .Where(p => ChildProcess.StartTicks(int.Parse(p[0], CultureInfo.InvariantCulture))?.ToString(CultureInfo.InvariantCulture) == p[1])
             .Select(p => int.Parse(p[0], CultureInfo.InvariantCulture)).Distinct().ToList();
 
-    /// <summary>Steps that ran more than once for the same deployment number ("build 3").</summary>
-    public List<string> StepsRunTwice() => Lines("runs").GroupBy(l => l).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+    /// <summary>
+    /// Steps that ran more than once for the same deployment number ("build 3"). Putting a release back after a crash
+    /// runs its Deploy again on purpose ("deploy 3 restore"), as often as a later deploy of it was interrupted.
+    /// </summary>
+    public List<string> StepsRunTwice() =>
+        Lines("runs").Where(l => !l.EndsWith(" restore", StringComparison.Ordinal)).GroupBy(l => l).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+
+    /// <summary>The release whose Deploy ran last (what serves, as far as this app is concerned); null before any.</summary>
+    public string? Serving => Lines("live").LastOrDefault();
 
     /// <summary>Stops whatever the steps left running (when a check failed, or the test was cut short).</summary>
     public void KillLeftovers()

@@ -11,7 +11,8 @@ namespace Bot.Tests.Reliability;
 /// The real bot (<c>dotnet bot.dll send "deploy web …"</c>) is SIGKILLed at random points of a deploy: while it
 /// starts, in checkout, build, deploy or health, or after it finished. The next run (<c>send "status web"</c>)
 /// recovers, and then nothing may be left over: no deployment queued or running, no lock held, no process of the
-/// killed run's steps alive, no step run twice, and a store file that passes SQLite's integrity check.
+/// killed run's steps alive, no step run twice, and a store file that passes SQLite's integrity check. What serves
+/// is the release status calls live: a kill after Deploy started has the previous release put back.
 /// </summary>
 /// <remarks>Set <c>CRASH_SEED</c> to replay the kill points of an earlier run; the seed is printed and in every failure.</remarks>
 public sealed class CrashTests(ITestOutputHelper output) : IDisposable
@@ -93,6 +94,9 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             var locks = (await store.LocksAsync(null, default)).Select(l => $"{l.App}/{l.Env} {l.Kind} ({l.Reason})").ToList();
             Assert.True(locks.Count == 0, $"{what}: locks left held: {string.Join(", ", locks)}");
             Assert.Equal("ok", await store.IntegrityCheckAsync(default));
+            var live = (await store.SucceededAsync("web", "production", 1, default)).FirstOrDefault();
+            if (!status.Stdout.Contains("unknown", StringComparison.Ordinal) && live is not null)
+                Assert.True(live.Release == _app.Serving, $"{what}: status says #{live.Number} ({live.Release}) is live, but {_app.Serving} serves\n{status.Stdout}");
             if ((await store.ListAsync("web", null, 1, false, default)).FirstOrDefault() is { } last)
             {
                 var stopped = (await store.EventsAsync(last.Id, 0, 1000, default)).Any(e => e.Text.StartsWith("Stopped processes", StringComparison.Ordinal));

@@ -74,7 +74,7 @@ public sealed class ShellTargetTests : IDisposable
 
         Assert.Equal(DeploymentState.Failed, done.State);
         Assert.StartsWith("Health check failed for 2.0s.", done.Message);
-        Assert.Contains($"The previous release 1-{app.V1[..7]} is back and healthy.", done.Message);
+        Assert.Contains($"The previous release 1-{app.V1[..7]} (#1 v1@{app.V1[..7]}) is back and healthy: it is what is live now.", done.Message);
         Assert.Equal($"1-{app.V1[..7]}", ShellApp.Live(bot));
         Assert.Contains("restore", await TextsAsync(bot, done, EventKind.Step));
         var live = Assert.Single(await bot.Store.SucceededAsync("web", "production", 10, default));

@@ -65,7 +65,8 @@ internal static class QueueSql
             WHERE id = (SELECT id FROM jobs WHERE state = 'queued' {filter} ORDER BY id LIMIT 1{db.Dialect.SkipLocked})
             RETURNING {JobColumns}
             """, StoreRows.Job, cancellationToken, [.. parameters]).ConfigureAwait(false);
-        if (job?.DeploymentId is { } id)
+        // A put-back job's deployment has ended already; only a deploy job starts its deployment.
+        if (job?.DeploymentId is { } id && job.Kind == DeployJob)
         {
             await db.ExecAsync(Started, cancellationToken, ("id", id), ("at", now)).ConfigureAwait(false);
             await EventSql.StateAsync(db, id, DeploymentState.Running, now, cancellationToken).ConfigureAwait(false);
@@ -86,23 +87,44 @@ internal static class QueueSql
         // Running jobs, and queued ones kept for the process that asked for them (which no other worker will run).
         // On PostgreSQL rows another process is claiming, renewing or recovering right now are skipped: it, or the next sweep, decides.
         var jobs = await db.QueryAsync($"""
-            SELECT id, deployment_id, owner, lease_until, state FROM jobs
+            SELECT id, deployment_id, owner, lease_until, state, payload FROM jobs
             WHERE (state = 'running' OR (state = 'queued' AND owner IS NOT NULL))
               AND (CAST(@platform AS text) IS NULL OR deployment_id IN (SELECT id FROM deployments WHERE platform = @platform)){db.Dialect.SkipLocked}
             """,
             (r, d) => (Id: r.GetInt64(0), Deployment: OptLong(r, 1), Owner: Str(r, 2) ?? "", Lease: d.OptTime(r, 3) ?? DateTimeOffset.MinValue,
-                Queued: r.GetString(4) == "queued"),
+                Queued: r.GetString(4) == "queued", PutBack: Str(r, 5)),
             cancellationToken, ("platform", onlyPlatform)).ConfigureAwait(false);
         var interrupted = new List<Deployment>();
         foreach (var job in jobs.Where(j => ownerIsGone(j.Owner) || (!j.Queued && j.Lease < now)))
         {
             await db.ExecAsync(Interrupt, cancellationToken, ("id", job.Id), ("at", now)).ConfigureAwait(false);
             if (job.Deployment is not { } id) continue;
-            interrupted.Add(await EndSql.EndAsync(db, id, DeploymentState.Interrupted, job.Queued
-                ? "The bot stopped before this started, so it did not run."
-                : "The bot stopped while this was running, so it did not finish.", null, null, now, cancellationToken).ConfigureAwait(false));
+            var putBack = job.Queued ? null : PutBackOf(job.PutBack);
+            interrupted.Add(await EndSql.EndAsync(db, id, DeploymentState.Interrupted, InterruptedMessage(job.Queued, putBack), null, null, now, cancellationToken).ConfigureAwait(false));
+            if (putBack is null) continue;
+            // Hand the lock straight to a put-back job, so no deploy starts before the previous release serves again.
+            await db.ExecAsync(InsertPutBackJob, cancellationToken, ("kind", PutBackJob), ("id", id), ("payload", putBack), ("at", now)).ConfigureAwait(false);
+            await db.ExecAsync($"INSERT INTO locks (app, env, kind, holder_id, holder_name, reason, since, deployment_id) {PutBackLock('@')}",
+                cancellationToken, ("id", id), ("at", now)).ConfigureAwait(false);
         }
         return interrupted;
+    }
+
+    private const string InsertPutBackJob = "INSERT INTO jobs (kind, deployment_id, payload, state, created_at) VALUES (@kind, @id, @payload, 'queued', @at)";
+
+    /// <summary>See <see cref="IDeploymentStore.MarkGoingLiveAsync"/>.</summary>
+    public static Task<int> MarkGoingLiveAsync(StoreSession db, long deploymentId, string putBack, CancellationToken cancellationToken) =>
+        db.ExecAsync("UPDATE jobs SET payload = @payload WHERE deployment_id = @id AND kind = @kind AND state = 'running'",
+            cancellationToken, ("id", deploymentId), ("payload", putBack), ("kind", DeployJob));
+
+    /// <summary>See <see cref="IDeploymentStore.FinishPutBackAsync"/>.</summary>
+    public static async Task<Deployment> FinishPutBackAsync(StoreSession db, long deploymentId, string message, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await db.ExecAsync("UPDATE jobs SET state = 'done', finished_at = @at WHERE deployment_id = @id AND kind = @kind AND state IN ('queued', 'running')",
+            cancellationToken, ("id", deploymentId), ("kind", PutBackJob), ("at", at)).ConfigureAwait(false);
+        await db.ExecAsync("UPDATE deployments SET message = @message WHERE id = @id", cancellationToken, ("id", deploymentId), ("message", message)).ConfigureAwait(false);
+        await db.ExecAsync("DELETE FROM locks WHERE kind = 'deploy' AND deployment_id = @id", cancellationToken, ("id", deploymentId)).ConfigureAwait(false);
+        return (await DeploymentSql.GetAsync(db, deploymentId, cancellationToken).ConfigureAwait(false))!;
     }
 }
 

@@ -32,6 +32,12 @@ public abstract class SqlDeploymentStore : IDeploymentStore
     public Task<IReadOnlyList<Deployment>> RecoverAsync(DateTimeOffset now, Func<string, bool> ownerIsGone, string? onlyPlatform, CancellationToken cancellationToken) =>
         WriteAsync(db => QueueSql.RecoverAsync(db, now, ownerIsGone, onlyPlatform, cancellationToken), cancellationToken);
 
+    public Task MarkGoingLiveAsync(long deploymentId, string putBack, CancellationToken cancellationToken) =>
+        WriteOneAsync(async db => { await QueueSql.MarkGoingLiveAsync(db, deploymentId, putBack, cancellationToken).ConfigureAwait(false); return 0; }, cancellationToken);
+
+    public Task<Deployment> FinishPutBackAsync(long deploymentId, string message, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync(db => QueueSql.FinishPutBackAsync(db, deploymentId, message, at, cancellationToken), cancellationToken);
+
     public Task<Deployment> FinishAsync(long id, DeploymentState state, string? message, string? release, string? url, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteAsync(db => EndSql.FinishAsync(db, id, state, message, release, url, at, cancellationToken), cancellationToken);
 

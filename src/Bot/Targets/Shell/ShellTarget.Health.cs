@@ -11,11 +11,6 @@ public sealed partial class ShellTarget
         public bool Healthy { get; set; }
     }
 
-    private sealed class RestoreResult
-    {
-        public string Summary { get; set; } = "";
-    }
-
     /// <summary>Runs <c>Health</c> until it passes or <see cref="ShellSettings.HealthTimeout"/> runs out; shows the last failed attempt's output.</summary>
     private async IAsyncEnumerable<DeployEvent> HealthAsync(
         string command, string dir, IReadOnlyDictionary<string, string?> env, ShellSettings settings, HealthResult health,
@@ -50,35 +45,35 @@ public sealed partial class ShellTarget
     }
 
     /// <summary>
-    /// Puts the release that was live before back by re-running its <c>Deploy</c> (and checking its
-    /// health). Not cancellable: stopping half-way would leave nothing running.
+    /// Puts <paramref name="release"/> (the one that was live before) back by re-running its <c>Deploy</c> and checking
+    /// its health. Not cancellable: stopping half-way would leave nothing running.
     /// </summary>
-    private async IAsyncEnumerable<DeployEvent> RestoreAsync(
-        AppEnvConfig app, ShellSettings settings, ReleaseFolders folders, string? previous, RestoreResult restore, StepPidFile pid)
+    public async IAsyncEnumerable<DeployEvent> PutBackAsync(AppEnvConfig app, string release, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (previous is null)
-        {
-            restore.Summary = "There was no earlier release to put back, so the app may be down.";
-            yield break;
-        }
-        yield return new Notice($"Putting the previous release {previous} back.", IsWarning: true);
-        var (gitRef, sha) = folders.ReadMeta(previous);
-        var number = int.TryParse(previous.Split('-')[0], out var n) ? n : 0;
-        var env = Environment(app, settings, folders, previous, null, gitRef, sha, number);
-        var dir = folders.PathOf(previous);
+        var settings = ShellSettings.Read(app);
+        var folders = new ReleaseFolders(options.DataDir, app.App, app.Env);
+        if (!folders.Exists(release))
+            throw new DeployFailedException($"Release {release} is no longer on this host, so it could not be put back.");
+        if (CleanUp(app) is { } leftover) yield return new Notice(leftover, IsWarning: true);
+        yield return new Notice($"Putting the previous release {release} back.", IsWarning: true);
+        var (gitRef, sha) = folders.ReadMeta(release);
+        var number = int.TryParse(release.Split('-')[0], out var n) ? n : 0;
+        var env = Environment(app, settings, folders, release, null, gitRef, sha, number, restoring: true);
+        var dir = folders.PathOf(release);
+        var pid = new StepPidFile(folders.Root);
         var deploy = new StepResult();
         await foreach (var e in Step("restore", settings.Deploy, dir, env, settings.StepTimeout, deploy, pid, CancellationToken.None).ConfigureAwait(false))
             yield return e;
-        var healthy = deploy.Succeeded;
-        if (healthy && settings.Health is { } health)
+        if (!deploy.Succeeded)
+            throw new DeployFailedException($"Putting the previous release {release} back failed too ({Describe(deploy, settings.StepTimeout)}).");
+        if (settings.Health is { } health)
         {
             var check = new HealthResult();
             await foreach (var e in HealthAsync(health, dir, env, settings, check, pid, CancellationToken.None).ConfigureAwait(false))
                 yield return e;
-            healthy = check.Healthy;
+            if (!check.Healthy)
+                throw new DeployFailedException($"The previous release {release} was put back but is not healthy either.");
         }
-        restore.Summary = healthy
-            ? $"The previous release {previous} is back and healthy."
-            : $"Putting the previous release {previous} back failed too, so the app may be down.";
+        folders.SetCurrent(release);
     }
 }

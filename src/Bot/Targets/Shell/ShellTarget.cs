@@ -8,10 +8,11 @@ namespace Bot.Targets.Shell;
 
 /// <summary>
 /// Deploys on the bot's own host: checks the commit out into a new release folder, runs the app's
-/// <c>Build</c>, <c>Deploy</c> and <c>Health</c> commands there, and puts the previous release back
-/// when the new one does not come up healthy. Rollback re-runs <c>Deploy</c> in an older release folder.
+/// <c>Build</c>, <c>Deploy</c> and <c>Health</c> commands there. Once <c>Deploy</c> starts, the engine has the previous
+/// release put back (<see cref="IPutsBack"/>) if the new one does not end up live. Rollback re-runs <c>Deploy</c> in an
+/// older release folder.
 /// </summary>
-public sealed partial class ShellTarget(BotOptions options, TimeProvider time) : IDeployTarget, ICleansUpInterrupted
+public sealed partial class ShellTarget(BotOptions options, TimeProvider time) : IDeployTarget, ICleansUpInterrupted, IPutsBack
 {
     public string Kind => "shell";
 
@@ -79,7 +80,7 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
             yield return e;
     }
 
-    /// <summary>Build (optionally), deploy and health-check <paramref name="release"/>; restore the previous live release if it fails.</summary>
+    /// <summary>Build (optionally), deploy and health-check <paramref name="release"/>; from <c>Deploy</c> on, a failure leaves the put-back to the engine.</summary>
     private async IAsyncEnumerable<DeployEvent> GoLiveAsync(
         AppEnvConfig app, ShellSettings settings, ReleaseFolders folders, string release, string? gitRef, string? sha, int number, bool build,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -100,6 +101,7 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
                     $"Fix the build and type `deploy {app.App}` again.");
         }
 
+        yield return new GoingLive(previous);
         var deploy = new StepResult();
         await foreach (var e in Step("deploy", settings.Deploy, dir, env, settings.StepTimeout, deploy, pid, cancellationToken).ConfigureAwait(false))
             yield return e;
@@ -116,12 +118,7 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
         }
 
         if (!healthy)
-        {
-            var restored = new RestoreResult();
-            await foreach (var e in RestoreAsync(app, settings, folders, previous, restored, pid).ConfigureAwait(false))
-                yield return e;
-            throw new DeployFailedException($"{why}. {restored.Summary}", $"Type `logs {app.App}` to see why, fix it, and deploy again.");
-        }
+            throw new DeployFailedException($"{why}.", $"Type `logs {app.App}` to see why, fix it, and deploy again.");
 
         folders.SetCurrent(release);
         folders.Prune(settings.KeepReleases, release, previous);
@@ -141,9 +138,10 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
     private static string Describe(StepResult r, TimeSpan timeout) =>
         r.TimedOut ? $"no result within {Format.Duration(timeout)}" : $"exit code {r.ExitCode} after {Format.Duration(r.Elapsed)}";
 
-    /// <summary>The environment of every step: the bot's own minus its secrets, then the app's <c>Env</c>, <c>PORT</c> and <c>DEPLOY_*</c>.</summary>
+    /// <summary>The environment of every step: the bot's own minus its secrets, then the app's <c>Env</c>, <c>PORT</c> and <c>DEPLOY_*</c> (<c>DEPLOY_RESTORE=1</c> when putting a release back).</summary>
     private static Dictionary<string, string?> Environment(
-        AppEnvConfig app, ShellSettings settings, ReleaseFolders folders, string release, string? previous, string? gitRef, string? sha, int number)
+        AppEnvConfig app, ShellSettings settings, ReleaseFolders folders, string release, string? previous, string? gitRef, string? sha, int number,
+        bool restoring = false)
     {
         var env = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables())
@@ -160,6 +158,7 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
         env["RELEASE_DIR"] = folders.PathOf(release);
         env["PREVIOUS_RELEASE_DIR"] = previous is null ? "" : folders.PathOf(previous);
         env["SHARED_DIR"] = folders.Shared;
+        env["DEPLOY_RESTORE"] = restoring ? "1" : null;
         return env;
     }
 }
