@@ -48,10 +48,13 @@ public sealed partial class HerokuTarget
         if (build.Release is not { } made)
             throw new DeployFailedException($"The build succeeded but Heroku made no release from it.", $"Type `history {app.App}` to see the releases, then deploy again.");
 
+        // From here Heroku may make the new release live: what served before is what a failed ending puts back.
+        var newRelease = await api.GetReleaseAsync(heroku, made.Id, ct).ConfigureAwait(false);
+        yield return new GoingLive(await PreviousAsync(heroku, newRelease, ct).ConfigureAwait(false));
         yield return new StepStarted("release");
         started = time.GetTimestamp();
         var follow = new ReleaseOutcome();
-        await foreach (var e in FollowReleaseAsync(heroku, await api.GetReleaseAsync(heroku, made.Id, ct).ConfigureAwait(false), follow, ct).ConfigureAwait(false))
+        await foreach (var e in FollowReleaseAsync(heroku, newRelease, follow, ct).ConfigureAwait(false))
             yield return e;
         var release = follow.Release;
         if (release.Status != "succeeded")
@@ -105,6 +108,13 @@ public sealed partial class HerokuTarget
     }
 
     /// <summary>The live release's name, for messages after a failure.</summary>
+    /// <summary>The newest good release before <paramref name="made"/>: what served before it (null on a first deploy).</summary>
+    private async Task<string?> PreviousAsync(string heroku, HerokuRelease made, CancellationToken ct)
+    {
+        var releases = await api.ListReleasesAsync(heroku, 20, ct).ConfigureAwait(false);
+        return releases.Where(r => r.Version < made.Version && r.Status == "succeeded").OrderByDescending(r => r.Version).FirstOrDefault()?.Name;
+    }
+
     private async Task<string> LiveAsync(string heroku, CancellationToken ct)
     {
         try

@@ -9,7 +9,7 @@ namespace Bot.Targets.Heroku;
 /// made, release phase included, followed to the end. Rollback asks Heroku to copy an earlier release.
 /// </summary>
 public sealed partial class HerokuTarget(HerokuApi api, HerokuSources sources, HerokuOptions options, TimeProvider time)
-    : IDeployTarget, ICanScale, ICanRestart, ICanMaintain, IHasReleases, IHasStatus
+    : IDeployTarget, ICanScale, ICanRestart, ICanMaintain, IHasReleases, IHasStatus, IPutsBack
 {
     /// <summary>How often a build or release is looked at again while its output stream is quiet or gone.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(3);
@@ -51,6 +51,32 @@ public sealed partial class HerokuTarget(HerokuApi api, HerokuSources sources, H
     {
         var heroku = HerokuSettings.Read(request.App).App;
         var target = await PickRollbackAsync(request.App, heroku, request.Release, ct).ConfigureAwait(false);
+        await foreach (var e in CopyBackAsync(request.App, heroku, target, ct).ConfigureAwait(false))
+            yield return e;
+    }
+
+    /// <summary>
+    /// A deploy that made a release and then ended any way but success: if Heroku made that release live (its release
+    /// phase passed before the cancel), the release that served before is copied back; if not, nothing changed.
+    /// </summary>
+    public async IAsyncEnumerable<DeployEvent> PutBackAsync(AppEnvConfig app, string release, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var heroku = HerokuSettings.Read(app).App;
+        var releases = await api.ListReleasesAsync(heroku, 20, ct).ConfigureAwait(false);
+        if (releases.FirstOrDefault(r => r.Current) is { } current && string.Equals(current.Name, release, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new Notice($"{release} is still live on Heroku; the new release never went live.");
+            yield break;
+        }
+        var target = await PickRollbackAsync(app, heroku, release, ct).ConfigureAwait(false);
+        // The deployment being ended keeps its own record; the copy is not a release of it.
+        await foreach (var e in CopyBackAsync(app, heroku, target, ct).ConfigureAwait(false))
+            if (e is not Released) yield return e;
+    }
+
+    /// <summary>Asks Heroku to copy <paramref name="target"/> as a new release and follows it until it is live.</summary>
+    private async IAsyncEnumerable<DeployEvent> CopyBackAsync(AppEnvConfig app, string heroku, HerokuRelease target, [EnumeratorCancellation] CancellationToken ct)
+    {
         yield return new Notice($"Rolling {heroku} back to {target.Name}{Described(target)}.");
         var release = await api.RollbackAsync(heroku, target.Id, ct).ConfigureAwait(false);
         yield return new StepStarted("release");
@@ -60,10 +86,10 @@ public sealed partial class HerokuTarget(HerokuApi api, HerokuSources sources, H
             yield return e;
         if (follow.Release.Status != "succeeded")
             throw new DeployFailedException($"Heroku could not put {target.Name} back: release {follow.Release.Name} {follow.Release.Status}.",
-                $"Type `history {request.App.App}` to see the releases, and `logs {request.App.App}` for why.");
+                $"Type `history {app.App}` to see the releases, and `logs {app.App}` for why.");
         yield return new StepFinished("release", time.GetElapsedTime(started));
         yield return new Notice($"{target.Name} is live again as {follow.Release.Name}.");
-        yield return new Released(follow.Release.Name, await WebUrlAsync(request.App, heroku, ct).ConfigureAwait(false));
+        yield return new Released(follow.Release.Name, await WebUrlAsync(app, heroku, ct).ConfigureAwait(false));
     }
 
     /// <summary>The release named (<c>v122</c>, <c>122</c> or an id), or the newest good one before the current.</summary>

@@ -75,7 +75,11 @@ public sealed class HerokuDeployTests : IAsyncLifetime
         Assert.Contains("The release phase of v124 failed on Heroku", d.Message);
         Assert.Contains("v124 did not go live; v123 is still live", d.Message);
         Assert.Contains("relation", d.Message);
-        Assert.Contains("error: relation \"users\" does not exist", await _rig.EventsAsync(d.Id));
+        var events = await _rig.EventsAsync(d.Id);
+        Assert.Contains("error: relation \"users\" does not exist", events);
+        // The put-back after a failed ending finds v123 still live and copies nothing.
+        Assert.Contains("v123 is still live on Heroku; the new release never went live.", events);
+        Assert.Empty(_rig.Heroku.Calls("POST", "/apps/acme-web/releases"));
         Assert.Equal(123, _rig.App.Current.Version);
         _rig.Heroku.AssertNoViolations();
     }
