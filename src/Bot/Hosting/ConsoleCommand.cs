@@ -124,7 +124,7 @@ public static class ConsoleCommand
         Console.WriteLine(apps.All.Count > 0
             ? $"Try: deploy {apps.Names.First()} · status · logs {apps.Names.First()} · help"
             : "No apps are configured; see README for the Apps section.");
-        Console.WriteLine($"Type quit or press Ctrl-C twice to leave. Warnings go to {Path.GetRelativePath(Environment.CurrentDirectory, ChatLog(services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()))}.");
+        Console.WriteLine($"Type quit or press Ctrl-C twice to leave. Warnings go to {Shown(ChatLog(services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()))}.");
         var session = new ChatSession(services, me, Console.In, Console.Out);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; session.Interrupt(); };
         Console.CancelKeyPress += onCancel;
@@ -136,6 +136,13 @@ public static class ConsoleCommand
         await host.StopAsync().ConfigureAwait(false);
         await session.StopWhatWasStartedAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>A path as short as it can be said: relative below the current folder, else in full.</summary>
+    private static string Shown(string path)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 
     private static string ChatLog(Microsoft.Extensions.Configuration.IConfiguration configuration) => BotHost.LogFile(configuration);
