@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using Bot.Deployments;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Tests.Targets.Heroku;
 
@@ -81,6 +82,27 @@ public sealed class HerokuDeployTests : IAsyncLifetime
         Assert.Contains("v123 is still live on Heroku; the new release never went live.", events);
         Assert.Empty(_rig.Heroku.Calls("POST", "/apps/acme-web/releases"));
         Assert.Equal(123, _rig.App.Current.Version);
+        _rig.Heroku.AssertNoViolations();
+    }
+
+    [Fact]
+    public async Task Putting_back_after_a_release_went_live_copies_the_one_that_served_before()
+    {
+        // The deploy made v124 live; then it ended any way but success: what served before (v123) is copied back.
+        var d = await _rig.DeployAsync();
+        Assert.Equal("v124", d.Release);
+        var v123 = _rig.App.Releases.Single(r => r.Version == 123);
+        var target = _rig.Bot.Services.GetServices<Bot.Targets.IDeployTarget>().OfType<Bot.Targets.Heroku.HerokuTarget>().Single();
+        var app = _rig.Bot.Services.GetRequiredService<Bot.Configuration.AppCatalog>().Find("web")!.ByEnv["production"];
+
+        var events = new List<Bot.Targets.DeployEvent>();
+        await foreach (var e in target.PutBackAsync(app, "v123", default)) events.Add(e);
+
+        var post = Assert.Single(_rig.Heroku.Calls("POST", "/apps/acme-web/releases"));
+        Assert.Equal(v123.Id, post.Body!["release"]!.GetValue<string>());
+        Assert.Equal((125, "Rollback to v123"), (_rig.App.Current.Version, _rig.App.Current.Description));
+        Assert.Contains(events, e => e is Bot.Targets.Notice { Text: "v123 is live again as v125." });
+        Assert.DoesNotContain(events, e => e is Bot.Targets.Released);
         _rig.Heroku.AssertNoViolations();
     }
 
