@@ -12,25 +12,45 @@ namespace Bot.Chat.Slack;
 /// or through <c>response_url</c> (visible only to the person), or as a message in the channel or thread.
 /// Long log excerpts also go up as a file.
 /// </summary>
-public sealed class SlackReplies(SlackApi api, SlackOptions options, BackgroundWork background, ILogger<SlackReplies> logger)
+public sealed class SlackReplies(SlackApi api, SlackOptions options, SlackUserCache users, TimeProvider time, BackgroundWork background, ILogger<SlackReplies> logger)
 {
     private static readonly TimeSpan NameLookupBudget = TimeSpan.FromMilliseconds(400);
 
-    /// <summary>The person's Slack display name, when it can be had quickly; else what the request said.</summary>
+    /// <summary>
+    /// The person's Slack display name from the cache; else, when the request names them (slash commands and buttons
+    /// carry <c>user_name</c>), that name at once while the display name is looked up off the answering path for next
+    /// time; else (a mention) a lookup within a short budget. A lookup that failed is not tried again for a while.
+    /// </summary>
     public async Task<string> NameOfAsync(string userId, string? fallback, CancellationToken cancellationToken)
     {
         if (!options.CanSend || userId.Length == 0) return fallback ?? userId;
+        var now = time.GetUtcNow();
+        if (users.NameOf(userId, now) is { } known) return known;
+        if (users.FailedLately(userId, now)) return fallback ?? userId;
+        if (fallback is not null)
+        {
+            background.Run("Looking up a Slack display name", () => LookUpAsync(userId, CancellationToken.None));
+            return fallback;
+        }
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(NameLookupBudget);
+        return await LookUpAsync(userId, budget.Token).ConfigureAwait(false) ?? userId;
+    }
+
+    /// <summary>Looks the person up (the answer is cached by <see cref="SlackApi"/>); a failure is remembered, never thrown.</summary>
+    private async Task<string?> LookUpAsync(string userId, CancellationToken cancellationToken)
+    {
         try
         {
-            using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            budget.CancelAfter(NameLookupBudget);
-            return (await api.GetUserAsync(userId, budget.Token).ConfigureAwait(false))?.Shown ?? fallback ?? userId;
+            if (await api.GetUserAsync(userId, cancellationToken).ConfigureAwait(false) is { } user) return user.Shown;
         }
         // Polly's rejections too (an open circuit, a time limit): a name is not worth losing the command it came with.
         catch (Exception e) when (e is OperationCanceledException or SlackApiException or HttpRequestException or ExecutionRejectedException)
         {
-            return fallback ?? userId;
+            logger.LogDebug("Looking up Slack user {User} failed: {Error}", userId, e.Message);
         }
+        users.Failed(userId, time.GetUtcNow());
+        return null;
     }
 
     /// <summary>The body of the HTTP answer to a slash command.</summary>

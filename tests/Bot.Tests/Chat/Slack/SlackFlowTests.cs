@@ -69,6 +69,30 @@ public sealed class SlackFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Display_names_are_looked_up_off_the_answering_path_and_a_failed_lookup_is_not_repeated()
+    {
+        var first = await _host.PostSlackAsync("/slack/commands", SlackPayloads.SlashCommand("/ops", "status"));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        await SettleAsync();
+        Assert.Single(_slack.CallsTo("users.info"));
+
+        // Known now: the next card names Alice as Slack shows her, and Slack is not asked again.
+        await _host.PostSlackAsync("/slack/commands", SlackPayloads.SlashCommand("/deploy", "example main"));
+        await SettleAsync();
+        Assert.Contains("Alice Doe", CardText(Assert.Single(_slack.CallsTo("chat.postMessage")).Args));
+        Assert.Single(_slack.CallsTo("users.info"));
+
+        // Someone Slack does not answer for (no users:read, or not found): asked once, not on every command.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _host.PostSlackAsync("/slack/commands", SlackPayloads.SlashCommand("/ops", "status", user: "U0BOB"))).StatusCode);
+            await SettleAsync();
+        }
+        Assert.Single(_slack.CallsTo("users.info"), c => (string?)c.Args["user"] == "U0BOB");
+        _slack.AssertNoViolations();
+    }
+
+    [Fact]
     public async Task A_slash_deploy_gets_one_card_that_goes_queued_running_succeeded_with_coalesced_updates()
     {
         _target.Hold = new TaskCompletionSource();
@@ -85,7 +109,8 @@ public sealed class SlackFlowTests : IAsyncLifetime
         var card = Assert.Single(_slack.CallsTo("chat.postMessage")).Args;
         Assert.Equal("C0DEPLOY", (string?)card["channel"]);
         Assert.Contains("🕒 example #1 → production: queued", CardText(card));
-        Assert.Contains("Alice Doe", CardText(card));
+        // The first command of a person is answered with the request's own name; the display name is looked up meanwhile.
+        Assert.Contains("u0alice", CardText(card));
         Assert.Empty(_slack.CallsTo("chat.update"));
 
         // Running and two output lines within the same second: one update when the second is up.
