@@ -5,7 +5,9 @@ namespace Bot.Security;
 
 /// <summary>
 /// Removes secrets from text bound for chat, the store or logs: the values of secret-looking
-/// environment variables, and token shapes (Slack tokens, bearer headers, passwords in URLs).
+/// environment variables, and token shapes (Slack tokens, AWS access key ids, bearer headers, <c>password=</c>-style
+/// pairs, PEM private keys, passwords in URLs). Output reaches it a line at a time, so a PEM key's header and footer
+/// lines are masked where they stand and a whole key where the text holds it.
 /// </summary>
 public sealed partial class Redactor
 {
@@ -49,7 +51,11 @@ public sealed partial class Redactor
         foreach (var secret in _secrets)
             if (result.Contains(secret, StringComparison.Ordinal))
                 result = result.Replace(secret, Mask, StringComparison.Ordinal);
+        result = PemKey().Replace(result, Mask);
+        result = PemLine().Replace(result, Mask);
         result = SlackToken().Replace(result, Mask);
+        result = AwsKeyId().Replace(result, Mask);
+        result = Pair().Replace(result, "$1" + Mask);
         result = Bearer().Replace(result, "$1" + Mask);
         result = PasswordInUrl().Replace(result, "$1" + Mask + "@");
         return result;
@@ -57,6 +63,20 @@ public sealed partial class Redactor
 
     [GeneratedRegex(@"xox[abposr]-[A-Za-z0-9-]{8,}|xapp-[A-Za-z0-9-]{8,}", RegexOptions.CultureInvariant)]
     private static partial Regex SlackToken();
+
+    [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----", RegexOptions.CultureInvariant)]
+    private static partial Regex PemKey();
+
+    [GeneratedRegex(@"-----(?:BEGIN|END) [A-Z ]*PRIVATE KEY-----", RegexOptions.CultureInvariant)]
+    private static partial Regex PemLine();
+
+    /// <summary>Long-term (<c>AKIA</c>) and temporary (<c>ASIA</c>) AWS access key ids.</summary>
+    [GeneratedRegex(@"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b", RegexOptions.CultureInvariant)]
+    private static partial Regex AwsKeyId();
+
+    /// <summary><c>password=…</c>, <c>DB_PASSWORD=…</c>, <c>token: …</c>, <c>api_key=…</c>, <c>secret=…</c> and the like.</summary>
+    [GeneratedRegex(@"((?<![A-Za-z0-9])(?:password|passwd|pwd|token|secret|api[_-]?key|access[_-]?key|client[_-]?secret)\s*[=:]\s*)(?!\[redacted\])[^\s&;,]{4,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex Pair();
 
     [GeneratedRegex(@"((?:Bearer|Basic|token)\s+)[A-Za-z0-9._~+/=-]{12,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Bearer();

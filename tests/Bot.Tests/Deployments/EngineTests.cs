@@ -311,6 +311,42 @@ public class EngineTests
         Assert.Contains("• `web` (fake) → production, staging", (await bot.SendAsync("apps")).Messages[0].Text);
     }
 
+    /// <summary>Each secret shape, as a build step might print it, and the part of it that must not get through.</summary>
+    public static TheoryData<string, string> SecretShapes => new()
+    {
+        { "configured value: s3cr3t-value-123456", "s3cr3t-value-123456" },
+        { "bot token xoxb-123456789012-abcdefABCDEF", "xoxb-123456789012" },
+        { "app token xapp-1-A0123-456-abcdef", "xapp-1-A0123" },
+        { "aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE" },
+        { "-----BEGIN RSA PRIVATE KEY-----", "BEGIN RSA PRIVATE KEY" },
+        { "DB_PASSWORD=hunter2hunter2 ./migrate", "hunter2hunter2" },
+        { "curl -H 'x: 1' https://api.example?token=abcd1234efgh", "abcd1234efgh" },
+        { "cloning https://deploy:ghp_abcdef123456@github.com/acme/web.git", "ghp_abcdef123456" },
+        { "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.payload.sig", "eyJhbGciOiJSUzI1NiJ9" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SecretShapes))]
+    public async Task Each_secret_shape_printed_by_a_build_step_reaches_neither_the_store_nor_chat(string printed, string secret)
+    {
+        await using var bot = await TestBot.StartAsync(WebApp(), services =>
+            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, new Bot.Security.Redactor(["s3cr3t-value-123456"])));
+        bot.Fake.Output.Add(printed);
+        var done = await bot.DeployAsync("deploy web");
+
+        var texts = (await bot.Store.EventsAsync(done.Id, 0, 100, default)).Select(e => e.Text).ToList();
+        Assert.Contains(texts, t => t.Contains(Bot.Security.Redactor.Mask));
+        Assert.DoesNotContain(texts, t => t.Contains(secret));
+        Assert.DoesNotContain(bot.Chat.Cards.SelectMany(c => c.Card.RecentLines), l => l.Contains(secret));
+    }
+
+    [Fact]
+    public void A_whole_PEM_key_in_one_text_is_masked_whole()
+    {
+        var text = "key:\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\ndone";
+        Assert.Equal("key:\n[redacted]\ndone", new Bot.Security.Redactor([]).Redact(text));
+    }
+
     [Fact]
     public async Task Secrets_printed_by_a_deploy_never_reach_the_store_or_chat()
     {
