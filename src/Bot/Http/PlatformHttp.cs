@@ -75,6 +75,14 @@ public static class PlatformHttp
         _ => otherwise,
     };
 
+    /// <summary>
+    /// The platform could not be reached: no connection, the pipeline's time limits or open circuit, or HttpClient's own
+    /// time-out (a cancellation the caller did not ask for). Each client turns it into its own "could not be reached".
+    /// </summary>
+    public static bool IsUnreachable(Exception e, CancellationToken callerToken) =>
+        e is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
+        || e is TaskCanceledException && !callerToken.IsCancellationRequested;
+
     /// <summary>A transient failure of a request not marked <see cref="NoRetry"/>.</summary>
     public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context) =>
         IsTransientFailure(outcome) && !(context.GetRequestMessage()?.Options.TryGetValue(NoRetry, out var no) == true && no);

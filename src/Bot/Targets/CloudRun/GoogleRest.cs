@@ -4,8 +4,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Bot.Targets.CloudRun;
 
@@ -51,8 +49,7 @@ public sealed class GoogleRest(IHttpClientFactory clients, GoogleTokens tokens)
         if (!retry) request.Options.Set(PlatformHttp.NoRetry, true);
         HttpResponseMessage response;
         try { response = await http.SendAsync(request, ct).ConfigureAwait(false); }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
-                                      || e is TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (PlatformHttp.IsUnreachable(e, ct))
         {
             throw new GoogleApiException(call, 0, "UNAVAILABLE", $"{api.Host} could not be reached ({e.Message})");
         }

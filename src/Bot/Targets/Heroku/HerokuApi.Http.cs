@@ -6,8 +6,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Bot.Targets.Heroku;
 
@@ -85,8 +83,7 @@ public sealed partial class HerokuApi
         using (var message = request())
         {
             try { response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false); }
-            catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
-                                          || e is TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception e) when (PlatformHttp.IsUnreachable(e, ct))
             {
                 throw new HerokuApiException(call, 0, "unavailable", $"Heroku could not be reached ({e.Message})");
             }

@@ -4,8 +4,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Bot.Targets.Lambda;
 
@@ -65,8 +63,7 @@ public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, Aw
                 wait = PlatformHttp.RetryAfter(answer, time, TimeSpan.FromSeconds(1 << attempt));
                 logger.LogWarning("AWS throttled {Call} ({Code}); trying again in {Seconds}s", call.Name, error.Code, wait.TotalSeconds);
             }
-            catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
-                                          || e is TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception e) when (PlatformHttp.IsUnreachable(e, ct))
             {
                 throw new AwsApiException(call.Name, 0, "Unavailable", $"{options.EndpointOf(call.Service).Host} could not be reached ({e.Message})");
             }
