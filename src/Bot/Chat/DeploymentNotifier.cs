@@ -31,6 +31,7 @@ public sealed class DeploymentNotifier(
     private readonly Dictionary<long, string> _openSteps = [];
     private readonly Dictionary<long, string> _stepNotes = [];
     private readonly Dictionary<long, DateTimeOffset> _stepSince = [];
+    private readonly Dictionary<long, ApprovalStatus?> _approvals = [];
 
     /// <summary>How often a running card is drawn again where that is free, so its elapsed times move on without output.</summary>
     public static readonly TimeSpan RedrawEvery = TimeSpan.FromSeconds(5);
@@ -262,6 +263,7 @@ public sealed class DeploymentNotifier(
             _shown[d.Id] = d.State;
         }
         recent = await RecentAsync(d, update.Event, cancellationToken).ConfigureAwait(false);
+        var approval = await ApprovalOfAsync(d, update.Event, cancellationToken).ConfigureAwait(false);
         if (!_platforms.TryGetValue(d.Origin.Platform, out var platform))
         {
             logger.LogDebug("No {Platform} platform here to show {App} #{Number}", d.Origin.Platform, d.App, d.Number);
@@ -272,7 +274,7 @@ public sealed class DeploymentNotifier(
             string? step, note;
             DateTimeOffset? since;
             lock (_gate) (step, note, since) = (_openSteps.GetValueOrDefault(d.Id), _stepNotes.GetValueOrDefault(d.Id), _stepSince.TryGetValue(d.Id, out var at) ? at : null);
-            await platform.ShowDeploymentAsync(new DeploymentCard(d, recent, time.GetUtcNow()) { OpenStep = step, StepNote = note, StepSince = since }, update.Event, cancellationToken).ConfigureAwait(false);
+            await platform.ShowDeploymentAsync(new DeploymentCard(d, recent, time.GetUtcNow()) { OpenStep = step, StepNote = note, StepSince = since, Approval = approval }, update.Event, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -285,12 +287,36 @@ public sealed class DeploymentNotifier(
                 _openSteps.Remove(d.Id);
                 _stepNotes.Remove(d.Id);
                 _stepSince.Remove(d.Id);
+                _approvals.Remove(d.Id);
             }
+    }
+
+    /// <summary>
+    /// Who was asked to approve and who did, read once per deployment and again on each state change or answer (every
+    /// answer is an event, so the card that shows it is redrawn wherever it is followed).
+    /// </summary>
+    private async Task<ApprovalStatus?> ApprovalOfAsync(Deployment d, DeploymentEvent e, CancellationToken cancellationToken)
+    {
+        bool known;
+        ApprovalStatus? cached;
+        lock (_gate) known = _approvals.TryGetValue(d.Id, out cached);
+        if (known && (cached is null || e.Kind is not (EventKind.State or EventKind.Notice))) return cached;
+        try
+        {
+            var status = await store.ApprovalAsync(d.Id, cancellationToken).ConfigureAwait(false);
+            lock (_gate) _approvals[d.Id] = status;
+            return status;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogDebug("Could not read the approvals of #{Id}: {Error}", d.Id, ex.Message);
+            return cached;
+        }
     }
 
     private static string Key(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static int Stage(DeploymentState state) => state switch { DeploymentState.Queued => 0, DeploymentState.Running => 1, _ => 2 };
+    private static int Stage(DeploymentState state) => state switch { DeploymentState.AwaitingApproval => -1, DeploymentState.Queued => 0, DeploymentState.Running => 1, _ => 2 };
 
     /// <summary>The last output lines of a deployment, kept here as they pass (read from the store the first time).</summary>
     private async Task<IReadOnlyList<string>> RecentAsync(Deployment d, DeploymentEvent e, CancellationToken cancellationToken)

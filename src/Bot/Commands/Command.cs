@@ -90,7 +90,8 @@ public sealed record FreezeCommand(string? Reason) : Command;
 
 public sealed record UnfreezeCommand : Command;
 
-public sealed record ApproveCommand(string? AppName, int Number, bool Approve) : Command
+/// <summary><c>approve #42</c>, <c>reject web #42 not during the sale</c>: an answer to a deployment awaiting approval.</summary>
+public sealed record ApproveCommand(string? AppName, int Number, bool Approve, string? Reason = null) : Command
 {
     public override string? App => AppName;
 }

@@ -22,7 +22,8 @@ public sealed partial class CommandHandler
             }
             (gitRef, sha, subject) = (commit.Ref, commit.Sha, commit.Subject);
         }
-        var request = new NewDeployment(env.App, env.Env, DeploymentKind.Deploy, gitRef, sha, subject, origin, null, c.SkipChecks, time.GetUtcNow());
+        var request = new NewDeployment(env.App, env.Env, DeploymentKind.Deploy, gitRef, sha, subject, origin, null, c.SkipChecks, time.GetUtcNow(),
+            Approval: ApprovalFor(env));
         return await EnqueueAsync(request, ct).ConfigureAwait(false);
     }
 
@@ -61,6 +62,10 @@ public sealed partial class CommandHandler
             var what = d.Kind == DeploymentKind.Rollback
                 ? $"rollback #{d.Number} of {d.App} in {d.Env} to " + (d.RollbackTo ?? d.RefLabel) + (d.RollbackTo is not null && d.Sha is not null ? $" ({d.RefLabel})" : "") + subject
                 : $"deploy #{d.Number} of {d.App} {d.RefLabel}{subject} to {d.Env}";
+            if (request.Approval is { } rule)
+                return new CommandResult([new ChatMessage($"⏸ {char.ToUpperInvariant(what[0])}{what[1..]} waits for approval: {rule.Needed} of {rule.Approvers} " +
+                    $"must type `approve {d.App} #{d.Number}` within {Format.Duration(rule.ExpiresAt - request.At)}.", Tone.Info,
+                    [new ChatAction("Cancel", $"cancel {d.App} #{d.Number}")])], true, d);
             return new CommandResult([new ChatMessage($"Queued {what}.", Tone.Info, [new ChatAction("Cancel", $"cancel {d.App} #{d.Number}")])], true, d);
         }
         return CommandResult.Refuse(BlockedText((Blocked)result, request), BlockedActions((Blocked)result, request));
@@ -77,7 +82,7 @@ public sealed partial class CommandHandler
             (LockKind.Manual, _) => $"{wanted.App} {wanted.Env} is locked by {l.HolderName} {since}" + Reason(l) +
                                     $". Ask them, or type `unlock {wanted.App} {wanted.Env}` when it is safe.",
             (_, { } h) => $"{h.App} {h.Env} is busy: {h.Origin.UserName} is {(h.Kind == DeploymentKind.Rollback ? "rolling back" : "deploying")} " +
-                          $"{h.RefLabel} (#{h.Number}, {h.State.ToString().ToLowerInvariant()}) {since}. Wait for it to finish, or type `cancel {h.App} #{h.Number}` to stop it.",
+                          $"{h.RefLabel} (#{h.Number}, {DeploymentCard.StateName(h)}) {since}. Wait for it to finish, or type `cancel {h.App} #{h.Number}` to stop it.",
             _ => $"{wanted.App} {wanted.Env} is busy {since}. Type `status {wanted.App}` to see why.",
         };
     }

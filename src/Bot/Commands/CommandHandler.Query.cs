@@ -8,7 +8,7 @@ namespace Bot.Commands;
 public sealed partial class CommandHandler
 {
     /// <summary>Verbs the grammar knows but this version does not do yet; help leaves them out.</summary>
-    internal static readonly HashSet<string> NotYetVerbs = ["promote", "approve", "reject"];
+    internal static readonly HashSet<string> NotYetVerbs = ["promote"];
 
     private CommandResult ListApps()
     {
@@ -46,7 +46,9 @@ public sealed partial class CommandHandler
     private IEnumerable<VerbInfo> AvailableVerbs()
     {
         var kinds = apps.All.Select(a => targets.Get(a.Target)).ToList();
-        return Verbs.All.Where(v => (!NotYetVerbs.Contains(v.Name) || v.Name == "promote" && kinds.Any(t => t is ICanPromote)) && v.Capability switch
+        var approvals = apps.All.Any(a => a.ByEnv.Values.Any(e => e.Approval.Required));
+        return Verbs.All.Where(v => (!NotYetVerbs.Contains(v.Name) || v.Name == "promote" && kinds.Any(t => t is ICanPromote))
+                                    && (approvals || v.Name is not ("approve" or "reject")) && v.Capability switch
         {
             "scale" => kinds.Any(t => t is ICanScale),
             "restart" => kinds.Any(t => t is ICanRestart),
@@ -84,7 +86,7 @@ public sealed partial class CommandHandler
             ? $"`{app}` {env}: nothing deployed yet"
             : $"`{app}` {env}: ✅ #{live.Number} {live.RefLabel} · {live.Origin.UserName} · {Format.Ago(live.FinishedAt ?? live.CreatedAt, now)}";
         foreach (var d in snapshot.Active.Where(d => d.Env == env))
-            yield return $"    {(d.State == DeploymentState.Queued ? "🕒" : "⏳")} #{d.Number} {d.Verb} {d.RefLabel} · {d.Origin.UserName} · {Format.Duration(d.Elapsed(now))}";
+            yield return $"    {d.State switch { DeploymentState.Queued => "🕒", DeploymentState.AwaitingApproval => "⏸ awaiting approval", _ => "⏳" }} #{d.Number} {d.Verb} {d.RefLabel} · {d.Origin.UserName} · {Format.Duration(d.Elapsed(now))}";
         foreach (var l in snapshot.Locks.Where(l => l.Kind == LockKind.Manual && l.App == app && l.Env == env))
             yield return $"    🔒 locked by {l.HolderName}{Reason(l)}";
     }
@@ -107,7 +109,9 @@ public sealed partial class CommandHandler
             var running = active.FirstOrDefault(d => d.Env == envName);
             if (running is not null)
             {
-                lines.Add($"{(running.State == DeploymentState.Queued ? "🕒 Queued" : "⏳ Now")}: #{running.Number} {running.Verb} of {running.RefLabel} · {running.Origin.UserName} · {Format.Duration(running.Elapsed(now))}");
+                lines.Add($"{running.State switch { DeploymentState.Queued => "🕒 Queued", DeploymentState.AwaitingApproval => "⏸ Awaiting approval", _ => "⏳ Now" }}: #{running.Number} {running.Verb} of {running.RefLabel} · {running.Origin.UserName} · {Format.Duration(running.Elapsed(now))}");
+                if (running.State == DeploymentState.AwaitingApproval && await Store.ApprovalAsync(running.Id, ct).ConfigureAwait(false) is { } waiting)
+                    lines.Add($"    {DeploymentCard.Waiting(waiting, now)} Type `approve {app.Name} #{running.Number}` or `reject {app.Name} #{running.Number} [reason]`.");
                 foreach (var e in await Store.TailAsync(running.Id, 3, ct).ConfigureAwait(false))
                     lines.Add($"    │ {e.Text}");
             }

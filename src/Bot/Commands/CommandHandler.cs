@@ -78,7 +78,7 @@ public sealed partial class CommandHandler(
         StatusCommand { App: null } => StatusAllAsync(ct),
         CancelCommand { App: null } c => CancelAsync(null, c.Number, origin, ct),
         AlertsCommand { App: null } => AlertListAsync(null, ct),
-        ApproveCommand { App: null } a => Task.FromResult(NotYet(a.Approve ? "approve" : "reject", "Deployments do not wait for approval in this version.")),
+        ApproveCommand a => ApprovalAsync(a, origin, ct),
         _ when command.App is { } name => WithAppAsync(command, name, origin, ct),
         _ => Task.FromResult(Help(null)),
     };
@@ -109,7 +109,6 @@ public sealed partial class CommandHandler(
             ScaleCommand or RestartCommand or MaintenanceCommand or PromoteCanaryCommand => await TargetVerbAsync(command, env, origin, ct).ConfigureAwait(false),
             AuditCommand c => await AuditLogAsync(app.Name, c.Count, ct).ConfigureAwait(false),
             PromoteCommand c => NotYet("promote", $"Deploy the same ref instead: `deploy {app.Name} <ref> to {c.ToEnv}`."),
-            ApproveCommand a => NotYet(a.Approve ? "approve" : "reject", "Deployments do not wait for approval in this version."),
             AlertsCommand => await AlertListAsync(app.Name, ct).ConfigureAwait(false),
             MuteCommand c => await MuteAsync(app.Default, c, origin, ct).ConfigureAwait(false),
             _ => Help(null),

@@ -248,8 +248,12 @@ public static partial class CommandParser
             number = args.TakeNumber();
         }
         if (number is null)
-            throw new UsageException($"Which deployment? Type `{verb} #42`.");
-        args.Done();
-        return new ApproveCommand(app, number.Value, approve);
+            throw new UsageException(approve ? "Which deployment? Type `approve #42`." : "Which deployment? Type `reject #42 [reason]`.");
+        if (approve)
+        {
+            args.Done();
+            return new ApproveCommand(app, number.Value, true);
+        }
+        return new ApproveCommand(app, number.Value, false, args.Rest());
     }
 }

@@ -20,6 +20,9 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
         DeploymentState.Succeeded => "✅",
         DeploymentState.Failed => "❌",
         DeploymentState.Cancelled => "🚫",
+        DeploymentState.AwaitingApproval => "⏸",
+        DeploymentState.Rejected => "🛑",
+        DeploymentState.Expired => "⌛",
         _ => "⚠️",
     };
 
@@ -30,14 +33,28 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
         DeploymentState.Succeeded => D.Kind == DeploymentKind.Rollback ? "rolled back" : "live",
         DeploymentState.Failed => "failed",
         DeploymentState.Cancelled => "cancelled",
+        DeploymentState.AwaitingApproval => "awaiting approval",
+        DeploymentState.Rejected => "rejected",
+        DeploymentState.Expired => "expired",
         _ => "interrupted",
     };
+
+    /// <summary>The state as a sentence says it: <c>awaiting approval</c>, <c>running</c>, <c>failed</c>.</summary>
+    public static string StateName(Deployment d) => d.State == DeploymentState.AwaitingApproval ? "awaiting approval" : DeploymentFeed.Name(d.State);
+
+    /// <summary><c>Waiting for approval from slack:U1, @ops: 0 of 1, expires in 59m.</c></summary>
+    public static string Waiting(ApprovalStatus a, DateTimeOffset now) =>
+        $"Waiting for approval from {a.Approvers}: {a.Approvals.Count} of {a.Needed}" +
+        (a.Approvals.Count > 0 ? $" (approved by {a.ApprovedBy})" : "") + $", expires in {Format.Duration(a.ExpiresAt > now ? a.ExpiresAt - now : TimeSpan.Zero)}.";
+
+    /// <summary>The deployment's approval request and its answers, when it needed approval.</summary>
+    public ApprovalStatus? Approval { get; init; }
 
     public Tone Tone => D.State switch
     {
         DeploymentState.Succeeded => Tone.Success,
         DeploymentState.Failed or DeploymentState.Interrupted => Tone.Error,
-        DeploymentState.Cancelled => Tone.Warning,
+        DeploymentState.Cancelled or DeploymentState.Rejected or DeploymentState.Expired => Tone.Warning,
         _ => Tone.Info,
     };
 
@@ -51,11 +68,17 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
         {
             var what = D.Kind == DeploymentKind.Rollback && D.RollbackTo is { } to ? $"back to {to} ({D.RefLabel})" : D.RefLabel;
             var subject = string.IsNullOrEmpty(D.Subject) ? "" : $" \"{Clip(D.Subject, 60)}\"";
-            var time = D.State == DeploymentState.Queued ? $"queued {Format.Ago(D.CreatedAt, Now)}" : Format.Duration(D.Elapsed(Now));
+            var time = D.State switch
+            {
+                DeploymentState.Queued => $"queued {Format.Ago(D.CreatedAt, Now)}",
+                DeploymentState.AwaitingApproval => $"asked {Format.Ago(D.CreatedAt, Now)}",
+                _ => Format.Duration(D.Elapsed(Now)),
+            };
             // A long step shows which one it is and for how long, so a 19-second health check is not a frozen card.
             var step = D.State == DeploymentState.Running && OpenStep is { } open && open != "canary" && StepSince is { } since
                 ? $" · {open} {Format.Duration(Now - since)}" : "";
-            return $"{what}{subject} · {D.Origin.UserName} · {time}{step}";
+            var approved = D.State != DeploymentState.AwaitingApproval && Approval is { Approvals.Count: > 0 } a ? $" · approved by {a.ApprovedBy}" : "";
+            return $"{what}{subject} · {D.Origin.UserName}{approved} · {time}{step}";
         }
     }
 
@@ -72,7 +95,8 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
     public string? StepNote { get; init; }
 
     /// <summary>The step's note while it is worth showing: as the deploy runs, and for a canary left in place.</summary>
-    public string? LiveNote => D.IsActive || CanaryLive ? StepNote : null;
+    public string? LiveNote => D.State == DeploymentState.AwaitingApproval && Approval is { } a ? Waiting(a, Now)
+        : D.IsActive || CanaryLive ? StepNote : null;
 
     /// <summary>
     /// A canary holds part of the traffic: while the deploy watches it (Lambda) or after it ended with the split in place
@@ -84,6 +108,18 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
     public IReadOnlyList<ChatAction> Actions => CanaryLive ? CanaryActions : D.State switch
     {
         DeploymentState.Queued or DeploymentState.Running => [new("Cancel", $"cancel {D.App} #{D.Number}", $"Stop {D.Verb} #{D.Number} of {D.App}?")],
+        // Each asks first: an approval tapped by accident while scrolling on a phone ships to production.
+        DeploymentState.AwaitingApproval =>
+        [
+            new("Approve", $"approve {D.App} #{D.Number}", $"Approve {D.Verb} #{D.Number} of {D.App} ({D.RefLabel}) to {D.Env}? It starts once approved."),
+            new("Reject", $"reject {D.App} #{D.Number}", $"Reject {D.Verb} #{D.Number} of {D.App} to {D.Env}? It will not run."),
+            new("Cancel", $"cancel {D.App} #{D.Number}", $"Withdraw {D.Verb} #{D.Number} of {D.App}?"),
+        ],
+        DeploymentState.Rejected or DeploymentState.Expired =>
+        [
+            new("Ask again", $"deploy {D.App} {D.Ref ?? D.ShortSha} to {D.Env}"),
+            new("History", $"history {D.App}{InEnv}"),
+        ],
         DeploymentState.Succeeded =>
         [
             new("View logs", $"logs {D.App}{InEnv}"),

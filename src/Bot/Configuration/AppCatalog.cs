@@ -12,7 +12,7 @@ public sealed class AppCatalog
     public static readonly string[] CommonKeys =
     [
         "Target", "Repository", "DefaultBranch", "Environments", "Deployers", "Approvers", "Channels",
-        "AlertChannels", "Url", "InitRepository",
+        "AlertChannels", "Url", "InitRepository", .. ApprovalSettings.Keys,
     ];
 
     /// <summary>
@@ -79,7 +79,10 @@ public sealed class AppCatalog
 
         var byEnv = new Dictionary<string, AppEnvConfig>(StringComparer.OrdinalIgnoreCase);
         foreach (var envName in envNames)
-            byEnv[envName] = ReadEnv(name, target, envName, section, envSections[envName], path);
+        {
+            var env = ReadEnv(name, target, envName, section, envSections[envName], path);
+            byEnv[envName] = env with { Approval = ApprovalSettings.Read(env.Section, path, envName, env.Approvers) };
+        }
         return new AppConfig(name, target, envNames, byEnv);
     }
 

@@ -37,6 +37,9 @@ public sealed record AppEnvConfig(
     IConfiguration Section,
     string KeyPath)
 {
+    /// <summary>Whether deploys here wait for approvals, and how many (<see cref="ApprovalSettings"/>).</summary>
+    public ApprovalSettings Approval { get; init; } = ApprovalSettings.None;
+
     /// <summary>The configuration path of a key of this app, for error messages (<c>Apps:web:Shell:Build</c>).</summary>
     public string KeyOf(string relative) => $"{KeyPath}:{relative}";
 }

@@ -1,6 +1,10 @@
 namespace Bot.Deployments;
 
-public enum DeploymentState { Queued, Running, Succeeded, Failed, Cancelled, Interrupted }
+/// <summary>
+/// <see cref="AwaitingApproval"/> holds the app/env lock until enough approvals queue it; <see cref="Rejected"/> and
+/// <see cref="Expired"/> end a deployment that waited and never ran.
+/// </summary>
+public enum DeploymentState { Queued, Running, Succeeded, Failed, Cancelled, Interrupted, AwaitingApproval, Rejected, Expired }
 
 public enum DeploymentKind { Deploy, Rollback }
 
@@ -32,7 +36,7 @@ public sealed record Deployment(
     string? RollbackTo,
     bool SkipChecks)
 {
-    public bool IsActive => State is DeploymentState.Queued or DeploymentState.Running;
+    public bool IsActive => State is DeploymentState.Queued or DeploymentState.Running or DeploymentState.AwaitingApproval;
 
     public bool IsFinished => !IsActive;
 
@@ -55,6 +59,7 @@ public sealed record Deployment(
 }
 
 /// <param name="RunBy">The worker that will run it itself (the console's <c>send</c>); null lets any worker take it.</param>
+/// <param name="Approval">Set when the environment needs approvals: the deployment waits for them before it is queued.</param>
 public sealed record NewDeployment(
     string App,
     string Env,
@@ -66,7 +71,8 @@ public sealed record NewDeployment(
     string? RollbackTo,
     bool SkipChecks,
     DateTimeOffset At,
-    string? RunBy = null);
+    string? RunBy = null,
+    ApprovalRule? Approval = null);
 
 public enum EventKind { State, Step, Output, ErrorOutput, Notice, Warning }
 

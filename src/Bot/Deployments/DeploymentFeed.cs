@@ -119,9 +119,9 @@ public sealed class DeploymentFeed(IDeploymentStore store, FeedOptions options, 
         }
     }
 
-    public static string Name(DeploymentState state) => state.ToString().ToLowerInvariant();
+    public static string Name(DeploymentState state) => StoreNames.Name(state);
 
-    private static int Stage(string? state) => state switch { null => -1, "queued" => 0, "running" => 1, _ => 2 };
+    private static int Stage(string? state) => state switch { null => -2, StoreNames.AwaitingApproval => -1, "queued" => 0, "running" => 1, _ => 2 };
 
     private DeploymentUpdate Final(Deployment d, long seq) =>
         new(d, new DeploymentEvent(d.Id, seq, d.FinishedAt ?? time.GetUtcNow(), EventKind.State, Name(d.State)));

@@ -60,11 +60,28 @@ public sealed class DeploymentService(
         if (result is Enqueued queued)
         {
             // Tell listeners before waking the worker, so "queued" never arrives after "running".
-            feed.Publish(new DeploymentUpdate(queued.Deployment, new DeploymentEvent(queued.Deployment.Id, 0, request.At, EventKind.State, "queued")));
+            feed.Publish(new DeploymentUpdate(queued.Deployment, new DeploymentEvent(queued.Deployment.Id, 0, request.At, EventKind.State, DeploymentFeed.Name(queued.Deployment.State))));
+            if (queued.Deployment.State == DeploymentState.AwaitingApproval) return result;
             signal.Pulse();
             foreach (var waker in wakers) await waker.WakeAsync(cancellationToken).ConfigureAwait(false);
         }
         return result;
+    }
+
+    /// <summary>Records an approval or rejection (<see cref="IDeploymentStore.VoteAsync"/>); one that queues the deployment wakes the workers.</summary>
+    public async Task<ApprovalOutcome> VoteAsync(Deployment deployment, ApprovalVote vote, CancellationToken cancellationToken)
+    {
+        var outcome = await store.VoteAsync(deployment.Id, vote, cancellationToken).ConfigureAwait(false);
+        if (outcome is VoteCounted { Deployment: var d })
+        {
+            feed.Publish(new DeploymentUpdate(d, new DeploymentEvent(d.Id, 0, vote.At, EventKind.State, DeploymentFeed.Name(d.State))));
+            if (d.State == DeploymentState.Queued)
+            {
+                signal.Pulse();
+                foreach (var waker in wakers) await waker.WakeAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return outcome;
     }
 
     public async Task<CancelOutcome> CancelAsync(Deployment deployment, CancellationToken cancellationToken)

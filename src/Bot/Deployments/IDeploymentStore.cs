@@ -95,4 +95,17 @@ public interface IDeploymentStore
     Task<IReadOnlyList<StoredAlert>> AlertsAsync(string? app, int limit, CancellationToken cancellationToken);
 
     Task<string?> GetNoteAsync(string scope, string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records one person's approval or rejection of a deployment awaiting approval, once per person. The last approval
+    /// needed queues it (its job becomes claimable by any worker); a rejection ends it <see cref="DeploymentState.Rejected"/>.
+    /// </summary>
+    Task<ApprovalOutcome> VoteAsync(long deploymentId, ApprovalVote vote, CancellationToken cancellationToken);
+
+    /// <summary>The approval request of a deployment and its answers; null when it never needed approval.</summary>
+    Task<ApprovalStatus?> ApprovalAsync(long deploymentId, CancellationToken cancellationToken);
+
+    /// <summary>Ends deployments still awaiting approval whose time ran out (<see cref="DeploymentState.Expired"/>) and frees their locks.</summary>
+    /// <param name="onlyPlatform">Only deployments asked for on this platform, as in <see cref="RecoverAsync"/>.</param>
+    Task<IReadOnlyList<Deployment>> ExpireApprovalsAsync(DateTimeOffset now, string? onlyPlatform, CancellationToken cancellationToken);
 }

@@ -55,6 +55,11 @@ public sealed class JobWorker(
             logger.LogWarning("{App} #{Number} was running in a process that stopped; marked interrupted", d.App, d.Number);
             await runner.RecordStateAsync(await runner.CleanUpAsync(d, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
+        foreach (var d in await store.ExpireApprovalsAsync(now, options.RecoversOnlyFrom, cancellationToken).ConfigureAwait(false))
+        {
+            logger.LogInformation("{App} #{Number} was not approved in time; it expired", d.App, d.Number);
+            await runner.RecordStateAsync(d).ConfigureAwait(false);
+        }
         foreach (var d in interrupted)
         {
             // Its only queued job now is the put-back, if it was going live; another worker may have taken it already.

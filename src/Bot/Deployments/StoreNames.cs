@@ -7,6 +7,9 @@ internal static class StoreNames
     public const string DeployJob = "deploy";
     public const string PutBackJob = "putback";
 
+    /// <summary>A deployment's state, and its job's, while it waits for approvals (the job is not claimable until then).</summary>
+    public const string AwaitingApproval = "awaiting_approval";
+
     /// <summary>
     /// The <c>SELECT</c> of the lock a put-back job holds: the interrupted deployment's own, since <c>at</c>, in the words
     /// both dialects share; <paramref name="p"/> is the dialect's parameter sign (<c>$</c> or <c>@</c>).
@@ -35,6 +38,9 @@ internal static class StoreNames
         DeploymentState.Succeeded => "succeeded",
         DeploymentState.Failed => "failed",
         DeploymentState.Cancelled => "cancelled",
+        DeploymentState.AwaitingApproval => AwaitingApproval,
+        DeploymentState.Rejected => "rejected",
+        DeploymentState.Expired => "expired",
         _ => "interrupted",
     };
 
@@ -58,6 +64,9 @@ internal static class StoreNames
         "succeeded" => DeploymentState.Succeeded,
         "failed" => DeploymentState.Failed,
         "cancelled" => DeploymentState.Cancelled,
+        AwaitingApproval => DeploymentState.AwaitingApproval,
+        "rejected" => DeploymentState.Rejected,
+        "expired" => DeploymentState.Expired,
         _ => DeploymentState.Interrupted,
     };
 

@@ -53,6 +53,7 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
         var text = trigger.Kind switch
         {
             EventKind.State when d.State == DeploymentState.Queued => null,
+            EventKind.State when d.State == DeploymentState.AwaitingApproval => Wrap($"bot> ⏸ {d.App} #{d.Number} → {d.Env}: {card.StateWord} · {card.LiveNote}", Indent),
             EventKind.State when d.State == DeploymentState.Running => Wrap($"bot> ⏳ {d.App} #{d.Number} → {d.Env}: {card.StateWord} {card.Summary}", Indent),
             EventKind.State => Final(card),
             EventKind.Step => Wrap($"{Indent}▸ {trigger.Text}", Indent + "  "),

@@ -48,6 +48,14 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
             return;
         }
         if (trigger.Kind != EventKind.State) return;
+        if (d.State == DeploymentState.AwaitingApproval)
+        {
+            // A LINE message cannot be edited: the approval card is pushed once, keeping a push for the result; a tap on it
+            // once answered is told so (an answer counts once), and the result card says who approved.
+            if (await TakePushAsync(d.Id, cancellationToken, keepForResult: 1).ConfigureAwait(false))
+                await api.PushAsync(d.Origin.Conversation, [LineMessages.Card(card)], RetryKey(d.Id, "approval"), cancellationToken).ConfigureAwait(false);
+            return;
+        }
         if (d.State == DeploymentState.Running)
         {
             StartProgress(d);

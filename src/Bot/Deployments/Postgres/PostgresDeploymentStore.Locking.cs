@@ -36,6 +36,16 @@ public sealed partial class PostgresDeploymentStore
         return result;
     }
 
+    /// <summary>The approval that queues a deployment wakes every worker, as an enqueue does.</summary>
+    public override Task<ApprovalOutcome> VoteAsync(long deploymentId, ApprovalVote vote, CancellationToken cancellationToken) =>
+        InTransactionAsync(async db =>
+        {
+            var outcome = await ApprovalSql.VoteAsync(db, deploymentId, vote, cancellationToken).ConfigureAwait(false);
+            if (outcome is VoteCounted { Deployment.State: DeploymentState.Queued })
+                await db.ExecAsync($"SELECT pg_notify('{JobsChannel}', @id)", cancellationToken, ("id", deploymentId.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
+            return outcome;
+        }, cancellationToken);
+
     public override Task<LockInfo?> LockAsync(LockInfo wanted, CancellationToken cancellationToken) =>
         InTransactionAsync(async db =>
         {

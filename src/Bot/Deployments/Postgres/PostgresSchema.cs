@@ -71,5 +71,18 @@ internal static class PostgresSchema
             CREATE INDEX alerts_open ON alerts (app, dedupe_key, last_at) WHERE state = 'firing';
             CREATE INDEX alerts_app ON alerts (app, id);
             """),
+        // Numbered as in SQLite's schema, so one version names one change in both.
+        (3, """
+            CREATE TABLE approval_requests (
+                deployment_id bigint PRIMARY KEY REFERENCES deployments (id),
+                needed integer NOT NULL, expires_at timestamptz NOT NULL, approvers text NOT NULL);
+            CREATE INDEX approval_requests_expiry ON approval_requests (expires_at);
+
+            -- One answer per person and deployment: a second tap, on any replica, records nothing.
+            CREATE TABLE approvals (
+                deployment_id bigint NOT NULL REFERENCES deployments (id),
+                user_id text NOT NULL, user_name text NOT NULL, approved boolean NOT NULL, reason text, at timestamptz NOT NULL,
+                PRIMARY KEY (deployment_id, user_id));
+            """),
     ];
 }

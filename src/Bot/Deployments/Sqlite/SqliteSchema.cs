@@ -63,5 +63,17 @@ internal static class SqliteSchema
             CREATE INDEX alerts_open ON alerts (app, dedupe_key, last_at) WHERE state = 'firing';
             CREATE INDEX alerts_app ON alerts (app, id);
             """),
+        (3, """
+            CREATE TABLE approval_requests (
+                deployment_id INTEGER PRIMARY KEY REFERENCES deployments (id),
+                needed INTEGER NOT NULL, expires_at INTEGER NOT NULL, approvers TEXT NOT NULL);
+            CREATE INDEX approval_requests_expiry ON approval_requests (expires_at);
+
+            -- One answer per person and deployment: a second tap, on any replica, records nothing.
+            CREATE TABLE approvals (
+                deployment_id INTEGER NOT NULL REFERENCES deployments (id),
+                user_id TEXT NOT NULL, user_name TEXT NOT NULL, approved INTEGER NOT NULL, reason TEXT, at INTEGER NOT NULL,
+                PRIMARY KEY (deployment_id, user_id)) WITHOUT ROWID;
+            """),
     ];
 }

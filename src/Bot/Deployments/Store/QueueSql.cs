@@ -11,7 +11,7 @@ internal static class QueueSql
 {
     private const string InsertDeployment = """
         INSERT INTO deployments (app, env, number, kind, ref, sha, subject, platform, conversation, thread, user_id, user_name, state, created_at, rollback_to, skip_checks)
-        VALUES (@app, @env, @number, @kind, @ref, @sha, @subject, @platform, @conversation, @thread, @user_id, @user_name, 'queued', @at, @rollback_to, @skip)
+        VALUES (@app, @env, @number, @kind, @ref, @sha, @subject, @platform, @conversation, @thread, @user_id, @user_name, @state, @at, @rollback_to, @skip)
         RETURNING id
         """;
 
@@ -22,7 +22,7 @@ internal static class QueueSql
         ON CONFLICT (app, env, kind) DO NOTHING
         """;
 
-    private const string InsertJob = "INSERT INTO jobs (kind, deployment_id, state, owner, created_at) VALUES ('deploy', @id, 'queued', @owner, @at) RETURNING id";
+    private const string InsertJob = "INSERT INTO jobs (kind, deployment_id, state, owner, created_at) VALUES ('deploy', @id, @state, @owner, @at) RETURNING id";
 
     private const string Started = "UPDATE deployments SET state = 'running', started_at = @at WHERE id = @id";
 
@@ -42,15 +42,18 @@ internal static class QueueSql
         if (await LockSql.BlockerAsync(db, d.App, d.Env, d.Origin.QualifiedUser, cancellationToken).ConfigureAwait(false) is { } blocked)
             return (blocked, 0);
         var number = await db.ScalarAsync<int>(db.Dialect.NextNumber, cancellationToken, ("app", d.App)).ConfigureAwait(false);
-        var id = await db.ScalarAsync<long>(InsertDeployment, cancellationToken,
+        // Waiting for approval, the job exists (and the lock is held) but no worker can claim it yet.
+        var state = d.Approval is null ? DeploymentState.Queued : DeploymentState.AwaitingApproval;
+        var id = await db.ScalarAsync<long>(InsertDeployment, cancellationToken, ("state", Name(state)),
             ("app", d.App), ("env", d.Env), ("number", number), ("kind", Name(d.Kind)), ("ref", d.Ref), ("sha", d.Sha), ("subject", d.Subject),
             ("platform", d.Origin.Platform), ("conversation", d.Origin.Conversation), ("thread", d.Origin.Thread),
             ("user_id", d.Origin.UserId), ("user_name", d.Origin.UserName), ("at", d.At), ("rollback_to", d.RollbackTo), ("skip", d.SkipChecks)).ConfigureAwait(false);
         var locked = await db.ExecAsync(InsertDeployLock, cancellationToken, ("app", d.App), ("env", d.Env), ("holder", d.Origin.QualifiedUser),
             ("name", d.Origin.UserName), ("reason", $"{Name(d.Kind)} #{number}"), ("at", d.At), ("id", id)).ConfigureAwait(false);
         if (locked == 0) throw new LockTaken();
-        var job = await db.ScalarAsync<long>(InsertJob, cancellationToken, ("id", id), ("owner", d.RunBy), ("at", d.At)).ConfigureAwait(false);
-        await EventSql.StateAsync(db, id, DeploymentState.Queued, d.At, cancellationToken).ConfigureAwait(false);
+        var job = await db.ScalarAsync<long>(InsertJob, cancellationToken, ("id", id), ("state", Name(state)), ("owner", d.RunBy), ("at", d.At)).ConfigureAwait(false);
+        if (d.Approval is { } rule) await ApprovalSql.RequestAsync(db, id, rule, cancellationToken).ConfigureAwait(false);
+        await EventSql.StateAsync(db, id, state, d.At, cancellationToken).ConfigureAwait(false);
         return (new Enqueued((await DeploymentSql.GetAsync(db, id, cancellationToken).ConfigureAwait(false))!), job);
     }
 

@@ -103,6 +103,15 @@ public abstract class SqlDeploymentStore : IDeploymentStore
     public virtual Task<(StoredAlert Alert, AlertChange Change)> RecordAlertAsync(Alert alert, TimeSpan window, bool muted, CancellationToken cancellationToken) =>
         WriteAsync(db => AlertSql.RecordAsync(db, alert, window, muted, cancellationToken), cancellationToken);
 
+    public virtual Task<ApprovalOutcome> VoteAsync(long deploymentId, ApprovalVote vote, CancellationToken cancellationToken) =>
+        WriteAsync(db => ApprovalSql.VoteAsync(db, deploymentId, vote, cancellationToken), cancellationToken);
+
+    public Task<ApprovalStatus?> ApprovalAsync(long deploymentId, CancellationToken cancellationToken) =>
+        ReadAsync(db => ApprovalSql.StatusAsync(db, deploymentId, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<Deployment>> ExpireApprovalsAsync(DateTimeOffset now, string? onlyPlatform, CancellationToken cancellationToken) =>
+        WriteAsync(db => ApprovalSql.ExpireAsync(db, now, onlyPlatform, cancellationToken), cancellationToken);
+
     public Task<IReadOnlyList<StoredAlert>> AlertsAsync(string? app, int limit, CancellationToken cancellationToken) =>
         ReadAsync(db => AlertSql.ListAsync(db, app, limit, cancellationToken), cancellationToken);
 }
