@@ -21,6 +21,14 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : DeploymentSto
         return store;
     }
 
+    protected override async Task<(IDeploymentStore First, IDeploymentStore Second)> CreateReplicasAsync()
+    {
+        var url = await postgres.NewDatabaseUrlAsync();
+        var first = Open(url);
+        await first.MigrateAsync(default);
+        return (first, Open(url));
+    }
+
     [Fact]
     public async Task Replicas_starting_together_migrate_once()
     {

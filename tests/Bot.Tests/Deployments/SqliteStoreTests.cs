@@ -15,6 +15,14 @@ public sealed class SqliteStoreTests : DeploymentStoreContract, IDisposable
         return store;
     }
 
+    protected override async Task<(IDeploymentStore First, IDeploymentStore Second)> CreateReplicasAsync()
+    {
+        var path = _dir[$"{Guid.NewGuid():N}.db"];
+        var first = new SqliteDeploymentStore(path);
+        await first.MigrateAsync(CancellationToken.None);
+        return (first, new SqliteDeploymentStore(path));
+    }
+
     [Fact]
     public async Task The_file_passes_an_integrity_check_after_concurrent_work()
     {
