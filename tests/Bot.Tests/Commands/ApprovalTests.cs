@@ -60,6 +60,11 @@ public sealed class ApprovalTests
         Assert.Contains("approved by bob", final.Summary);
         Assert.DoesNotContain(final.Actions, a => a.Command.StartsWith("approve", StringComparison.Ordinal));
 
+        var help = (await bot.SendAsync("help")).Messages[0].Text;
+        Assert.Contains("`approve #id`", help);
+        Assert.Contains("`reject #id [reason]`", help);
+        Assert.Contains("`approve web #42`", (await bot.SendAsync("help approve")).Messages[0].Text);
+
         var audit = await bot.Store.AuditLogAsync(null, 10, default);
         Assert.Contains(audit, a => a is { UserId: "bob", Command: "approve #1" } && a.Result.StartsWith("ok: ✅ Approved", StringComparison.Ordinal));
     }
