@@ -216,9 +216,10 @@ public sealed class DeploymentNotifier(
                 follow.State = update.Deployment.State;
             }
             last = update.Deployment;
+            // Started before this counts as shown, so whoever waits for the notifier to be idle finds the announcement under way.
+            if (last.IsFinished) await AnnounceAsync(last).ConfigureAwait(false);
             Progressed();
         }
-        if (last is { IsFinished: true }) await AnnounceAsync(last).ConfigureAwait(false);
         return last;
     }
 
