@@ -63,5 +63,11 @@ internal static class SqliteSchema
             CREATE INDEX alerts_open ON alerts (app, dedupe_key, last_at) WHERE state = 'firing';
             CREATE INDEX alerts_app ON alerts (app, id);
             """),
+        // Who a command came from as People knows them, how it ended (ok, refused, limited, failed), and its environment.
+        (4, """
+            ALTER TABLE audit ADD COLUMN person TEXT;
+            ALTER TABLE audit ADD COLUMN outcome TEXT;
+            ALTER TABLE audit ADD COLUMN env TEXT;
+            """),
     ];
 }
