@@ -31,7 +31,7 @@ public sealed record RateLimit(int Count, TimeSpan Per)
         var text = value.Trim();
         if (text.Equals("off", StringComparison.OrdinalIgnoreCase)) return Off;
         var slash = text.IndexOf('/');
-        if (slash > 0 && int.TryParse(text[..slash], NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is > 0 and <= 100_000
+        if (slash > 0 && int.TryParse(text[..slash].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is > 0 and <= 100_000
             && PerOf(text[(slash + 1)..].Trim()) is { } per)
             return new RateLimit(count, per);
         throw new ConfigException(Key, $"'{text}' should be a count per time, such as 20/min, 5/10s or 200/h (or off)");
