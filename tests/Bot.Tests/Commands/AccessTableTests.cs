@@ -54,21 +54,21 @@ public sealed class AccessTableTests
         var config = Team();
         config.Remove("People:ana:2");
         await using var bot = await TestBot.StartAsync(config, worker: false);
-        Assert.True((await bot.SendAsync(Console("mallory"), "deploy web to production")).Ok);
-        Assert.True(RefusedForWho(await bot.SendAsync(Slack("U0DAN0001"), "deploy web to production")));
+        Assert.True((await bot.SendAsync(FromConsole("mallory"), "deploy web to production")).Ok);
+        Assert.True(RefusedForWho(await bot.SendAsync(FromSlack("U0DAN0001"), "deploy web to production")));
     }
 
     [Fact]
     public async Task A_refusal_names_the_key_to_change_and_who_can_help()
     {
         await using var bot = await TestBot.StartAsync(Team(), worker: false);
-        var deploy = await bot.SendAsync(Slack(BoSlack, "Bo"), "deploy web to production");
+        var deploy = await bot.SendAsync(FromSlack(BoSlack, "Bo"), "deploy web to production");
         Assert.Equal("Only `Apps:web:Environments:production:Deployers` may deploy web to production; ask one of them: ana. " +
                      "You are bo (`slack:U0BO00001`); an admin can add it to `Apps:web:Environments:production:Deployers`.", deploy.Messages[0].Text);
-        var look = await bot.SendAsync(Line("U4stranger"), "history web in production");
+        var look = await bot.SendAsync(FromLine("U4stranger"), "history web in production");
         Assert.Equal("Only `Apps:web:Environments:production:Viewers` (and its deployers) may see the history of web in production; ask one of them: bo, " +
                      $"slack:{CarolSlack}. Your id is `line:U4stranger`; an admin can add it to `Apps:web:Environments:production:Viewers`.", look.Messages[0].Text);
-        var freeze = await bot.SendAsync(Slack(CarolSlack), "freeze");
+        var freeze = await bot.SendAsync(FromSlack(CarolSlack), "freeze");
         Assert.StartsWith("Only `Admins` may freeze deploys; ask one of them: ana.", freeze.Messages[0].Text);
     }
 
@@ -76,8 +76,8 @@ public sealed class AccessTableTests
     public async Task Refused_commands_are_audited_with_the_person_identity_and_outcome()
     {
         await using var bot = await TestBot.StartAsync(Team(), worker: false);
-        await bot.SendAsync(Slack(BoSlack, "Bo"), "deploy web to production");
-        await bot.SendAsync(Line(AnaLine, "Ana L"), "deploy web to staging");
+        await bot.SendAsync(FromSlack(BoSlack, "Bo"), "deploy web to production");
+        await bot.SendAsync(FromLine(AnaLine, "Ana L"), "deploy web to staging");
         var log = await bot.Store.AuditLogAsync("web", 10, default);
         Assert.Equal(2, log.Count);
         var (ana, bo) = (log[0], log[1]);
@@ -99,9 +99,9 @@ public sealed class AccessTableTests
         };
         return platform switch
         {
-            "slack" => Slack(id, name),
-            "line" => Line(id, name),
-            _ => Console(name),
+            "slack" => FromSlack(id, name),
+            "line" => FromLine(id, name),
+            _ => FromConsole(name),
         };
     }
 }

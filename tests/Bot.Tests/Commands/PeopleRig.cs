@@ -36,11 +36,11 @@ public static class PeopleRig
         return config;
     }
 
-    public static Origin Slack(string user, string name = "someone") => new("slack", "C0DEPLOYS", null, user, name);
+    public static Origin FromSlack(string user, string name = "someone") => new("slack", "C0DEPLOYS", null, user, name);
 
-    public static Origin Line(string user, string name = "someone") => new("line", "C0LINEGROUP", null, user, name);
+    public static Origin FromLine(string user, string name = "someone") => new("line", "C0LINEGROUP", null, user, name);
 
-    public static Origin Console(string user) => new("console", "console", null, user, user);
+    public static Origin FromConsole(string user) => new("console", "console", null, user, user);
 
     public static Task<CommandResult> SendAsync(this TestBot bot, Origin origin, string text) =>
         bot.Handler.HandleAsync(new ChatRequest(origin, text), CancellationToken.None);

@@ -20,19 +20,19 @@ public sealed class RateLimitTests
         await using var bot = await StartAsync();
         for (var i = 0; i < 20; i++)
         {
-            Assert.True((await bot.SendAsync(Slack(BoSlack), "apps")).Ok, $"command {i + 1}");
+            Assert.True((await bot.SendAsync(FromSlack(BoSlack), "apps")).Ok, $"command {i + 1}");
             _time.Advance(TimeSpan.FromSeconds(2));
         }
         // The first went 40 s ago: it leaves the window in 20 s.
-        var refused = await bot.SendAsync(Slack(BoSlack), "apps");
+        var refused = await bot.SendAsync(FromSlack(BoSlack), "apps");
         Assert.False(refused.Ok);
         Assert.Equal("You've sent 20 commands in the last minute; try again in 20 s.", refused.Messages[0].Text);
 
         // Someone else is not held back by bo's commands.
-        Assert.True((await bot.SendAsync(Slack(CarolSlack), "apps")).Ok);
+        Assert.True((await bot.SendAsync(FromSlack(CarolSlack), "apps")).Ok);
 
         _time.Advance(TimeSpan.FromSeconds(20));
-        Assert.True((await bot.SendAsync(Slack(BoSlack), "apps")).Ok);
+        Assert.True((await bot.SendAsync(FromSlack(BoSlack), "apps")).Ok);
 
         var log = await bot.Store.AuditLogAsync(null, 5, default);
         var limited = Assert.Single(log, e => e.Outcome == AuditOutcome.Limited);
@@ -43,11 +43,11 @@ public sealed class RateLimitTests
     public async Task One_person_is_one_count_on_every_platform()
     {
         await using var bot = await StartAsync(("RateLimit", "3/10s"));
-        Assert.True((await bot.SendAsync(Slack(AnaSlack), "apps")).Ok);
-        Assert.True((await bot.SendAsync(Line(AnaLine), "apps")).Ok);
-        Assert.True((await bot.SendAsync(Console("ana"), "apps")).Ok);
+        Assert.True((await bot.SendAsync(FromSlack(AnaSlack), "apps")).Ok);
+        Assert.True((await bot.SendAsync(FromLine(AnaLine), "apps")).Ok);
+        Assert.True((await bot.SendAsync(FromConsole("ana"), "apps")).Ok);
         _time.Advance(TimeSpan.FromSeconds(4));
-        Assert.Equal("You've sent 3 commands in the last 10 seconds; try again in 6 s.", (await bot.SendAsync(Line(AnaLine), "apps")).Messages[0].Text);
+        Assert.Equal("You've sent 3 commands in the last 10 seconds; try again in 6 s.", (await bot.SendAsync(FromLine(AnaLine), "apps")).Messages[0].Text);
     }
 
     [Theory]
