@@ -1,7 +1,7 @@
 using Bot.Configuration;
 using Bot.Hosting;
 
-// bot [serve|worker|chat|send "<text>"|migrate|health]: see BotCli.Usage and README.md.
+// bot [serve|worker|chat|send "<text>"|migrate|health|audit]: see BotCli.Usage and README.md.
 try
 {
     var cli = BotCli.Parse(args);
@@ -15,6 +15,7 @@ try
         "chat" => await ConsoleCommand.ChatAsync(cli),
         "send" => await ConsoleCommand.SendAsync(cli),
         "heroku" => await HerokuCommand.RunAsync(cli),
+        "audit" => await AuditExport.RunAsync(cli),
         _ => await ServeCommand.RunAsync(cli),
     };
 }

@@ -3,43 +3,81 @@ using Bot.Deployments;
 
 namespace Bot.Commands;
 
+/// <summary>What a person may do with an app in one environment.</summary>
+public enum Role { View, Deploy, Admin }
+
 /// <summary>
-/// Who may do what, from where. Users are named <c>platform:id</c> (<c>slack:U123</c>), a bare id, or
-/// <c>@group</c>. Empty lists mean anyone. The console is the operator at the bot's own terminal and is trusted.
+/// Who may do what, from where: <c>Channels</c>, <c>Viewers</c> and <c>Deployers</c> per app and environment, <c>Admins</c>
+/// process-wide, each a list of entries <see cref="PeopleDirectory"/> reads. An empty list means anyone (in an allowed channel).
+/// The console is the operator at the bot's own terminal and is trusted, unless some list names a <c>console:</c> identity:
+/// then it is checked like any platform. A refusal names the key to change and who can help.
 /// </summary>
-public sealed class Access(BotOptions options)
+public sealed class Access(BotOptions options, PeopleDirectory people, CommandRateLimiter limiter)
 {
-    public static bool IsTrusted(Origin origin) => origin.Platform == "console";
+    public bool IsTrusted(Origin origin) => origin.Platform == "console" && !people.ConsoleConfigured;
+
+    public PeopleDirectory People => people;
+
+    /// <summary>Reads the platform groups the lists name, waiting only for those never read (see <see cref="IGroupDirectory"/>).</summary>
+    public Task PrepareAsync(CancellationToken cancellationToken) => people.PrepareAsync(wait: true, cancellationToken);
+
+    /// <summary>Null when the person may send another command now, else the answer that says when they may.</summary>
+    public string? CheckRate(Origin origin)
+    {
+        if (IsTrusted(origin)) return null;
+        if (limiter.TryTake(people.PersonOf(origin) ?? origin.QualifiedUser) is not { } wait) return null;
+        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+        var when = seconds < 120 ? $"{Math.Max(seconds, 1)} s" : $"{(int)Math.Ceiling(wait.TotalMinutes)} min";
+        return $"You've sent {limiter.Limit.Count} commands in the last {limiter.Limit.Window}; try again in {when}.";
+    }
 
     /// <summary>Null when commands about <paramref name="app"/> are accepted in this conversation, else why not.</summary>
     public string? CheckChannel(AppEnvConfig app, Origin origin)
     {
-        if (IsTrusted(origin) || app.Channels.Count == 0) return null;
-        if (app.Channels.Any(c => Matches(c, origin.Platform, origin.Conversation))) return null;
+        if (IsTrusted(origin) || InChannel(app, origin)) return null;
         return $"{app.App} is not handled in this conversation. Use one of its channels ({string.Join(", ", app.Channels.Select(c => $"`{c}`"))}), " +
-               $"or ask an admin to add `{origin.Platform}:{origin.Conversation}` to `{app.KeyOf("Channels")}`.";
+               $"or ask an admin to add `{origin.Platform}:{origin.Conversation}` to `{app.SetAt("Channels")}`.";
     }
 
-    /// <summary>Null when the user may change <paramref name="app"/> (deploy, roll back, lock...), else a polite no with their id.</summary>
-    public string? CheckDeployer(AppEnvConfig app, Origin origin, string verb)
+    /// <summary>Null when the person may change <paramref name="app"/> (deploy, roll back, lock...), else a refusal naming the key.</summary>
+    public string? CheckDeployer(AppEnvConfig app, Origin origin, string verb) =>
+        May(Role.Deploy, app, origin) ? null
+            : Only(app.SetAt("Deployers"), app.Deployers, $"{verb} {app.App} {(verb == "deploy" ? "to" : "in")} {app.Env}", origin);
+
+    /// <summary>Null when the person may use the read-only commands of <paramref name="app"/>; its deployers always may.</summary>
+    public string? CheckViewer(AppEnvConfig app, Origin origin, string what) =>
+        May(Role.View, app, origin) ? null
+            : Only(app.SetAt("Viewers"), app.Viewers, $"{what} {app.App} in {app.Env}", origin, " (and its deployers)");
+
+    public string? CheckAdmin(Origin origin, string verb) =>
+        IsAdmin(origin) ? null : Only("Admins", options.Admins, verb, origin);
+
+    /// <summary>Whether the person has <paramref name="role"/> for <paramref name="app"/> (not counting where they ask from).</summary>
+    public bool May(Role role, AppEnvConfig app, Origin origin) => role switch
     {
-        if (IsTrusted(origin) || app.Deployers.Count == 0 || IsListed(app.Deployers, origin)) return null;
-        return $"Sorry, you can't {verb} {app.App}: only its deployers can. Your id is `{origin.QualifiedUser}`; " +
-               $"an admin can add it to `{app.KeyOf("Deployers")}`.";
-    }
+        Role.Admin => IsAdmin(origin),
+        Role.Deploy => IsTrusted(origin) || app.Deployers.Count == 0 || people.IsListed(app.Deployers, origin),
+        _ => IsTrusted(origin) || app.Viewers.Count == 0 || people.IsListed(app.Viewers, origin)
+             || app.Deployers.Count > 0 && people.IsListed(app.Deployers, origin)
+             || app.Approvers.Count > 0 && people.IsListed(app.Approvers, origin),
+    };
 
-    public string? CheckAdmin(Origin origin, string verb)
+    public bool InChannel(AppEnvConfig app, Origin origin) =>
+        app.Channels.Count == 0 || app.Channels.Any(c => Matches(c, origin.Platform, origin.Conversation));
+
+    public bool IsAdmin(Origin origin) => IsTrusted(origin) || options.Admins.Count == 0 || people.IsListed(options.Admins, origin);
+
+    public bool IsListed(IReadOnlyList<string> entries, Origin origin) => people.IsListed(entries, origin);
+
+    private string Only(string key, IReadOnlyList<string> entries, string what, Origin origin, string also = "")
     {
-        if (IsTrusted(origin) || options.Admins.Count == 0 || IsListed(options.Admins, origin)) return null;
-        return $"Sorry, only admins can {verb}. Your id is `{origin.QualifiedUser}`; an admin can add it to `Admins`.";
+        var names = people.Describe(entries);
+        var shown = names.Count <= 6 ? string.Join(", ", names) : string.Join(", ", names.Take(5)) + $" and {names.Count - 5} more";
+        var you = people.PersonOf(origin) is { } person ? $"You are {person} (`{origin.QualifiedUser}`)" : $"Your id is `{origin.QualifiedUser}`";
+        return $"Only `{key}`{also} may {what}; ask one of them: {shown}. {you}; an admin can add it to `{key}`.";
     }
 
-    public bool IsListed(IReadOnlyList<string> entries, Origin origin) => entries.Any(e =>
-        e.StartsWith('@') && options.Groups.TryGetValue(e[1..], out var members)
-            ? members.Any(m => Matches(m, origin.Platform, origin.UserId))
-            : Matches(e, origin.Platform, origin.UserId));
-
-    /// <summary><c>slack:U123</c> matches on platform and id; a bare <c>U123</c> on id alone.</summary>
+    /// <summary><c>slack:C123</c> matches on platform and id; a bare <c>C123</c> on id alone.</summary>
     private static bool Matches(string entry, string platform, string id)
     {
         var colon = entry.IndexOf(':');

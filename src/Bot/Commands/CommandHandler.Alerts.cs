@@ -6,10 +6,11 @@ namespace Bot.Commands;
 
 public sealed partial class CommandHandler
 {
-    private async Task<CommandResult> AlertListAsync(string? app, CancellationToken ct)
+    private async Task<CommandResult> AlertListAsync(string? app, CancellationToken ct, Origin? viewer = null)
     {
         var now = time.GetUtcNow();
         var list = await Store.AlertsAsync(app, 10, ct).ConfigureAwait(false);
+        if (viewer is not null) list = list.Where(a => apps.Find(a.App) is not { } known || access.May(Role.View, known.Default, viewer)).ToList();
         if (list.Count == 0)
             return CommandResult.Reply(app is null ? "No alerts so far." : $"No alerts for {app} so far.", Tone.Info);
         var lines = list.Select(a =>

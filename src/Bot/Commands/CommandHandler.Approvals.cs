@@ -21,7 +21,7 @@ public sealed partial class CommandHandler
         if (status.ExpiresAt <= now)
             return CommandResult.Refuse($"The time to approve #{d.Number} of {d.App} ran out at {Format.Clock(status.ExpiresAt, now)}, so it will not run. " +
                 $"To ask again, type `{Redeploy(d)}`.");
-        if (!Access.IsTrusted(origin) && !access.IsListed(env.Approvers, origin))
+        if (!access.IsTrusted(origin) && !access.IsListed(env.Approvers, origin))
             return CommandResult.Refuse(env.Approvers.Count == 0
                 ? $"Nobody can {verb} #{d.Number}: `{env.KeyOf("Approvers")}` is empty. Ask an admin to list approvers there, or type `cancel {d.App} #{d.Number}`."
                 : $"Sorry, only the approvers of {d.App} in {d.Env} can {verb} a deploy ({status.Approvers}). Your id is `{origin.QualifiedUser}`; " +
@@ -30,7 +30,7 @@ public sealed partial class CommandHandler
             return CommandResult.Refuse($"You asked for #{d.Number} yourself, and a deploy of {d.App} to {d.Env} needs someone else's approval " +
                 $"(`{env.KeyOf("AllowSelfApproval")}` is false). Ask one of {status.Approvers} to type `approve {d.App} #{d.Number}`.");
 
-        var vote = new ApprovalVote(origin.QualifiedUser, origin.UserName, c.Approve, c.Reason, now);
+        var vote = new ApprovalVote(VoterId(origin), origin.UserName, c.Approve, c.Reason, now);
         return await deployments.VoteAsync(d, vote, ct).ConfigureAwait(false) switch
         {
             VoteCounted { Deployment: var after, Status: var counted } => Counted(after, counted, c),
@@ -90,7 +90,13 @@ public sealed partial class CommandHandler
         });
     }
 
-    private static bool IsRequester(Deployment d, Origin origin) => d.Origin.QualifiedUser == origin.QualifiedUser;
+    /// <summary>The requester is the same person on any platform: one People entry covers their Slack, LINE and console ids.</summary>
+    private bool IsRequester(Deployment d, Origin origin) =>
+        d.Origin.QualifiedUser == origin.QualifiedUser
+        || access.People.PersonOf(origin) is { } person && person == access.People.PersonOf(d.Origin);
+
+    /// <summary>A person's answer counts once, whichever of their identities gives it.</summary>
+    private string VoterId(Origin origin) => access.People.PersonOf(origin) is { } person ? "person:" + person : origin.QualifiedUser;
 
     private static string Redeploy(Deployment d) => $"deploy {d.App} {d.Ref ?? d.ShortSha} to {d.Env}".Replace("  ", " ", StringComparison.Ordinal);
 

@@ -21,7 +21,7 @@ public sealed partial class CommandHandler
             [new ChatAction($"deploy {first}", $"deploy {first}"), new ChatAction($"status {first}", $"status {first}")])], true);
     }
 
-    private CommandResult Help(string? verb)
+    private CommandResult Help(string? verb, Origin origin)
     {
         if (verb is not null)
         {
@@ -37,8 +37,9 @@ public sealed partial class CommandHandler
             return CommandResult.Reply($"`{info.Usage}`\n{info.Summary}{aliases}\nFor example:\n{examples}", Tone.Info,
                 shown.Take(2).Select(e => new ChatAction(e, e)).ToArray());
         }
-        var list = AvailableVerbs().Select(v => $"• `{v.Usage}` — {v.Summary}");
-        return CommandResult.Reply("Here is what I can do:\n" + string.Join('\n', list) + "\nType `help <command>` for examples.", Tone.Info,
+        var menu = new HelpMenu(apps, targets, access, origin);
+        var list = AvailableVerbs().Where(menu.Offers).Select(v => $"• `{v.Usage}` — {v.Summary}");
+        return CommandResult.Reply("Here is what I can do for you:\n" + string.Join('\n', list) + menu.PerApp() + "\nType `help <command>` for examples.", Tone.Info,
             new ChatAction("apps", "apps"), new ChatAction("status", "status"));
     }
 
@@ -57,7 +58,7 @@ public sealed partial class CommandHandler
         });
     }
 
-    private async Task<CommandResult> StatusAllAsync(CancellationToken ct)
+    private async Task<CommandResult> StatusAllAsync(Origin origin, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var lines = new List<string>();
@@ -70,11 +71,12 @@ public sealed partial class CommandHandler
                 lines.Insert(0, $"🧊 Deploys are frozen by {freeze.HolderName} since {Format.Clock(freeze.Since, now)}{Reason(freeze)}.");
                 frozenNoted = true;
             }
-            foreach (var env in app.Environments)
+            foreach (var env in app.Environments.Where(e => access.May(Role.View, app.For(e), origin)))
                 lines.AddRange(EnvSummary(app.Name, env, snapshot, now));
         }
         if (lines.Count == 0)
-            return CommandResult.Refuse("No apps are configured yet. Add one under `Apps` in the config (see README).");
+            return CommandResult.Refuse(apps.All.Count == 0 ? "No apps are configured yet. Add one under `Apps` in the config (see README)."
+                : "You may not see any app's status: each app's `Viewers` lists who may. Type `help` to see what you can do.");
         return CommandResult.Reply(string.Join('\n', lines), Tone.Info);
     }
 
@@ -170,12 +172,13 @@ public sealed partial class CommandHandler
             lines, $"logs-{env.App}")], true);
     }
 
-    private async Task<CommandResult> AuditLogAsync(string? app, int count, CancellationToken ct)
+    private async Task<CommandResult> AuditLogAsync(string? app, int count, Origin origin, CancellationToken ct)
     {
+        if (access.CheckAdmin(origin, "read the audit log") is { } no) return CommandResult.Refuse(no);
         var now = time.GetUtcNow();
         var entries = await Store.AuditLogAsync(app, count, ct).ConfigureAwait(false);
         if (entries.Count == 0) return CommandResult.Reply("The audit log is empty.", Tone.Info);
-        var lines = entries.Select(e => $"{Format.Clock(e.At, now)} {e.UserName} ({e.Platform}): {e.Command} → {e.Result}").ToList();
+        var lines = entries.Select(e => $"{Format.Clock(e.At, now)} {e.Person ?? e.UserName} ({e.Identity}): {e.Command} → {e.Result}").ToList();
         return new CommandResult([new ChatMessage($"The last {entries.Count} commands{(app is null ? "" : $" about {app}")}:", Tone.Info, null, lines, "audit")], true);
     }
 

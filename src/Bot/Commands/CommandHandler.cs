@@ -46,9 +46,14 @@ public sealed partial class CommandHandler(
     {
         var command = CommandParser.Parse(request.Text);
         CommandResult result;
+        var outcome = AuditOutcome.Refused;
         try
         {
-            result = await DispatchAsync(command, request.Origin, cancellationToken).ConfigureAwait(false);
+            await access.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            if (access.CheckRate(request.Origin) is { } tooMany)
+                (result, outcome) = (CommandResult.Refuse(tooMany), AuditOutcome.Limited);
+            else
+                result = await DispatchAsync(command, request.Origin, cancellationToken).ConfigureAwait(false);
         }
         catch (SourceException e)
         {
@@ -62,8 +67,9 @@ public sealed partial class CommandHandler(
         {
             logger.LogError(e, "Command {Command} failed", command.GetType().Name);
             result = CommandResult.Refuse("Something went wrong on my side while doing that (it is in the bot's log). Try again, or type `status` to see where things stand.");
+            outcome = AuditOutcome.Failed;
         }
-        await AuditAsync(request, command, result).ConfigureAwait(false);
+        await AuditAsync(request, command, result, result.Ok ? AuditOutcome.Ok : outcome).ConfigureAwait(false);
         return result;
     }
 
@@ -71,16 +77,16 @@ public sealed partial class CommandHandler(
     {
         ParseError e => Task.FromResult(ParseFailed(e)),
         AppsCommand => Task.FromResult(ListApps()),
-        HelpCommand h => Task.FromResult(Help(h.Verb)),
+        HelpCommand h => Task.FromResult(Help(h.Verb, origin)),
         FreezeCommand f => FreezeAsync(f, origin, ct),
         UnfreezeCommand => UnfreezeAsync(origin, ct),
-        AuditCommand a when a.App is null => AuditLogAsync(null, a.Count, ct),
-        StatusCommand { App: null } => StatusAllAsync(ct),
+        AuditCommand a when a.App is null => AuditLogAsync(null, a.Count, origin, ct),
+        StatusCommand { App: null } => StatusAllAsync(origin, ct),
         CancelCommand { App: null } c => CancelAsync(null, c.Number, origin, ct),
-        AlertsCommand { App: null } => AlertListAsync(null, ct),
+        AlertsCommand { App: null } => AlertListAsync(null, ct, origin),
         ApproveCommand a => ApprovalAsync(a, origin, ct),
         _ when command.App is { } name => WithAppAsync(command, name, origin, ct),
-        _ => Task.FromResult(Help(null)),
+        _ => Task.FromResult(Help(null, origin)),
     };
 
     private async Task<CommandResult> WithAppAsync(Command command, string name, Origin origin, CancellationToken ct)
@@ -96,6 +102,7 @@ public sealed partial class CommandHandler(
         }
         var env = app.For(envName);
         if (access.CheckChannel(env, origin) is { } wrongPlace) return CommandResult.Refuse(wrongPlace);
+        if (HelpMenu.Looks(command) is { } look && access.CheckViewer(env, origin, look) is { } notViewer) return CommandResult.Refuse(notViewer);
         return command switch
         {
             DeployCommand c => await DeployAsync(c, env, origin, ct).ConfigureAwait(false),
@@ -107,11 +114,11 @@ public sealed partial class CommandHandler(
             LockCommand c => await LockAsync(env, c, origin, ct).ConfigureAwait(false),
             UnlockCommand => await UnlockAsync(env, origin, ct).ConfigureAwait(false),
             ScaleCommand or RestartCommand or MaintenanceCommand or PromoteCanaryCommand => await TargetVerbAsync(command, env, origin, ct).ConfigureAwait(false),
-            AuditCommand c => await AuditLogAsync(app.Name, c.Count, ct).ConfigureAwait(false),
+            AuditCommand c => await AuditLogAsync(app.Name, c.Count, origin, ct).ConfigureAwait(false),
             PromoteCommand c => NotYet("promote", $"Deploy the same ref instead: `deploy {app.Name} <ref> to {c.ToEnv}`."),
             AlertsCommand => await AlertListAsync(app.Name, ct).ConfigureAwait(false),
             MuteCommand c => await MuteAsync(app.Default, c, origin, ct).ConfigureAwait(false),
-            _ => Help(null),
+            _ => Help(null, origin),
         };
     }
 
@@ -152,15 +159,19 @@ public sealed partial class CommandHandler(
     private static CommandResult NotYet(string verb, string instead) =>
         CommandResult.Refuse($"`{verb}` is not available in this version yet. {instead}");
 
-    private async Task AuditAsync(ChatRequest request, Command command, CommandResult result)
+    private async Task AuditAsync(ChatRequest request, Command command, CommandResult result, string outcome)
     {
         var first = result.Messages.Count > 0 ? result.Messages[0].Text : "";
         var summary = (result.Ok ? "ok: " : "refused: ") + (first.Length > 200 ? first[..200] + "…" : first);
         var o = request.Origin;
+        var app = command.App is { } name ? apps.Find(name) : null;
         try
         {
             await Store.AuditAsync(new AuditEntry(time.GetUtcNow(), o.Platform, o.Conversation, o.UserId, o.UserName,
-                redactor.Redact(TextNormalizer.Normalize(request.Text)), command.App, redactor.Redact(summary)), CancellationToken.None).ConfigureAwait(false);
+                redactor.Redact(TextNormalizer.Normalize(request.Text)), app?.Name ?? command.App, redactor.Redact(summary))
+            {
+                Person = access.People.PersonOf(o), Outcome = outcome, Env = app is null ? null : EnvOf(command, app) ?? app.DefaultEnv,
+            }, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {

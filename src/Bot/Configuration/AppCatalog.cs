@@ -11,7 +11,7 @@ public sealed class AppCatalog
 {
     public static readonly string[] CommonKeys =
     [
-        "Target", "Repository", "DefaultBranch", "Environments", "Deployers", "Approvers", "Channels",
+        "Target", "Repository", "DefaultBranch", "Environments", "Deployers", "Approvers", "Viewers", "Channels",
         "AlertChannels", "Url", "InitRepository", .. ApprovalSettings.Keys,
     ];
 
@@ -100,7 +100,7 @@ public sealed class AppCatalog
         return new AppEnvConfig(
             app, env, target, repository, defaultBranch,
             List(merged, "Deployers"), List(merged, "Approvers"), List(merged, "Channels"),
-            ReadAlertChannels(merged, path), url, merged, path);
+            ReadAlertChannels(merged, path), url, merged, path) { Viewers = List(merged, "Viewers"), Overrides = overrides };
     }
 
     private static IReadOnlyList<string> ReadAlertChannels(IConfiguration merged, string path)

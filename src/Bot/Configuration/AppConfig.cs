@@ -42,4 +42,13 @@ public sealed record AppEnvConfig(
 
     /// <summary>The configuration path of a key of this app, for error messages (<c>Apps:web:Shell:Build</c>).</summary>
     public string KeyOf(string relative) => $"{KeyPath}:{relative}";
+
+    /// <summary>Who may use the read-only commands (status, history, logs, alerts); empty means anyone in an allowed channel.</summary>
+    public IReadOnlyList<string> Viewers { get; init; } = [];
+
+    /// <summary>The environment's own section (<c>Apps:web:Environments:production</c>), when it has one.</summary>
+    public IConfigurationSection? Overrides { get; init; }
+
+    /// <summary>Where a list such as <c>Deployers</c> that applies here is set: the environment's key if it sets one, else the app's.</summary>
+    public string SetAt(string key) => Overrides?.GetSection(key).Exists() == true ? $"{Overrides.Path}:{key}" : KeyOf(key);
 }

@@ -101,5 +101,28 @@ public enum LeaseState { Held, CancelRequested, Lost }
 
 public enum CancelOutcome { CancelledWhileQueued, Signalled, NotActive }
 
+/// <summary>One command and what came of it. <see cref="Result"/> is the answer's first words; <see cref="Outcome"/> one of <see cref="AuditOutcome"/>.</summary>
 public sealed record AuditEntry(
-    DateTimeOffset At, string Platform, string Conversation, string UserId, string UserName, string Command, string? App, string Result);
+    DateTimeOffset At, string Platform, string Conversation, string UserId, string UserName, string Command, string? App, string Result)
+{
+    /// <summary>The <c>People</c> name of whoever sent it, when they are listed there.</summary>
+    public string? Person { get; init; }
+
+    public string? Outcome { get; init; }
+
+    public string? Env { get; init; }
+
+    /// <summary><c>slack:U123</c>.</summary>
+    public string Identity => $"{Platform}:{UserId}";
+}
+
+/// <summary>How a command ended, as the audit log keeps it.</summary>
+public static class AuditOutcome
+{
+    public const string Ok = "ok";
+    public const string Refused = "refused";
+    /// <summary>Refused by the per-person rate limit.</summary>
+    public const string Limited = "limited";
+    /// <summary>Failed on the bot's side.</summary>
+    public const string Failed = "failed";
+}

@@ -72,7 +72,11 @@ public interface IDeploymentStore
 
     Task AuditAsync(AuditEntry entry, CancellationToken cancellationToken);
 
+    /// <summary>Newest first.</summary>
     Task<IReadOnlyList<AuditEntry>> AuditLogAsync(string? app, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Oldest first: the entries at or after <paramref name="since"/> (of <paramref name="app"/>, when given), at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<AuditEntry>> AuditSinceAsync(DateTimeOffset since, string? app, int limit, CancellationToken cancellationToken);
 
     /// <summary>Records a webhook delivery id; false when it was seen before (a retry or redelivery).</summary>
     Task<bool> TryRecordDeliveryAsync(string source, string deliveryId, DateTimeOffset at, CancellationToken cancellationToken);

@@ -7,13 +7,16 @@ namespace Bot.Hosting;
 public sealed record BotCli(string Verb, string? Text, string? ConfigFile, string? DataDir, string? UserName, string[] PassThrough)
 {
     /// <summary>The verbs, as <see cref="Parse"/> knows them (hosting files name them; a test checks those against this list).</summary>
-    public static readonly string[] Verbs = ["serve", "worker", "chat", "send", "migrate", "health", "heroku", "help"];
+    public static readonly string[] Verbs = ["serve", "worker", "chat", "send", "migrate", "health", "heroku", "audit", "help"];
 
     /// <summary><c>worker --drain</c>: run what is queued, then exit.</summary>
     public bool Drain { get; init; }
 
     /// <summary><c>serve --no-worker</c>: the web endpoints only; a separate <c>worker</c> (or <c>worker --drain</c>) runs the jobs.</summary>
     public bool NoWorker { get; init; }
+
+    /// <summary><c>audit --since 7d --app web --json|--csv</c>: what to export, and how.</summary>
+    public AuditQuery? Audit { get; init; }
 
     public const string Usage = """
         Usage: bot [command] [options]
@@ -31,6 +34,9 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
           health [--url <base>]
                            GET /healthz of a serve on this host (default http://127.0.0.1:$PORT, 8080);
                            exit code 0 when it answers 200 (a container HEALTHCHECK)
+          audit [--since 7d] [--app <app>] [--json|--csv]
+                           print the audit log: every command, who sent it and what came of it
+                           (--since a duration such as 1d or 12h, or a date such as 2026-11-30)
           heroku webhooks <app> [<env>] [--url <bot url>]
                            make the Heroku app webhook that sends alerts to this bot
                            (needs HEROKU_API_KEY, HEROKU_WEBHOOK_SECRET, --url or BOT_PUBLIC_URL)
@@ -49,6 +55,7 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
         var rest = new List<string>();
         var verbSeen = false;
         bool drain = false, noWorker = false;
+        var audit = new AuditQuery();
         for (var i = 0; i < args.Length; i++)
         {
             var a = args[i];
@@ -62,6 +69,10 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                 case "serve" or "worker" or "chat" or "migrate" or "health" when !verbSeen: verb = a; verbSeen = true; break;
                 case "--drain" when verb == "worker": drain = true; break;
                 case "--no-worker" when verb == "serve": noWorker = true; break;
+                case "audit" when !verbSeen: verb = a; verbSeen = true; break;
+                case "--since" when verb == "audit": audit = AuditQuery.ParseSince(Next()) with { App = audit.App, Format = audit.Format }; break;
+                case "--app" when verb == "audit": audit = audit with { App = Next() }; break;
+                case "--json" or "--csv" when verb == "audit": audit = audit with { Format = a[2..] }; break;
                 case "send" or "heroku" when !verbSeen:
                     verb = a;
                     verbSeen = true;
@@ -71,7 +82,7 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                     rest.Add(Next());
                     break;
                 default:
-                    if (!verbSeen && !a.StartsWith('-')) throw new CliException($"Unknown command '{a}'. Try: serve, worker, chat, send \"<text>\", migrate, health, heroku webhooks <app>.");
+                    if (!verbSeen && !a.StartsWith('-')) throw new CliException($"Unknown command '{a}'. Try: serve, worker, chat, send \"<text>\", migrate, health, audit, heroku webhooks <app>.");
                     if (verb is "send" or "heroku" && !a.StartsWith('-')) text = text is null ? a : text + " " + a;
                     else rest.Add(a);
                     break;
@@ -84,6 +95,7 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
         {
             Drain = drain,
             NoWorker = noWorker,
+            Audit = verb == "audit" ? audit : null,
         };
     }
 }

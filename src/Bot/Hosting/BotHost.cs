@@ -1,5 +1,6 @@
 using Bot.Configuration;
 using Bot.Deployments;
+using Bot.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -111,5 +112,7 @@ public static class BotHost
         }
         // Request-by-request lines cost more than the requests; keep warnings and the bot's own messages.
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Server logs too pass through the redactor: a token in an exception's message never reaches stdout.
+        services.RedactLogs();
     }
 }

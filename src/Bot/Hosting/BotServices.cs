@@ -70,6 +70,7 @@ public static class BotServices
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<DeploymentRunner>();
         services.AddSingleton<JobWorker>();
+        services.AddPeople(configuration);
         services.AddSingleton<Access>();
         services.AddSingleton<CommandHandler>();
         services.AddSingleton<DeploymentNotifier>();

@@ -1,3 +1,4 @@
+using Bot.Commands;
 using Bot.Deployments;
 using Bot.Tests.Support;
 
@@ -154,6 +155,31 @@ public sealed class ApprovalTests
 
         var second = await bot.SendAsync("approve web #1", "carol");
         Assert.Contains("(bob, carol). It is queued now.", second.Messages[0].Text);
+        Assert.Equal(DeploymentState.Succeeded, (await bot.WaitFinishedAsync(d.Id)).State);
+    }
+
+    [Fact]
+    public async Task One_person_is_one_requester_and_one_approver_whichever_platform_they_type_on()
+    {
+        await using var bot = await TestBot.StartAsync(Config(
+            ("Apps:web:Environments:production:MinApprovals", "2"),
+            ("Apps:web:Environments:production:Approvers", "alice, bob, carol"),
+            ("People:alice:0", "test:alice"), ("People:alice:1", "line:Ualice"),
+            ("People:bob:0", "test:bob"), ("People:bob:1", "line:Ubob"),
+            ("People:carol:0", "test:carol")));
+        var d = await WaitingAsync(bot);
+
+        var self = await bot.Handler.HandleAsync(new ChatRequest(TestBot.User("Ualice", "line"), "approve web #1"), CancellationToken.None);
+        Assert.False(self.Ok);
+        Assert.StartsWith("You asked for #1 yourself", self.Messages[0].Text);
+
+        Assert.True((await bot.SendAsync("approve web #1", "bob")).Ok);
+        var again = await bot.Handler.HandleAsync(new ChatRequest(TestBot.User("Ubob", "line"), "approve web #1"), CancellationToken.None);
+        Assert.False(again.Ok);
+        Assert.Contains("You already approved #1 of web", again.Messages[0].Text);
+        Assert.Equal(DeploymentState.AwaitingApproval, (await bot.Store.GetAsync(d.Id, default))!.State);
+
+        Assert.Contains("It is queued now.", (await bot.SendAsync("approve web #1", "carol")).Messages[0].Text);
         Assert.Equal(DeploymentState.Succeeded, (await bot.WaitFinishedAsync(d.Id)).State);
     }
 }

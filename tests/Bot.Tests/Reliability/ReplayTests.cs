@@ -23,7 +23,9 @@ public sealed class ReplayTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var apps = Enumerable.Range(0, ReplayPlan.AppCount).Select(ReplayPlan.App)
             .Concat(Enumerable.Range(0, ReplayPlan.HoldCount).Select(ReplayPlan.Hold))
-            .Select(name => KeyValuePair.Create($"Apps:{name}:Target", (string?)"fake"));
+            .Select(name => KeyValuePair.Create($"Apps:{name}:Target", (string?)"fake"))
+            // One person sends thousands of deliveries here, far past any per-person rate limit.
+            .Append(KeyValuePair.Create("RateLimit", (string?)"off"));
         _host = await BotWebHost.StartAsync(_fakes.Settings(apps), _fakes.Replace);
         _fakes.Slack.AddUser("U0ALICE", "alice", "Alice Doe");
         _fakes.Line.AddProfile(LinePayloads.Alice, "Alice");

@@ -21,8 +21,11 @@ public static class SlackSetup
         services.AddSingleton<SlackPlatform>();
         services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<SlackPlatform>());
         services.AddSingleton<SlackStartup>();
+        services.AddSingleton<SlackUserGroups>();
+        services.AddSingleton<IGroupDirectory>(sp => sp.GetRequiredService<SlackUserGroups>());
         if (!receive) return services;
         services.AddHostedService(sp => sp.GetRequiredService<SlackStartup>());
+        services.AddHostedService<SlackUserGroupWarmup>();
         services.AddSlackSocketMode();
         return services;
     }

@@ -84,5 +84,9 @@ internal static class PostgresSchema
                 user_id text NOT NULL, user_name text NOT NULL, approved boolean NOT NULL, reason text, at timestamptz NOT NULL,
                 PRIMARY KEY (deployment_id, user_id));
             """),
+        // Who a command came from as People knows them, how it ended (ok, refused, limited, failed), and its environment.
+        (4, """
+            ALTER TABLE audit ADD COLUMN person text, ADD COLUMN outcome text, ADD COLUMN env text;
+            """),
     ];
 }

@@ -75,5 +75,11 @@ internal static class SqliteSchema
                 user_id TEXT NOT NULL, user_name TEXT NOT NULL, approved INTEGER NOT NULL, reason TEXT, at INTEGER NOT NULL,
                 PRIMARY KEY (deployment_id, user_id)) WITHOUT ROWID;
             """),
+        // Who a command came from as People knows them, how it ended (ok, refused, limited, failed), and its environment.
+        (4, """
+            ALTER TABLE audit ADD COLUMN person TEXT;
+            ALTER TABLE audit ADD COLUMN outcome TEXT;
+            ALTER TABLE audit ADD COLUMN env TEXT;
+            """),
     ];
 }

@@ -7,12 +7,16 @@ internal static class AuditSql
 {
     private const string Insert = $"""
         INSERT INTO audit ({AuditColumns})
-        VALUES (@at, @platform, @conversation, @user_id, @user_name, @command, @app, @result)
+        VALUES (@at, @platform, @conversation, @user_id, @user_name, @command, @app, @result, @person, @outcome, @env)
         """;
 
     private const string All = $"SELECT {AuditColumns} FROM audit ORDER BY id DESC LIMIT @limit";
 
     private const string OfApp = $"SELECT {AuditColumns} FROM audit WHERE app = @app ORDER BY id DESC LIMIT @limit";
+
+    private const string AllSince = $"SELECT {AuditColumns} FROM audit WHERE at >= @since ORDER BY id LIMIT @limit";
+
+    private const string OfAppSince = $"SELECT {AuditColumns} FROM audit WHERE at >= @since AND app = @app ORDER BY id LIMIT @limit";
 
     private const string RecordDelivery = "INSERT INTO deliveries (source, id, at) VALUES (@source, @id, @at) ON CONFLICT (source, id) DO NOTHING";
 
@@ -23,12 +27,18 @@ internal static class AuditSql
 
     public static Task<int> AuditAsync(StoreSession db, AuditEntry e, CancellationToken cancellationToken) =>
         db.ExecAsync(Insert, cancellationToken, ("at", e.At), ("platform", e.Platform), ("conversation", e.Conversation), ("user_id", e.UserId),
-            ("user_name", e.UserName), ("command", e.Command), ("app", e.App), ("result", e.Result));
+            ("user_name", e.UserName), ("command", e.Command), ("app", e.App), ("result", e.Result), ("person", e.Person), ("outcome", e.Outcome), ("env", e.Env));
 
     public static async Task<IReadOnlyList<AuditEntry>> LogAsync(StoreSession db, string? app, int limit, CancellationToken cancellationToken) =>
         app is null
             ? await db.QueryAsync(All, Audit, cancellationToken, ("limit", limit)).ConfigureAwait(false)
             : await db.QueryAsync(OfApp, Audit, cancellationToken, ("app", app), ("limit", limit)).ConfigureAwait(false);
+
+    /// <summary>Oldest first, from <paramref name="since"/> on: the export.</summary>
+    public static async Task<IReadOnlyList<AuditEntry>> SinceAsync(StoreSession db, DateTimeOffset since, string? app, int limit, CancellationToken cancellationToken) =>
+        app is null
+            ? await db.QueryAsync(AllSince, Audit, cancellationToken, ("since", since), ("limit", limit)).ConfigureAwait(false)
+            : await db.QueryAsync(OfAppSince, Audit, cancellationToken, ("since", since), ("app", app), ("limit", limit)).ConfigureAwait(false);
 
     /// <summary>False when the delivery was seen before.</summary>
     public static async Task<bool> RecordDeliveryAsync(StoreSession db, string source, string deliveryId, DateTimeOffset at, CancellationToken cancellationToken) =>

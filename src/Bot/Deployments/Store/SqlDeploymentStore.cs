@@ -83,6 +83,9 @@ public abstract class SqlDeploymentStore : IDeploymentStore
     public Task<IReadOnlyList<AuditEntry>> AuditLogAsync(string? app, int limit, CancellationToken cancellationToken) =>
         ReadAsync(db => AuditSql.LogAsync(db, app, limit, cancellationToken), cancellationToken);
 
+    public Task<IReadOnlyList<AuditEntry>> AuditSinceAsync(DateTimeOffset since, string? app, int limit, CancellationToken cancellationToken) =>
+        ReadAsync(db => AuditSql.SinceAsync(db, since, app, limit, cancellationToken), cancellationToken);
+
     public async Task<bool> TryRecordDeliveryAsync(string source, string deliveryId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var added = await WriteOneAsync(db => AuditSql.RecordDeliveryAsync(db, source, deliveryId, at, cancellationToken), cancellationToken).ConfigureAwait(false);

@@ -17,7 +17,7 @@ internal static class StoreRows
     public const string AlertColumns =
         "id, source, app, env, severity, title, detail, link, dedupe_key, state, count, first_at, last_at, resolved_at, muted";
 
-    public const string AuditColumns = "at, platform, conversation, user_id, user_name, command, app, result";
+    public const string AuditColumns = "at, platform, conversation, user_id, user_name, command, app, result, person, outcome, env";
 
     public const string JobColumns = "id, kind, deployment_id, payload, attempts";
 
@@ -42,7 +42,10 @@ internal static class StoreRows
         d.Time(r, 11), d.Time(r, 12), d.OptTime(r, 13), r.GetBoolean(14));
 
     public static AuditEntry Audit(DbDataReader r, StoreDialect d) => new(
-        d.Time(r, 0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), Str(r, 6), r.GetString(7));
+        d.Time(r, 0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), Str(r, 6), r.GetString(7))
+    {
+        Person = Str(r, 8), Outcome = Str(r, 9), Env = Str(r, 10),
+    };
 
     public static Job Job(DbDataReader r, StoreDialect d) => new(
         r.GetInt64(0), r.GetString(1), OptLong(r, 2), Str(r, 3), r.GetInt32(4));

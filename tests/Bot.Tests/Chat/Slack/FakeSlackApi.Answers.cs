@@ -47,6 +47,8 @@ public sealed partial class FakeSlackApi
             ? new JsonObject { ["ok"] = true, ["user"] = user.DeepClone() }
             : Refusal("user_not_found"),
         "apps.connections.open" => new JsonObject { ["ok"] = true, ["url"] = SocketUrl },
+        "usergroups.list" => UserGroupList(),
+        "usergroups.users.list" => UserGroupUsers(args),
         "files.getUploadURLExternal" => UploadUrl(args),
         "files.completeUploadExternal" => Complete(args),
         _ => new JsonObject { ["ok"] = true },
