@@ -26,7 +26,7 @@ public static class LogPageAssets
         addEventListener('hashchange',go);go();
         setInterval(()=>document.querySelectorAll('time[datetime]').forEach(t=>{const s=(Date.now()-Date.parse(t.dateTime))/1e3;
           t.textContent=s<45?'just now':s<3600?Math.round(s/60)+'m ago':s<86400?Math.floor(s/3600)+'h ago':Math.floor(s/86400)+'d ago'}),30000);
-        const src=document.body.dataset.stream;if(!src)return;
+        const src=log.dataset.stream;if(!src)return;
         const es=new EventSource(src);live.hidden=false;
         const last=()=>{const s=log.querySelectorAll('details.step');return s[s.length-1]};
         const add=(f)=>{const end=innerHeight+scrollY>=root.scrollHeight-40;f();if(end)scrollTo(0,root.scrollHeight)};
