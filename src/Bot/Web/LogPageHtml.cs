@@ -8,7 +8,7 @@ using Bot.Text;
 namespace Bot.Web;
 
 /// <summary>The parts of the log page as HTML; every text that came from outside (output, subject, names, messages) is redacted, then escaped.</summary>
-public sealed class LogPageHtml(Redactor redactor)
+public sealed partial class LogPageHtml(Redactor redactor)
 {
     public static void Head(StringBuilder sb, string title, string nonce)
     {
@@ -41,7 +41,7 @@ public sealed class LogPageHtml(Redactor redactor)
         if (d.FinishedAt is { } finished) { sb.Append(" · "); Time(sb, "ended", finished, now); }
         if (d.State != DeploymentState.Queued) sb.Append(" · ").Append(d.IsActive ? "running for " : "took ").Append(Format.Duration(d.Elapsed(now)));
         sb.Append("</p>");
-        if (card.Outcome is { } outcome) { sb.Append("<p class=\"msg\">"); Text(sb, outcome); sb.Append("</p>"); }
+        if (card.Outcome is { } outcome) sb.Append("<p class=\"msg\">").Append(CodeSpans().Replace(Ansi.Escape(Plain(outcome)), "<code>$1</code>")).Append("</p>");
         if (d.Release is not null || d.Url is not null)
         {
             sb.Append("<p class=\"rel\">");
@@ -104,6 +104,10 @@ public sealed class LogPageHtml(Redactor redactor)
     public string Plain(string text) => Ansi.Strip(redactor.Redact(text));
 
     private void Text(StringBuilder sb, string text) => Ansi.Escape(sb, Ansi.Strip(redactor.Redact(text)));
+
+    /// <summary>Hints in messages are <c>`code`</c> spans: shown as code.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("`([^`]+)`")]
+    private static partial System.Text.RegularExpressions.Regex CodeSpans();
 
     private static void Time(StringBuilder sb, string what, DateTimeOffset at, DateTimeOffset now)
     {

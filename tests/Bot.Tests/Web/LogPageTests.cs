@@ -157,6 +157,29 @@ public sealed partial class LogPageTests : IAsyncLifetime
         Assert.Contains("<details id=\"S0\" class=\"step\" open>", html);
     }
 
+    [Fact]
+    public async Task The_alert_page_shows_what_fired_and_the_lines_of_the_deployment_it_followed()
+    {
+        var d = await FailedAsync();
+        _host.Time.Advance(TimeSpan.FromMinutes(3));
+        var (alert, _) = await _host.Store.RecordAlertAsync(new Alert("generic", "web", "production", AlertSeverity.Critical, "Error rate <above> 5%",
+            "p99 4s", "https://grafana.example.com/d/1", "errors", false, _host.Time.GetUtcNow()), TimeSpan.FromMinutes(30), false, default);
+        var response = await _host.Client.GetAsync($"/a/{alert.Id}?t={Uri.EscapeDataString(_host.Links.AlertToken(alert.Id))}");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Error rate &lt;above&gt; 5%", html);
+        Assert.Contains("critical · firing · 1 time", html);
+        Assert.Contains($"href=\"/d/web/{d.Number}?t=", html);
+        Assert.Contains("refused", html);
+        Assert.DoesNotContain(PageHost.Hidden, html);
+        Assert.Contains("default-src 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+
+        var wrong = await _host.Client.GetAsync($"/a/{alert.Id}?t={Uri.EscapeDataString(_host.Links.AlertToken(alert.Id + 1))}");
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        Assert.DoesNotContain("Error rate", await wrong.Content.ReadAsStringAsync());
+    }
+
     [GeneratedRegex("'nonce-([^']+)'")]
     private static partial Regex Nonce();
 }
