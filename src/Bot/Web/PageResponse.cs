@@ -9,7 +9,7 @@ namespace Bot.Web;
 /// inline style and script, no referrer (the link's token must not leave with a click on the release link), no caching,
 /// no indexing, no framing.
 /// </summary>
-public static class PageResponse
+public static partial class PageResponse
 {
     public static string Start(HttpContext context, int status, string contentType = "text/html; charset=utf-8")
     {
@@ -18,7 +18,7 @@ public static class PageResponse
         r.StatusCode = status;
         r.ContentType = contentType;
         r.Headers.ContentSecurityPolicy =
-            $"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            $"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
         r.Headers["Referrer-Policy"] = "no-referrer";
         r.Headers["X-Content-Type-Options"] = "nosniff";
         r.Headers["X-Robots-Tag"] = "noindex";
@@ -29,6 +29,8 @@ public static class PageResponse
     /// <summary>A plain 403 that says how to get a fresh link; it repeats nothing of the request but an escaped app and number.</summary>
     public static Task ForbiddenAsync(HttpContext context, string what, string command, CancellationToken cancellationToken)
     {
+        // A made-up path is not repeated as advice: only a name an app could have.
+        if (!Named().IsMatch(what) || !Command().IsMatch(command)) (what, command) = ("this page", "logs <app> #<number>");
         var nonce = Start(context, StatusCodes.Status403Forbidden);
         var sb = new StringBuilder();
         LogPageHtml.Head(sb, "Link not valid", nonce);
@@ -50,4 +52,10 @@ public static class PageResponse
         sb.Append("</p></main></body></html>");
         return context.Response.WriteAsync(sb.ToString(), cancellationToken);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[\w.-]{1,60} #?\d{1,10}$")]
+    private static partial System.Text.RegularExpressions.Regex Named();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(logs [\w.-]{1,60} #\d{1,10}|alerts)$")]
+    private static partial System.Text.RegularExpressions.Regex Command();
 }

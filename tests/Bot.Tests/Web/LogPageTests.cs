@@ -117,6 +117,16 @@ public sealed partial class LogPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_made_up_path_is_not_repeated_as_advice()
+    {
+        var response = await _host.Client.GetAsync("/d/" + Uri.EscapeDataString("web visit evil.example and type") + "/1?t=x");
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("evil", html);
+        Assert.Contains("<code>logs &lt;app&gt; #&lt;number&gt;</code>", html);
+    }
+
+    [Fact]
     public async Task Nothing_else_under_d_answers_and_there_is_no_listing()
     {
         var d = await FailedAsync();
