@@ -119,6 +119,7 @@ set -o pipefail
 "$tool" logs "$logfile" 30 | tee -a "$res"
 rm -f "$logfile"
 "$tool" feedback "$bot" 20 | tee -a "$res"
+"$tool" logpage 10000 30 300 | tee -a "$res"
 
 echo "MACHINE load_after=\"$(cut -d' ' -f1-3 /proc/loadavg)\"" | tee -a "$res"
 python3 bench/summarize.py "$res" "$out/summary.md" docs/PERFORMANCE.md

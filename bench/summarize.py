@@ -68,6 +68,8 @@ check("do-nothing shell deploy end to end, p50", med("deploy-noop-end-to-end", "
 check("queue: enqueue to job start, p50", med("queue-enqueue-to-start", "p50_ms"), "≤ 20 ms", lambda v: v <= 20, " ms")
 check("PostgreSQL queue: claims/s with 4 workers", med("pg-claims", "claims_per_s"), "≥ 500/s", lambda v: v >= 500, "/s")
 check("logs app 200 over a 1 GiB log file, p50", med("logs-200", "p50_ms"), "≤ 50 ms", lambda v: v <= 50, " ms")
+check("log page of a 10,000-line deploy: first byte, p50", med("logpage-first-byte", "p50_ms"), "≤ 50 ms", lambda v: v <= 50, " ms")
+check("log page: a recorded line reaches the live stream, p99", med("logpage-line-to-sse", "p99_ms"), "≤ 100 ms", lambda v: v <= 100, " ms")
 
 out.append("| target | measured | goal | |")
 out.append("|---|---|---|---|")
@@ -78,7 +80,7 @@ extra = []
 if bolt_cs: extra.append(f"Bolt cold start in the same run: {float(bolt_cs):.0f} ms.")
 burst = rows.get("queue-burst", [{}])[0]
 if burst: extra.append(f"Queue burst: {burst.get('jobs')} jobs, {burst.get('enqueued_per_s')} enqueued/s, {burst.get('started_per_s')} started/s.")
-for name in ["slack-ack", "slack-card-live", "logs-200-grep"]:
+for name in ["slack-ack", "slack-card-live", "logs-200-grep", "logpage-whole", "logpage-line-to-sse"]:
     if name in rows: extra.append(f"{name}: p50 {fmt(med(name,'p50_ms'),2)} ms, p99 {fmt(med(name,'p99_ms'),2)} ms.")
 out.append(" ".join(extra))
 table = "\n".join(out) + "\n"

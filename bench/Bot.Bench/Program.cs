@@ -1,6 +1,6 @@
 using Bot.Bench;
 
-// dotnet bench/Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | postgres [burst] [single] | logs FILE [runs] | feedback BOT [runs]
+// dotnet bench/Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | postgres [burst] [single] | logs FILE [runs] | feedback BOT [runs] | logpage [lines] [runs] [samples]
 return args.FirstOrDefault() switch
 {
     "payloads" => Payloads.Run(args[1..]),
@@ -10,11 +10,12 @@ return args.FirstOrDefault() switch
     "intake" => await IntakeBench.RunAsync(args[1..]),
     "store" => await StoreBench.RunAsync(args[1..]),
     "postgres" => await PostgresBench.RunAsync(args[1..]),
+    "logpage" => await LogPageBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | postgres [burst] [single] | logs FILE [runs] | feedback BOT [runs]");
+    Console.Error.WriteLine("usage: Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | postgres [burst] [single] | logs FILE [runs] | feedback BOT [runs] | logpage [lines] [runs] [samples]");
     return 2;
 }

@@ -6,13 +6,13 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Chat;
 
 /// <summary>Shows each recorded alert in the app's (environment's) <c>AlertChannels</c>, on each channel's platform.</summary>
-public sealed class AlertShower(AppCatalog apps, IEnumerable<IChatPlatform> platforms, TimeProvider time, ILogger<AlertShower> logger) : IAlertSink
+public sealed class AlertShower(AppCatalog apps, IEnumerable<IChatPlatform> platforms, TimeProvider time, ILogger<AlertShower> logger, Security.LogLinks links) : IAlertSink
 {
     private readonly Dictionary<string, IChatPlatform> _platforms = platforms.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
     public async Task ShowAsync(StoredAlert alert, AlertChange change, Origin? except, CancellationToken cancellationToken)
     {
-        var card = new AlertCard(alert, time.GetUtcNow());
+        var card = new AlertCard(alert, time.GetUtcNow()) { PageUrl = links.Alert(alert.Id) };
         foreach (var to in ChannelsOf(alert.App, alert.Env).Where(c => except is null || c != new Conversation(except.Platform, except.Conversation)))
         {
             if (!_platforms.TryGetValue(to.Platform, out var platform))

@@ -21,7 +21,8 @@ public sealed class DeploymentNotifier(
     AlertRouter alerts,
     BackgroundWork background,
     TimeProvider time,
-    ILogger<DeploymentNotifier> logger) : BackgroundService
+    ILogger<DeploymentNotifier> logger,
+    Security.LogLinks links) : BackgroundService
 {
     public const string FollowerNote = "follower";
     private readonly Dictionary<string, IChatPlatform> _platforms = platforms.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
@@ -275,7 +276,7 @@ public sealed class DeploymentNotifier(
             string? step, note;
             DateTimeOffset? since;
             lock (_gate) (step, note, since) = (_openSteps.GetValueOrDefault(d.Id), _stepNotes.GetValueOrDefault(d.Id), _stepSince.TryGetValue(d.Id, out var at) ? at : null);
-            await platform.ShowDeploymentAsync(new DeploymentCard(d, recent, time.GetUtcNow()) { OpenStep = step, StepNote = note, StepSince = since, Approval = approval }, update.Event, cancellationToken).ConfigureAwait(false);
+            await platform.ShowDeploymentAsync(new DeploymentCard(d, recent, time.GetUtcNow()) { OpenStep = step, StepNote = note, StepSince = since, Approval = approval, LogUrl = links.Deployment(d.App, d.Number) }, update.Event, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -9,6 +9,9 @@ public sealed record AlertCard(StoredAlert Alert, DateTimeOffset Now)
 {
     private StoredAlert A => Alert;
 
+    /// <summary>The signed link to the alert's page (<c>/a/&lt;id&gt;</c>); null without <c>BOT_PUBLIC_URL</c>.</summary>
+    public string? PageUrl { get; init; }
+
     public string Emoji => A.State == AlertState.Resolved ? "✅" : A.Severity switch
     {
         AlertSeverity.Critical => "🔴",

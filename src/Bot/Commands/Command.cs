@@ -40,6 +40,9 @@ public sealed record LogsCommand(
     IReadOnlyDictionary<string, string> Options) : Command
 {
     public override string? App => AppName;
+
+    /// <summary><c>logs web #42</c>: that deployment's own log (a link to its page) instead of the app's log lines.</summary>
+    public int? Deployment { get; init; }
 }
 
 /// <summary>

@@ -161,6 +161,7 @@ public sealed partial class CommandHandler
 
     private async Task<CommandResult> LogsAsync(AppEnvConfig env, LogsCommand c, CancellationToken ct)
     {
+        if (c.Deployment is { } number) return await DeploymentLogAsync(env, number, ct).ConfigureAwait(false);
         var result = await targets.Get(env.Target).ReadLogsAsync(env, new LogRequest(c.Lines, c.Since, c.Grep, c.Options), ct).ConfigureAwait(false);
         var lines = result.Lines.Select(redactor.Redact).ToList();
         if (lines.Count == 0)

@@ -35,7 +35,8 @@ public sealed partial class CommandHandler(
     AlertRouter alerts,
     Redactor redactor,
     TimeProvider time,
-    ILogger<CommandHandler> logger)
+    ILogger<CommandHandler> logger,
+    LogLinks links)
 {
     /// <summary>How stale the cached clone may be when a deploy is asked for; the job fetches again anyway.</summary>
     public static readonly TimeSpan IntakeFreshness = TimeSpan.FromSeconds(10);

@@ -148,6 +148,18 @@ public static partial class CommandParser
     private static Command ParseLogs(Args args)
     {
         var app = args.App();
+        // `logs web #42`: the whole log of one deployment (its page link), not the app's own log lines.
+        var hash = app.IndexOf('#');
+        int? deployment = hash > 0 ? Args.ParseCount(app[(hash + 1)..], int.MaxValue) : null;
+        if (deployment is not null) app = app[..hash];
+        else if (args.Remaining.Count > 0 && args.Remaining[0].StartsWith('#'))
+            deployment = args.TakeNumber() ?? throw new UsageException($"`#` takes a deployment number, e.g. `logs {app} #42`.");
+        if (deployment is { } number)
+        {
+            var inEnv = args.TakeEnv("in", "env");
+            args.Done();
+            return new LogsCommand(app, DefaultLogLines, null, null, inEnv, new Dictionary<string, string>()) { Deployment = number };
+        }
         var lines = args.TakeCount(DefaultLogLines, MaxLogLines);
         TimeSpan? since = null;
         string? grep = null, env = null;

@@ -88,6 +88,9 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
     /// <summary>The step begun and not yet finished, as its follower saw it; <c>canary</c> while a canary holds part of the traffic.</summary>
     public string? OpenStep { get; init; }
 
+    /// <summary>The signed link to the deployment's whole log (<c>/d/&lt;app&gt;/&lt;n&gt;</c>); null without <c>BOT_PUBLIC_URL</c>.</summary>
+    public string? LogUrl { get; init; }
+
     /// <summary>When <see cref="OpenStep"/> began.</summary>
     public DateTimeOffset? StepSince { get; init; }
 

@@ -9,6 +9,9 @@ namespace Bot.Configuration;
 /// </summary>
 public static class KnownKeys
 {
+    /// <summary>The keys of the <c>LogLinks</c> section (signed log and alert page links).</summary>
+    public static readonly string[] LogLinks = ["Lifetime"];
+
     /// <summary>Throws for the first key directly under <paramref name="section"/> that is not one of <paramref name="known"/>.</summary>
     public static void Check(IConfiguration section, string path, IReadOnlyCollection<string> known)
     {

@@ -98,6 +98,8 @@ public interface IDeploymentStore
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<StoredAlert>> AlertsAsync(string? app, int limit, CancellationToken cancellationToken);
 
+    Task<StoredAlert?> AlertAsync(long id, CancellationToken cancellationToken);
+
     Task<string?> GetNoteAsync(string scope, string key, CancellationToken cancellationToken);
 
     /// <summary>

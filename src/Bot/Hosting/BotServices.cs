@@ -14,6 +14,7 @@ using Bot.Targets.CloudRun;
 using Bot.Targets.Heroku;
 using Bot.Targets.Lambda;
 using Bot.Targets.Shell;
+using Bot.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -56,6 +57,7 @@ public static class BotServices
         services.AddAwsAlerts();
         services.AddCloudRun(configuration);
         services.AddGcpAlerts(configuration);
+        services.AddLogPages(configuration);
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton(sp => LoadApps(configuration, sp.GetRequiredService<TargetRegistry>()));
 

@@ -3,6 +3,7 @@ using Bot.Chat.Line;
 using Bot.Chat.Slack;
 using Bot.Configuration;
 using Bot.Deployments;
+using Bot.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -58,6 +59,7 @@ public static class ServeCommand
         app.MapHerokuAlerts();
         app.MapAwsAlerts();
         app.MapGcpAlerts();
+        app.MapLogPages();
         app.MapGet(HealthCommand.Path, () => Results.Text("ok"));
         app.MapGet("/readyz", async (IDeploymentStore store, CancellationToken ct) =>
             await store.PingAsync(ct).ConfigureAwait(false) ? Results.Text("ready") : Results.Text("store unreachable", statusCode: 503));

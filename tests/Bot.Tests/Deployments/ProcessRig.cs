@@ -29,6 +29,9 @@ public sealed class ProcessRig : IAsyncDisposable
     public string ConfigPath => Dir["bot.json"];
     public Dictionary<int, BotProcess> ByPid { get; } = [];
 
+    /// <summary>More environment for every process started from now on (a link secret, the public address).</summary>
+    public Dictionary<string, string?> Extra { get; } = [];
+
     /// <param name="apps">The <c>Apps</c> section as JSON.</param>
     public static async Task<ProcessRig> StartAsync(string? databaseUrl, JsonObject apps)
     {
@@ -38,22 +41,27 @@ public sealed class ProcessRig : IAsyncDisposable
         return rig;
     }
 
-    public Dictionary<string, string?> Env(string name) => new()
+    public Dictionary<string, string?> Env(string name)
     {
-        ["DATABASE_URL"] = DatabaseUrl,
-        ["DATA_DIR"] = DatabaseUrl is null ? Dir["data"] : Dir[$"data-{name}"],
-        ["SLACK_SIGNING_SECRET"] = BotWebHost.SlackSecret,
-        ["SLACK_BOT_TOKEN"] = Slack.BotToken,
-        ["SLACK_API_URL"] = new Uri(_server!.Url, "api/").ToString(),
-    };
+        var env = new Dictionary<string, string?>
+        {
+            ["DATABASE_URL"] = DatabaseUrl,
+            ["DATA_DIR"] = DatabaseUrl is null ? Dir["data"] : Dir[$"data-{name}"],
+            ["SLACK_SIGNING_SECRET"] = BotWebHost.SlackSecret,
+            ["SLACK_BOT_TOKEN"] = Slack.BotToken,
+            ["SLACK_API_URL"] = new Uri(_server!.Url, "api/").ToString(),
+        };
+        foreach (var (k, v) in Extra) env[k] = v;
+        return env;
+    }
 
     /// <summary>A <c>serve</c> replica, ready (its <c>/healthz</c> answers); returns its port.</summary>
-    public async Task<(BotProcess Process, int Port)> ServeAsync(string name)
+    public async Task<(BotProcess Process, int Port)> ServeAsync(string name, params string[] more)
     {
         var port = Ports.Free();
         var env = Env(name);
         env["PORT"] = port.ToString();
-        var process = Track(BotProcess.Start(env, Dir.Path, null, "serve", "--config", ConfigPath));
+        var process = Track(BotProcess.Start(env, Dir.Path, null, ["serve", "--config", ConfigPath, .. more]));
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {

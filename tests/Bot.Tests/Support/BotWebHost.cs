@@ -31,11 +31,12 @@ public sealed class BotWebHost : IAsyncDisposable
     public string DataDir => _dir["data"];
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
-    public static async Task<BotWebHost> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? replace = null)
+    /// <param name="worker">False runs it as <c>serve --no-worker</c>: nothing here claims what the test puts in the store.</param>
+    public static async Task<BotWebHost> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? replace = null, bool worker = true)
     {
         var dir = new TempDir("web");
         var values = new Dictionary<string, string?>(settings) { ["DATA_DIR"] = dir["data"] };
-        var app = ServeCommand.Build(new BotCli("serve", null, null, null, null, []), b =>
+        var app = ServeCommand.Build(new BotCli("serve", null, null, null, null, []) { NoWorker = !worker }, b =>
         {
             b.WebHost.UseTestServer();
             b.Configuration.AddInMemoryCollection(values);

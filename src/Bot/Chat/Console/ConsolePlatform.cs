@@ -54,7 +54,8 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
         {
             EventKind.State when d.State == DeploymentState.Queued => null,
             EventKind.State when d.State == DeploymentState.AwaitingApproval => Wrap($"bot> ⏸ {d.App} #{d.Number} → {d.Env}: {card.StateWord} · {card.LiveNote}", Indent),
-            EventKind.State when d.State == DeploymentState.Running => Wrap($"bot> ⏳ {d.App} #{d.Number} → {d.Env}: {card.StateWord} {card.Summary}", Indent),
+            EventKind.State when d.State == DeploymentState.Running => Wrap($"bot> ⏳ {d.App} #{d.Number} → {d.Env}: {card.StateWord} {card.Summary}", Indent)
+                + (card.LogUrl is { } log ? Wrap($"{Indent}Full log: {log}", Indent) : ""),
             EventKind.State => Final(card),
             EventKind.Step => Wrap($"{Indent}▸ {trigger.Text}", Indent + "  "),
             EventKind.Output or EventKind.ErrorOutput => Wrap($"{Indent}│ {trigger.Text}", Indent + "│ "),
@@ -81,6 +82,7 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
         sb.Append(Wrap($"{Indent}{card.Summary}", Indent));
         if (card.Detail is { } detail) sb.Append(Wrap($"{Indent}{detail}", Indent));
         if (card.Alert.Link is { } link) sb.Append(Wrap($"{Indent}{link}", Indent));
+        if (card.PageUrl is { } page) sb.Append(Wrap($"{Indent}Alert page: {page}", Indent));
         sb.Append(ActionsLine(card.Actions));
         Write(sb.ToString());
         return Task.CompletedTask;
@@ -98,6 +100,8 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
             sb.Append(Wrap($"{Indent}{url}", Indent));
         if (card.Outcome is { } outcome)
             sb.Append(Wrap($"{Indent}{outcome}", Indent));
+        if (card.LogUrl is { } log)
+            sb.Append(Wrap($"{Indent}Full log: {log}", Indent));
         sb.Append(ActionsLine(card.Actions));
         return sb.ToString();
     }

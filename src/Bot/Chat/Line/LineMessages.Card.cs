@@ -27,6 +27,7 @@ public static partial class LineMessages
                 ["type"] = "button", ["style"] = "link", ["height"] = "sm",
                 ["action"] = new JsonObject { ["type"] = "uri", ["label"] = Clip($"Open {d.App}", 40), ["uri"] = url },
             });
+        if (card.LogUrl is { } log) buttons.Add(UriButton("Full log", log));
         foreach (var (action, i) in card.Actions.Take(3).Select((a, i) => (a, i)))
             buttons.Add((JsonNode)new JsonObject
             {
@@ -71,6 +72,7 @@ public static partial class LineMessages
                 ["type"] = "button", ["style"] = "link", ["height"] = "sm",
                 ["action"] = new JsonObject { ["type"] = "uri", ["label"] = Clip($"Open in {card.Alert.Source}", 40), ["uri"] = link },
             });
+        if (card.PageUrl is { } page) buttons.Add(UriButton("Alert page", page));
         foreach (var (action, i) in card.Actions.Select((a, i) => (a, i)))
             buttons.Add((JsonNode)new JsonObject
             {
@@ -90,6 +92,12 @@ public static partial class LineMessages
             ["quickReply"] = QuickReply([], card.Alert.App),
         };
     }
+
+    private static JsonNode UriButton(string label, string uri) => new JsonObject
+    {
+        ["type"] = "button", ["style"] = "link", ["height"] = "sm",
+        ["action"] = new JsonObject { ["type"] = "uri", ["label"] = label, ["uri"] = uri },
+    };
 
     private static JsonObject FlexText(string text, string size, bool bold = false, string? color = null)
     {

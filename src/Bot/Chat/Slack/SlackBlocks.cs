@@ -34,6 +34,8 @@ public static class SlackBlocks
         var text = new StringBuilder($"*{Escape(card.Title)}*\n{Escape(card.Summary)}");
         if (d.State == DeploymentState.Succeeded && d.Url is { } url)
             text.Append($"\n<{url}|Open {Escape(d.App)}>");
+        if (card.LogUrl is { } log)
+            text.Append($"\n<{log}|Full log>");
         if (card.Outcome is { } outcome)
             text.Append('\n').Append(Escape(Hints.WithSlash(outcome)));
         if (card.LiveNote is { } note)
@@ -50,6 +52,7 @@ public static class SlackBlocks
         var text = new StringBuilder($"*{Escape(card.Title)}*\n{Escape(Hints.WithSlash(card.Summary))}");
         if (card.Detail is { } detail) text.Append('\n').Append(Escape(detail));
         if (card.Alert.Link is { } link && Uri.TryCreate(link, UriKind.Absolute, out _)) text.Append($"\n<{link}|Open in {Escape(card.Alert.Source)}>");
+        if (card.PageUrl is { } page) text.Append($"\n<{page}|Alert page>");
         var blocks = new JsonArray { Section(text.ToString()) };
         if (Actions(card.Actions) is { } actions) blocks.Add(actions);
         return blocks;

@@ -52,6 +52,6 @@ internal static class AlertSql
             ? await db.QueryAsync(All, StoreRows.Alert, cancellationToken, ("limit", limit)).ConfigureAwait(false)
             : await db.QueryAsync(OfApp, StoreRows.Alert, cancellationToken, ("app", app), ("limit", limit)).ConfigureAwait(false);
 
-    private static Task<StoredAlert?> GetAsync(StoreSession db, long id, CancellationToken cancellationToken) =>
+    public static Task<StoredAlert?> GetAsync(StoreSession db, long id, CancellationToken cancellationToken) =>
         db.FirstAsync(ById, StoreRows.Alert, cancellationToken, ("id", id));
 }

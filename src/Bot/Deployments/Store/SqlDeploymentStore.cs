@@ -117,4 +117,7 @@ public abstract class SqlDeploymentStore : IDeploymentStore
 
     public Task<IReadOnlyList<StoredAlert>> AlertsAsync(string? app, int limit, CancellationToken cancellationToken) =>
         ReadAsync(db => AlertSql.ListAsync(db, app, limit, cancellationToken), cancellationToken);
+
+    public Task<StoredAlert?> AlertAsync(long id, CancellationToken cancellationToken) =>
+        ReadAsync(db => AlertSql.GetAsync(db, id, cancellationToken), cancellationToken);
 }

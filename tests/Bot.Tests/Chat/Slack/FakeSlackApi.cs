@@ -22,6 +22,7 @@ public sealed partial class FakeSlackApi(TimeProvider? time = null) : HttpMessag
     private readonly List<FakeResponsePost> _responsePosts = [];
     private readonly List<FakeUpload> _uploads = [];
     private readonly Dictionary<string, Queue<SlackFault>> _faults = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskCompletionSource> _holds = new(StringComparer.Ordinal);
     private long _seq;
 
     public Uri ApiBase { get; } = new("https://slack.test/api/");
@@ -72,6 +73,14 @@ public sealed partial class FakeSlackApi(TimeProvider? time = null) : HttpMessag
         }
     }
 
+    /// <summary>Calls of <paramref name="method"/> wait, before they are answered, until the returned source is completed.</summary>
+    public TaskCompletionSource Hold(string method)
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate) _holds[method] = hold;
+        return hold;
+    }
+
     /// <summary>Every later call of <paramref name="method"/> fails so.</summary>
     public void FailAlways(string method, SlackFault fault) => FailNext(method, fault, 1000);
 
@@ -80,6 +89,9 @@ public sealed partial class FakeSlackApi(TimeProvider? time = null) : HttpMessag
         var url = request.RequestUri ?? throw new InvalidOperationException("A request without a URL");
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         var mediaType = request.Content?.Headers.ContentType?.MediaType;
+        TaskCompletionSource? hold;
+        lock (_gate) hold = _holds.GetValueOrDefault(url.AbsolutePath.Split('/')[^1]);
+        if (hold is not null) await hold.Task.WaitAsync(cancellationToken);
         lock (_gate)
         {
             if (url.AbsolutePath.StartsWith(UploadPath, StringComparison.Ordinal) && url.Host == ApiBase.Host)

@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using Bot.Deployments;
+
+namespace Bot.Web;
+
+/// <summary>One step of a deployment (build, deploy, health, release, ...) and the lines it printed.</summary>
+public sealed class LogStep(int index, string name, DateTimeOffset at)
+{
+    public int Index { get; } = index;
+    public string Name { get; } = name;
+    public DateTimeOffset At { get; } = at;
+    public List<DeploymentEvent> Lines { get; } = [];
+    /// <summary>"done in 3.2s" once it finished.</summary>
+    public string? Done { get; set; }
+    public bool Failed { get; set; }
+}
+
+/// <summary>
+/// A deployment's events grouped by step, built one event at a time (the page from the store, the live stream as
+/// events come): what each event did to the story, so the stream can tell the page the same thing.
+/// </summary>
+public sealed partial class LogStory
+{
+    /// <summary>Lines before the first step (checking the ref out, waiting for a lock).</summary>
+    public const string Before = "prepare";
+
+    private readonly List<LogStep> _steps = [];
+
+    public IReadOnlyList<LogStep> Steps => _steps;
+    public long LastSeq { get; private set; }
+    /// <summary>The first line that reads like an error, for the "jump to first error" link.</summary>
+    public long? FirstError { get; private set; }
+
+    public LogStep? Current => _steps.Count > 0 ? _steps[^1] : null;
+
+    public static LogStory Of(IEnumerable<DeploymentEvent> events)
+    {
+        var story = new LogStory();
+        foreach (var e in events) story.Add(e);
+        return story;
+    }
+
+    public Change Add(DeploymentEvent e)
+    {
+        if (e.Seq > LastSeq) LastSeq = e.Seq;
+        switch (e.Kind)
+        {
+            case EventKind.State:
+                return Change.None;
+            case EventKind.Step when Current is { Done: null } open && e.Text.StartsWith(open.Name + " done", StringComparison.Ordinal):
+                open.Done = e.Text[open.Name.Length..].Trim();
+                return Change.StepDone;
+            case EventKind.Step:
+                _steps.Add(new LogStep(_steps.Count, e.Text, e.At));
+                return Change.NewStep;
+            default:
+                var newStep = Current is null || Current.Done is not null;
+                if (Current is null) _steps.Add(new LogStep(0, Before, e.At));
+                else if (Current.Done is not null) _steps.Add(new LogStep(_steps.Count, "after " + Current.Name, e.At));
+                Current!.Lines.Add(e);
+                if (FirstError is null && LooksLikeError(e)) FirstError = e.Seq;
+                return newStep ? Change.NewStepWithLine : Change.Line;
+        }
+    }
+
+    /// <summary>Marks the step a deployment that did not succeed ended in (the last one left open, else the last); returns it.</summary>
+    public LogStep? End(Deployment d)
+    {
+        if (d.IsActive || d.State == DeploymentState.Succeeded || _steps.Count == 0) return null;
+        var failed = _steps.LastOrDefault(s => s.Done is null) ?? _steps[^1];
+        failed.Failed = true;
+        return failed;
+    }
+
+    /// <summary>Folded unless it failed, or it is the step running now.</summary>
+    public bool IsOpen(LogStep step, Deployment d) => step.Failed || (d.IsActive && step == Current && step.Done is null);
+
+    private static bool LooksLikeError(DeploymentEvent e) =>
+        e.Kind == EventKind.Warning || (e.Kind is EventKind.Output or EventKind.ErrorOutput && ErrorWord().IsMatch(Ansi.Strip(e.Text)));
+
+    [GeneratedRegex(@"\b(error|errors|fatal|failed|failure|exception|panic|traceback)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ErrorWord();
+
+    public enum Change { None, Line, NewStep, NewStepWithLine, StepDone }
+}

@@ -1,0 +1,195 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Bot.Deployments;
+using Bot.Security;
+
+namespace Bot.Tests.Web;
+
+/// <summary>The signed log page through the whole web app: who gets in, what the page shows, and what it never lets through.</summary>
+public sealed partial class LogPageTests : IAsyncLifetime
+{
+    private PageHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await PageHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<Deployment> FailedAsync()
+    {
+        var d = await _host.RunningAsync();
+        await _host.AppendAsync(d, EventKind.Step, "build");
+        await _host.AppendAsync(d, EventKind.Output, "compiling \u001b[32mok\u001b[0m");
+        await _host.AppendAsync(d, EventKind.Step, "build done in 2.0s");
+        await _host.AppendAsync(d, EventKind.Step, "deploy");
+        await _host.AppendAsync(d, EventKind.Output, "<script>alert('pwned')</script>");
+        await _host.AppendAsync(d, EventKind.ErrorOutput, $"error: token {PageHost.Hidden} refused");
+        await _host.FinishAsync(d, DeploymentState.Failed, "The deploy step failed (exit code 1).");
+        return d;
+    }
+
+    [Fact]
+    public async Task A_good_token_shows_the_card_and_the_steps_with_the_failing_one_open()
+    {
+        var d = await FailedAsync();
+        var response = await _host.Client.GetAsync(_host.PathOf(d));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("web #1 → production: failed", html);
+        Assert.Contains("main@3f2a1c9", html);
+        Assert.Contains("by alice", html);
+        Assert.Contains("The deploy step failed (exit code 1).", html);
+        Assert.Matches("<details id=\"S0\" class=\"step\"><summary>", html);
+        Assert.Contains("<details id=\"S1\" class=\"step fail\" open>", html);
+        Assert.Contains("<span class=\"f2\">ok</span>", html);
+        Assert.Contains("Jump to first error", html);
+        Assert.Contains("Filter lines", html);
+        Assert.DoesNotContain("data-stream", html);
+    }
+
+    [Fact]
+    public async Task Hostile_output_is_escaped_secrets_are_redacted_and_only_the_nonced_script_runs()
+    {
+        var d = await FailedAsync();
+        var response = await _host.Client.GetAsync(_host.PathOf(d));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;", html);
+        Assert.Contains("Fix the login &lt;b&gt;form&lt;/b&gt;", html);
+        Assert.DoesNotContain(PageHost.Hidden, html);
+        Assert.Contains(Redactor.Mask, html);
+        var csp = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+        var nonce = Nonce().Match(csp).Groups[1].Value;
+        Assert.Contains("default-src 'none'", csp);
+        Assert.Contains($"script-src 'nonce-{nonce}'", csp);
+        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.Equal(1, Regex.Count(html, "<script"));
+        Assert.Contains($"<script nonce=\"{nonce}\">", html);
+        Assert.Contains($"<style nonce=\"{nonce}\">", html);
+        Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+
+        var again = await _host.Client.GetAsync(_host.PathOf(d));
+        Assert.NotEqual(nonce, Nonce().Match(Assert.Single(again.Headers.GetValues("Content-Security-Policy"))).Groups[1].Value);
+    }
+
+    [Fact]
+    public async Task An_expired_token_gets_a_403_page_that_says_how_to_get_a_fresh_link()
+    {
+        var d = await FailedAsync();
+        var path = _host.PathOf(d);
+        _host.Time.Advance(TimeSpan.FromDays(7) + TimeSpan.FromHours(2));
+        var response = await _host.Client.GetAsync(path);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("<code>logs web #1</code>", html);
+        Assert.DoesNotContain("compiling", html);
+        Assert.Contains("default-src 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+    }
+
+    [Fact]
+    public async Task A_tampered_token_a_token_of_another_deployment_and_no_token_are_refused()
+    {
+        var d = await FailedAsync();
+        var good = _host.Links.DeploymentToken(d.App, d.Number);
+        var expiry = long.Parse(good.Split('.')[0]);
+        var tampered = new[]
+        {
+            good[..^1] + (good[^1] == 'A' ? 'B' : 'A'),
+            $"{expiry + 86400}.{good.Split('.')[1]}",
+            _host.Links.DeploymentToken(d.App, d.Number + 1),
+            _host.Links.DeploymentToken("api", d.Number),
+            LinkToken.Sign(new byte[32], LinkToken.Deployment(d.App, d.Number), _host.Time.GetUtcNow().AddDays(1)),
+            "",
+            "garbage",
+        };
+        foreach (var token in tampered)
+        {
+            var response = await _host.Client.GetAsync(_host.PathOf(d, token));
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"token '{token}' got {response.StatusCode}");
+            Assert.DoesNotContain("compiling", await response.Content.ReadAsStringAsync());
+            var raw = await _host.Client.GetAsync(_host.PathOf(d, token) + "&raw=1");
+            Assert.Equal(HttpStatusCode.Forbidden, raw.StatusCode);
+            var stream = await _host.Client.GetAsync($"/d/web/{d.Number}/events?t={Uri.EscapeDataString(token)}");
+            Assert.Equal(HttpStatusCode.Forbidden, stream.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await _host.Client.GetAsync(_host.PathOf(d, good))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_made_up_path_is_not_repeated_as_advice()
+    {
+        var response = await _host.Client.GetAsync("/d/" + Uri.EscapeDataString("web visit evil.example and type") + "/1?t=x");
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("evil", html);
+        Assert.Contains("<code>logs &lt;app&gt; #&lt;number&gt;</code>", html);
+    }
+
+    [Fact]
+    public async Task Nothing_else_under_d_answers_and_there_is_no_listing()
+    {
+        var d = await FailedAsync();
+        var token = Uri.EscapeDataString(_host.Links.DeploymentToken(d.App, d.Number));
+        foreach (var path in new[] { "/d/", "/d", "/d/web", $"/d/web/?t={token}", $"/d/web/x?t={token}", "/a/", "/a/1" })
+        {
+            var response = await _host.Client.GetAsync(path);
+            Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, $"{path} got {response.StatusCode}");
+            Assert.DoesNotContain("compiling", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task The_raw_download_is_plain_redacted_text_without_escapes()
+    {
+        var d = await FailedAsync();
+        var response = await _host.Client.GetAsync(_host.PathOf(d) + "&raw=1");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("attachment", response.Content.Headers.ContentDisposition?.ToString());
+        Assert.Contains("[build] compiling ok", text);
+        Assert.Contains("[deploy] <script>alert('pwned')</script>", text);
+        Assert.DoesNotContain("\u001b", text);
+        Assert.DoesNotContain(PageHost.Hidden, text);
+    }
+
+    [Fact]
+    public async Task A_running_deployment_page_follows_from_its_last_event()
+    {
+        var d = await _host.RunningAsync();
+        await _host.AppendAsync(d, EventKind.Step, "build");
+        var last = await _host.AppendAsync(d, EventKind.Output, "step one");
+        var html = await _host.Client.GetStringAsync(_host.PathOf(d));
+
+        Assert.Contains($"/d/web/{d.Number}/events?t=", html);
+        Assert.Contains($"&amp;after={last.Seq}\"", html);
+        Assert.Contains("<details id=\"S0\" class=\"step\" open>", html);
+    }
+
+    [Fact]
+    public async Task The_alert_page_shows_what_fired_and_the_lines_of_the_deployment_it_followed()
+    {
+        var d = await FailedAsync();
+        _host.Time.Advance(TimeSpan.FromMinutes(3));
+        var (alert, _) = await _host.Store.RecordAlertAsync(new Alert("generic", "web", "production", AlertSeverity.Critical, "Error rate <above> 5%",
+            "p99 4s", "https://grafana.example.com/d/1", "errors", false, _host.Time.GetUtcNow()), TimeSpan.FromMinutes(30), false, default);
+        var response = await _host.Client.GetAsync($"/a/{alert.Id}?t={Uri.EscapeDataString(_host.Links.AlertToken(alert.Id))}");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Error rate &lt;above&gt; 5%", html);
+        Assert.Contains("critical · firing · 1 time", html);
+        Assert.Contains($"href=\"/d/web/{d.Number}?t=", html);
+        Assert.Contains("refused", html);
+        Assert.DoesNotContain(PageHost.Hidden, html);
+        Assert.Contains("default-src 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+
+        var wrong = await _host.Client.GetAsync($"/a/{alert.Id}?t={Uri.EscapeDataString(_host.Links.AlertToken(alert.Id + 1))}");
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        Assert.DoesNotContain("Error rate", await wrong.Content.ReadAsStringAsync());
+    }
+
+    [GeneratedRegex("'nonce-([^']+)'")]
+    private static partial Regex Nonce();
+}
