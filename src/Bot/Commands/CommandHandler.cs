@@ -45,10 +45,18 @@ public sealed partial class CommandHandler(
     public async Task<CommandResult> HandleAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var command = CommandParser.Parse(request.Text);
+        var result = await RunAsync(command, request.Origin, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(request, command, result).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Runs a parsed command; failures a person can cause, and ours, are answers.</summary>
+    private async Task<CommandResult> RunAsync(Command command, Origin origin, CancellationToken cancellationToken)
+    {
         CommandResult result;
         try
         {
-            result = await DispatchAsync(command, request.Origin, cancellationToken).ConfigureAwait(false);
+            result = await DispatchAsync(command, origin, cancellationToken).ConfigureAwait(false);
         }
         catch (SourceException e)
         {
@@ -63,7 +71,6 @@ public sealed partial class CommandHandler(
             logger.LogError(e, "Command {Command} failed", command.GetType().Name);
             result = CommandResult.Refuse("Something went wrong on my side while doing that (it is in the bot's log). Try again, or type `status` to see where things stand.");
         }
-        await AuditAsync(request, command, result).ConfigureAwait(false);
         return result;
     }
 
@@ -153,20 +160,24 @@ public sealed partial class CommandHandler(
     private static CommandResult NotYet(string verb, string instead) =>
         CommandResult.Refuse($"`{verb}` is not available in this version yet. {instead}");
 
-    private async Task AuditAsync(ChatRequest request, Command command, CommandResult result)
+    /// <summary>Writes the audit entry; with a delivery, as its de-duplication record too: false when that delivery was seen before.</summary>
+    private async Task<bool> AuditAsync(ChatRequest request, Command command, CommandResult result, (string Source, string Id)? delivery = null)
     {
         var first = result.Messages.Count > 0 ? result.Messages[0].Text : "";
         var summary = (result.Ok ? "ok: " : "refused: ") + (first.Length > 200 ? first[..200] + "…" : first);
         var o = request.Origin;
         try
         {
-            await Store.AuditAsync(new AuditEntry(time.GetUtcNow(), o.Platform, o.Conversation, o.UserId, o.UserName,
-                redactor.Redact(TextNormalizer.Normalize(request.Text)), command.App, redactor.Redact(summary)), CancellationToken.None).ConfigureAwait(false);
+            var entry = new AuditEntry(time.GetUtcNow(), o.Platform, o.Conversation, o.UserId, o.UserName,
+                redactor.Redact(TextNormalizer.Normalize(request.Text)), command.App, redactor.Redact(summary));
+            if (delivery is { } d) return await Store.TryAuditDeliveryAsync(d.Source, d.Id, entry, CancellationToken.None).ConfigureAwait(false);
+            await Store.AuditAsync(entry, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Could not write the audit entry for {User}", o.QualifiedUser);
         }
+        return true;
     }
 
     internal static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"`{n}`"));

@@ -63,5 +63,10 @@ internal static class SqliteSchema
             CREATE INDEX alerts_open ON alerts (app, dedupe_key, last_at) WHERE state = 'firing';
             CREATE INDEX alerts_app ON alerts (app, id);
             """),
+        // A command that changes nothing is de-duplicated by its audit entry (one row per request, not two).
+        (5, """
+            ALTER TABLE audit ADD COLUMN delivery TEXT;
+            CREATE UNIQUE INDEX audit_delivery ON audit (delivery);
+            """),
     ];
 }
