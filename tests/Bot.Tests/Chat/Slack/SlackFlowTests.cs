@@ -191,6 +191,20 @@ public sealed class SlackFlowTests : IAsyncLifetime
         _slack.AssertNoViolations();
     }
 
+    [Fact]
+    public async Task A_retried_status_is_answered_once_and_audited_once()
+    {
+        var body = SlackPayloads.SlashCommand("/ops", "status example", trigger: "trigger-status");
+        var first = await _host.PostSlackAsync("/slack/commands", body);
+        Assert.Contains("example", await first.Content.ReadAsStringAsync());
+        for (var retry = 1; retry <= 2; retry++)
+        {
+            var again = await _host.PostSlackAsync("/slack/commands", body, headers: new Dictionary<string, string> { ["X-Slack-Retry-Num"] = $"{retry}" });
+            Assert.Equal((HttpStatusCode.OK, ""), (again.StatusCode, await again.Content.ReadAsStringAsync()));
+        }
+        Assert.Single(await _host.Get<IDeploymentStore>().AuditLogAsync("example", 10, default));
+    }
+
     /// <summary>When the card was posted and each time it was edited.</summary>
     private List<DateTimeOffset> CardSends() =>
         [.. _slack.CallsTo("chat.postMessage").Where(c => c.Args["thread_ts"] is null).Select(c => c.At), .. _slack.CallsTo("chat.update").Select(c => c.At)];
