@@ -82,7 +82,7 @@ public sealed class SlackFlowTests : IAsyncLifetime
         // Known now: the next card names Alice as Slack shows her, and Slack is not asked again.
         await _host.PostSlackAsync("/slack/commands", SlackPayloads.SlashCommand("/deploy", "example main"));
         await SettleAsync();
-        Assert.Contains("Alice Doe", CardText(Assert.Single(_slack.CallsTo("chat.postMessage")).Args));
+        Assert.Contains("Alice Doe", CardText(Assert.Single(_slack.CallsTo("chat.postMessage"), c => c.Args["thread_ts"] is null).Args));
         Assert.Single(_slack.CallsTo("users.info"));
 
         // Someone Slack does not answer for (no users:read, or not found): asked once, not on every command.
