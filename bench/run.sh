@@ -72,11 +72,13 @@ for p in 3110 3101 3102 3104; do wait_port $p; done
 sleep 5
 echo "IDLE name=bot $(rss_of "${PID[bot]}")" | tee -a "$res"
 
-pool_load() { # name kind path text
-  local name=$1 kind=$2 path=$3 text=$4
+# Every server gets the same load from the same wrk script: a pool of signed, all-different requests (bench/lib/pool.lua),
+# so a ratio between two rows is the servers', not the load generator's.
+pool_load() { # name kind path text [server port]
+  local name=$1 kind=$2 path=$3 text=$4 server=${5:-bot} port=${6:-3110}
   "$tool" payloads "$kind" "$POOL" "$work/pool.txt" "$text" >/dev/null
-  local line; line=$(wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s bench/lib/pool.lua "http://127.0.0.1:3110$path" -- "$work/pool.txt" "$THREADS" | grep '^WRKRESULT')
-  echo "RESULT name=$name ${line#WRKRESULT } $(rss_of "${PID[bot]}")" | tee -a "$res"
+  local line; line=$(wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --timeout 5s --latency -s bench/lib/pool.lua "http://127.0.0.1:$port$path" -- "$work/pool.txt" "$THREADS" | grep '^WRKRESULT')
+  echo "RESULT name=$name c=$CONNS t=$THREADS ${line#WRKRESULT } $(rss_of "${PID[$server]}")" | tee -a "$res"
 }
 peer_load() { # name url kind
   local line; line=$("$PEERS/webhook-load.sh" "$2" "$3" "$DUR" "$CONNS" "$THREADS" | grep '^RESULT')
@@ -88,10 +90,10 @@ run_target() {
     bot-slack-status) pool_load "$1" slack /slack/commands "status api" ;;
     bot-line-deploy)  pool_load "$1" line /line/webhook "deploy api production" ;;
     bot-slack-same-body) peer_load "$1" http://127.0.0.1:3110/slack/commands slack ;;
-    bolt)             peer_load "$1" http://127.0.0.1:3101/slack/commands slack ;;
-    line-sdk)         peer_load "$1" http://127.0.0.1:3102/line/webhook line ;;
-    aspnet-aot-slack) peer_load "$1" http://127.0.0.1:3104/slack/commands slack ;;
-    aspnet-aot-line)  peer_load "$1" http://127.0.0.1:3104/line/webhook line ;;
+    bolt)             pool_load "$1" slack /slack/commands "deploy api production" bolt 3101 ;;
+    line-sdk)         pool_load "$1" line /line/webhook "deploy api production" line 3102 ;;
+    aspnet-aot-slack) pool_load "$1" slack /slack/commands "status api" aspnet 3104 ;;
+    aspnet-aot-line)  pool_load "$1" line /line/webhook "deploy api production" aspnet 3104 ;;
   esac
 }
 TARGETS=(bot-slack-deploy bot-slack-status bot-line-deploy bot-slack-same-body bolt line-sdk aspnet-aot-slack aspnet-aot-line)

@@ -46,15 +46,23 @@ public sealed partial class CommandHandler(
     public async Task<CommandResult> HandleAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var command = CommandParser.Parse(request.Text);
+        var (result, outcome) = await RunAsync(command, request.Origin, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(request, command, result, outcome).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Runs a parsed command; failures a person can cause, and ours, are answers. The outcome is the audit's word for how it ended.</summary>
+    private async Task<(CommandResult Result, string Outcome)> RunAsync(Command command, Origin origin, CancellationToken cancellationToken)
+    {
         CommandResult result;
         var outcome = AuditOutcome.Refused;
         try
         {
             await access.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            if (access.CheckRate(request.Origin) is { } tooMany)
+            if (access.CheckRate(origin) is { } tooMany)
                 (result, outcome) = (CommandResult.Refuse(tooMany), AuditOutcome.Limited);
             else
-                result = await DispatchAsync(command, request.Origin, cancellationToken).ConfigureAwait(false);
+                result = await DispatchAsync(command, origin, cancellationToken).ConfigureAwait(false);
         }
         catch (SourceException e)
         {
@@ -70,8 +78,7 @@ public sealed partial class CommandHandler(
             result = CommandResult.Refuse("Something went wrong on my side while doing that (it is in the bot's log). Try again, or type `status` to see where things stand.");
             outcome = AuditOutcome.Failed;
         }
-        await AuditAsync(request, command, result, result.Ok ? AuditOutcome.Ok : outcome).ConfigureAwait(false);
-        return result;
+        return (result, result.Ok ? AuditOutcome.Ok : outcome);
     }
 
     private Task<CommandResult> DispatchAsync(Command command, Origin origin, CancellationToken ct) => command switch
@@ -160,7 +167,8 @@ public sealed partial class CommandHandler(
     private static CommandResult NotYet(string verb, string instead) =>
         CommandResult.Refuse($"`{verb}` is not available in this version yet. {instead}");
 
-    private async Task AuditAsync(ChatRequest request, Command command, CommandResult result, string outcome)
+    /// <summary>Writes the audit entry; with a delivery, as its de-duplication record too: false when that delivery was seen before.</summary>
+    private async Task<bool> AuditAsync(ChatRequest request, Command command, CommandResult result, string outcome, (string Source, string Id)? delivery = null)
     {
         var first = result.Messages.Count > 0 ? result.Messages[0].Text : "";
         var summary = (result.Ok ? "ok: " : "refused: ") + (first.Length > 200 ? first[..200] + "…" : first);
@@ -168,16 +176,19 @@ public sealed partial class CommandHandler(
         var app = command.App is { } name ? apps.Find(name) : null;
         try
         {
-            await Store.AuditAsync(new AuditEntry(time.GetUtcNow(), o.Platform, o.Conversation, o.UserId, o.UserName,
+            var entry = new AuditEntry(time.GetUtcNow(), o.Platform, o.Conversation, o.UserId, o.UserName,
                 redactor.Redact(TextNormalizer.Normalize(request.Text)), app?.Name ?? command.App, redactor.Redact(summary))
             {
                 Person = access.People.PersonOf(o), Outcome = outcome, Env = app is null ? null : EnvOf(command, app) ?? app.DefaultEnv,
-            }, CancellationToken.None).ConfigureAwait(false);
+            };
+            if (delivery is { } d) return await Store.TryAuditDeliveryAsync(d.Source, d.Id, entry, CancellationToken.None).ConfigureAwait(false);
+            await Store.AuditAsync(entry, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Could not write the audit entry for {User}", o.QualifiedUser);
         }
+        return true;
     }
 
     internal static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"`{n}`"));

@@ -81,6 +81,12 @@ public interface IDeploymentStore
     /// <summary>Records a webhook delivery id; false when it was seen before (a retry or redelivery).</summary>
     Task<bool> TryRecordDeliveryAsync(string source, string deliveryId, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes the audit entry of a delivery whose command changes nothing, as that delivery's de-duplication record too
+    /// (one row instead of two); false, and nothing written, when an entry for the delivery is already there (a retry).
+    /// </summary>
+    Task<bool> TryAuditDeliveryAsync(string source, string deliveryId, AuditEntry entry, CancellationToken cancellationToken);
+
     Task SetNoteAsync(string scope, string key, string value, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>

@@ -77,6 +77,8 @@ public static class Webhook
         context.Response.StatusCode = 200;
         if (body is null) return Task.CompletedTask;
         context.Response.ContentType = "application/json; charset=utf-8";
-        return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+        // Straight into the response's buffer (the same text ToJsonString would make, without the string in between).
+        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter)) body.WriteTo(writer);
+        return Task.CompletedTask;
     }
 }

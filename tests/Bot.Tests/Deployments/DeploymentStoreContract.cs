@@ -215,6 +215,21 @@ public abstract partial class DeploymentStoreContract
     }
 
     [Fact]
+    public async Task An_audit_entry_keyed_by_its_delivery_is_written_once_and_entries_without_a_delivery_always()
+    {
+        var store = await CreateStoreAsync();
+        var entry = new AuditEntry(T0, "slack", "C1", "U1", "alice", "status web", "web", "ok: web is live");
+        Assert.True(await store.TryAuditDeliveryAsync("slack", "cmd:T1", entry, default));
+        Assert.False(await store.TryAuditDeliveryAsync("slack", "cmd:T1", entry with { Result = "ok: again" }, default));
+        Assert.True(await store.TryAuditDeliveryAsync("line", "cmd:T1", entry, default));
+        await store.AuditAsync(entry, default);
+        await store.AuditAsync(entry, default);
+        var log = await store.AuditLogAsync("web", 10, default);
+        Assert.Equal(4, log.Count);
+        Assert.DoesNotContain(log, e => e.Result == "ok: again");
+    }
+
+    [Fact]
     public async Task Keeps_notes_and_overwrites_them()
     {
         var store = await CreateStoreAsync();

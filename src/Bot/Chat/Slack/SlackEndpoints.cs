@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using Bot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -105,12 +104,34 @@ public static class SlackEndpoints
         }
     }
 
-    private static Dictionary<string, string> ParseForm(ReadOnlySpan<byte> body)
+    /// <summary>A form body's fields (a name given twice keeps both values, joined by a comma), decoded as browsers encode them.</summary>
+    internal static Dictionary<string, string> ParseForm(ReadOnlySpan<byte> body)
     {
-        var parsed = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
-        return parsed.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
+        var text = Encoding.UTF8.GetString(body).AsSpan();
+        var fields = new Dictionary<string, string>(16, StringComparer.Ordinal);
+        foreach (var range in text.Split('&'))
+        {
+            var pair = text[range];
+            if (pair.IsEmpty) continue;
+            var equals = pair.IndexOf('=');
+            var name = Decode(equals < 0 ? pair : pair[..equals]);
+            var value = equals < 0 ? "" : Decode(pair[(equals + 1)..]);
+            fields[name] = fields.TryGetValue(name, out var before) ? $"{before},{value}" : value;
+        }
+        return fields;
     }
 
-    private static string? Missing(Dictionary<string, string> fields, params string[] names) =>
-        names.FirstOrDefault(n => string.IsNullOrEmpty(fields.GetValueOrDefault(n)));
+    private static string Decode(ReadOnlySpan<char> encoded)
+    {
+        var text = encoded.ToString();
+        if (text.Contains('+')) text = text.Replace('+', ' ');
+        return text.Contains('%') ? Uri.UnescapeDataString(text) : text;
+    }
+
+    private static string? Missing(Dictionary<string, string> fields, params ReadOnlySpan<string> names)
+    {
+        foreach (var name in names)
+            if (string.IsNullOrEmpty(fields.GetValueOrDefault(name))) return name;
+        return null;
+    }
 }

@@ -36,22 +36,24 @@ public sealed class SlackInbound(
         var line = umbrella ? text : $"{command.TrimStart('/')} {text}";
         var channel = fields.GetValueOrDefault("channel_id") ?? "";
         var user = fields.GetValueOrDefault("user_id") ?? "";
-        var key = fields.GetValueOrDefault("trigger_id") is { Length: > 0 } trigger ? trigger : $"{channel}:{user}:{command}:{text}";
-        if (!await store.TryRecordDeliveryAsync("slack", "cmd:" + key, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
-            return null;
+        var trigger = fields.GetValueOrDefault("trigger_id");
+        var key = trigger is { Length: > 0 } ? trigger : $"{channel}:{user}:{command}:{text}";
 
         var origin = new Origin("slack", channel, null, user, await replies.NameOfAsync(user, fields.GetValueOrDefault("user_name"), cancellationToken).ConfigureAwait(false));
-        var work = handler.HandleAsync(new ChatRequest(origin, line), CancellationToken.None);
+        // Recorded once (a retry or a second replica's copy runs nothing and is answered with nothing).
+        var work = handler.HandleDeliveryAsync(new ChatRequest(origin, line), "slack", "cmd:" + key, unique: key == trigger, CancellationToken.None);
         var responseUrl = fields.GetValueOrDefault("response_url");
         try
         {
-            return replies.Answer(await work.WaitAsync(AnswerBudget, time, cancellationToken).ConfigureAwait(false), origin, responseUrl);
+            return await work.WaitAsync(AnswerBudget, time, cancellationToken).ConfigureAwait(false) is { } result ? replies.Answer(result, origin, responseUrl) : null;
         }
         catch (TimeoutException)
         {
             // Too slow for the HTTP answer: say so now, send the result when it is ready.
             background.Run("Sending a late answer", async () =>
-                await replies.SendAsync(await work.ConfigureAwait(false), origin, responseUrl, CancellationToken.None).ConfigureAwait(false));
+            {
+                if (await work.ConfigureAwait(false) is { } result) await replies.SendAsync(result, origin, responseUrl, CancellationToken.None).ConfigureAwait(false);
+            });
             return SlackReplies.Ephemeral(new ChatMessage($"Working on `{Escape(line.Trim())}`…"));
         }
     }

@@ -88,5 +88,10 @@ internal static class PostgresSchema
         (4, """
             ALTER TABLE audit ADD COLUMN person text, ADD COLUMN outcome text, ADD COLUMN env text;
             """),
+        // A command that changes nothing is de-duplicated by its audit entry (one row per request, not two).
+        (5, """
+            ALTER TABLE audit ADD COLUMN delivery text;
+            CREATE UNIQUE INDEX audit_delivery ON audit (delivery);
+            """),
     ];
 }

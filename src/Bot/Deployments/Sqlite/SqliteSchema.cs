@@ -81,5 +81,10 @@ internal static class SqliteSchema
             ALTER TABLE audit ADD COLUMN outcome TEXT;
             ALTER TABLE audit ADD COLUMN env TEXT;
             """),
+        // A command that changes nothing is de-duplicated by its audit entry (one row per request, not two).
+        (5, """
+            ALTER TABLE audit ADD COLUMN delivery TEXT;
+            CREATE UNIQUE INDEX audit_delivery ON audit (delivery);
+            """),
     ];
 }

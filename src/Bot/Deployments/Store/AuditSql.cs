@@ -10,6 +10,15 @@ internal static class AuditSql
         VALUES (@at, @platform, @conversation, @user_id, @user_name, @command, @app, @result, @person, @outcome, @env)
         """;
 
+    /// <summary>
+    /// The same entry, keyed by the delivery it answers (the <c>audit_delivery</c> unique index): the entry is the delivery's
+    /// de-duplication record too, so a command that changes nothing costs one row. Built from <see cref="Insert"/>, so both
+    /// always name the same columns.
+    /// </summary>
+    private static readonly string InsertOnce =
+        Insert.Replace($"{AuditColumns})", $"{AuditColumns}, delivery)", StringComparison.Ordinal).TrimEnd()[..^1]
+        + ", @delivery) ON CONFLICT (delivery) DO NOTHING";
+
     private const string All = $"SELECT {AuditColumns} FROM audit ORDER BY id DESC LIMIT @limit";
 
     private const string OfApp = $"SELECT {AuditColumns} FROM audit WHERE app = @app ORDER BY id DESC LIMIT @limit";
@@ -25,8 +34,9 @@ internal static class AuditSql
     /// <summary>Platforms stop retrying within hours; a day of delivery ids is plenty and keeps the table small.</summary>
     public static readonly TimeSpan DeliveriesKept = TimeSpan.FromDays(1);
 
-    public static Task<int> AuditAsync(StoreSession db, AuditEntry e, CancellationToken cancellationToken) =>
-        db.ExecAsync(Insert, cancellationToken, ("at", e.At), ("platform", e.Platform), ("conversation", e.Conversation), ("user_id", e.UserId),
+    /// <summary>Writes <paramref name="e"/>; with a <paramref name="delivery"/> key, only if no entry has that key yet (0 then; keys left null never clash).</summary>
+    public static Task<int> AuditAsync(StoreSession db, AuditEntry e, CancellationToken cancellationToken, string? delivery = null) =>
+        db.ExecAsync(InsertOnce, cancellationToken, ("delivery", delivery), ("at", e.At), ("platform", e.Platform), ("conversation", e.Conversation), ("user_id", e.UserId),
             ("user_name", e.UserName), ("command", e.Command), ("app", e.App), ("result", e.Result), ("person", e.Person), ("outcome", e.Outcome), ("env", e.Env));
 
     public static async Task<IReadOnlyList<AuditEntry>> LogAsync(StoreSession db, string? app, int limit, CancellationToken cancellationToken) =>

@@ -94,6 +94,9 @@ public abstract class SqlDeploymentStore : IDeploymentStore
         return added;
     }
 
+    public async Task<bool> TryAuditDeliveryAsync(string source, string deliveryId, AuditEntry entry, CancellationToken cancellationToken) =>
+        await WriteOneAsync(db => AuditSql.AuditAsync(db, entry, cancellationToken, $"{source}:{deliveryId}"), cancellationToken).ConfigureAwait(false) > 0;
+
     public Task SetNoteAsync(string scope, string key, string value, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteOneAsync(db => NoteSql.SetAsync(db, scope, key, value, at, cancellationToken), cancellationToken);
 
