@@ -13,9 +13,8 @@ public sealed record LiveUpdate(
 
 /// <summary>
 /// Messages that change over time (a deployment's card, an alert's count): posted once, then edited in place
-/// with <c>chat.update</c>: a few sends at once, then one per <see cref="UpdateInterval"/> on average (<see cref="EditBudget"/>,
-/// which keeps a token for the final state, so a quick deploy's card says "live" the moment it is), the final state always
-/// delivered (retried a few times); edits waiting for a token are coalesced into the latest. Lines (build output) go to the message's thread in batches. Each message's id is kept
+/// with <c>chat.update</c> at most once per <see cref="UpdateInterval"/>, the final state always delivered
+/// (retried a few times). Lines (build output) go to the message's thread in batches. Each message's id is kept
 /// in the store, so a restarted bot keeps editing the same one. When Slack fails a post or an edit, what is
 /// pending stays pending and is sent again after a pause that grows (<see cref="Redelivery"/>); the final state
 /// starts a series of tries of its own and is given up only after <see cref="Redelivery.MaxTries"/> of them.
@@ -34,7 +33,7 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
 
     public async Task ShowAsync(LiveUpdate update, CancellationToken cancellationToken)
     {
-        var state = _messages.GetOrAdd(update.Key, static (_, time) => new State(time), time);
+        var state = _messages.GetOrAdd(update.Key, _ => new State());
         await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -91,7 +90,6 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
             if (await store.ClaimNoteAsync(update.NoteScope, noteKey, mine, held, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) != mine) return false;
         }
         var message = new SlackOutgoing(update.Channel, update.Text, update.Blocks, update.Thread);
-        state.Budget.Take();
         SlackPosted posted;
         try
         {
@@ -111,8 +109,7 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
 
     private async Task FlushOrScheduleAsync(State state, string key)
     {
-        var wait = state.Budget.Wait(state.Final);
-        if (state.Failures > 0 && Redelivery.After(state.Failures) - time.GetElapsedTime(state.LastSent) is var pause && pause > wait) wait = pause;
+        var wait = (state.Failures > 0 ? Redelivery.After(state.Failures) : UpdateInterval) - time.GetElapsedTime(state.LastSent);
         var linesWait = OutputInterval - time.GetElapsedTime(state.LastLines);
         var due = (state.Dirty && wait <= TimeSpan.Zero) || (state.Lines.Count > 0 && (linesWait <= TimeSpan.Zero || state.Final) && wait <= TimeSpan.Zero);
         if (due)
@@ -120,12 +117,9 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
             await FlushAsync(state, key).ConfigureAwait(false);
             return;
         }
-        if (!state.Dirty && state.Lines.Count == 0) return;
+        if (state.Timer is not null || (!state.Dirty && state.Lines.Count == 0)) return;
         var delay = state.Dirty || state.Final ? wait : TimeSpan.FromTicks(Math.Max(wait.Ticks, linesWait.Ticks));
-        if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
-        if (state.Timer is null) state.Timer = time.CreateTimer(_ => Track(OnTimerAsync(state, key)), null, delay, Timeout.InfiniteTimeSpan);
-        // The final state needs fewer tokens than the edit that set the timer: bring its turn forward.
-        else if (state.Final) state.Timer.Change(delay, Timeout.InfiniteTimeSpan);
+        state.Timer = time.CreateTimer(_ => Track(OnTimerAsync(state, key)), null, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
     }
 
     private async Task OnTimerAsync(State state, string key)
@@ -164,7 +158,6 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
             if (state.Dirty && state.Latest is { } latest)
             {
                 state.Dirty = false;
-                state.Budget.Take();
                 await api.UpdateMessageAsync(state.Channel!, state.Ts!, new SlackOutgoing(state.Channel!, latest.Text, latest.Blocks), CancellationToken.None).ConfigureAwait(false);
                 state.LastSent = time.GetTimestamp();
             }
@@ -208,7 +201,7 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
         foreach (var message in _messages.Values) message.Timer?.Dispose();
     }
 
-    private sealed class State(TimeProvider time)
+    private sealed class State
     {
         public readonly SemaphoreSlim Gate = new(1, 1);
         public LiveUpdate? Latest;
@@ -217,7 +210,6 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
         public int Failures;
         public long LastSent, LastLines;
         public ITimer? Timer;
-        public readonly EditBudget Budget = new(time);
         public readonly List<string> Lines = [];
         private int _skipped;
 
