@@ -30,8 +30,10 @@ bot="$root/bench/bin/bot/bot"; tool="$root/bench/bin/tool/Bot.Bench"
 # ---- the app the load deploys: branch "production" exists, so "/deploy api production" is real intake ----
 git init -q -b main "$work/api" && (cd "$work/api" && echo "bench app" > README && git add -A &&
   git -c user.name=Bench -c user.email=b@example.invalid commit -q -m Start && git branch production)
+# The load is one person sending thousands of commands a second: without "RateLimit": "off" nearly every one would be
+# answered "try again in …" (RateLimit's default is 20/min per person), and the rows would measure that answer instead.
 cat > "$work/bot.json" <<JSON
-{ "Apps": { "api": { "Target": "shell", "Repository": "$work/api", "Environments": ["production", "staging"],
+{ "RateLimit": "off", "Apps": { "api": { "Target": "shell", "Repository": "$work/api", "Environments": ["production", "staging"],
                      "Shell": { "Deploy": "sleep 600", "StepTimeout": "15m" } } } }
 JSON
 
