@@ -15,6 +15,7 @@ public sealed class PeopleDirectory
     private readonly Dictionary<string, string> _owners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IGroupDirectory> _directories;
     private readonly List<(IGroupDirectory Directory, string Group)> _platformGroups = [];
+    private readonly (IGroupDirectory Directory, List<string> Groups)[] _groupsByDirectory;
 
     public PeopleDirectory(BotOptions options, PeopleOptions people, AppCatalog apps, IEnumerable<IGroupDirectory> directories)
     {
@@ -28,6 +29,7 @@ public sealed class PeopleDirectory
             .Distinct(StringComparer.Ordinal).ToList();
         foreach (var entry in entries)
             if (PlatformGroup(entry) is { } g && !_platformGroups.Contains(g)) _platformGroups.Add(g);
+        _groupsByDirectory = [.. _platformGroups.GroupBy(g => g.Directory).Select(g => (g.Key, g.Select(x => x.Group).ToList()))];
         ConsoleConfigured = people.People.Values.SelectMany(i => i).Concat(entries)
             .Concat(apps.All.SelectMany(a => a.ByEnv.Values).SelectMany(e => e.Channels))
             .Any(e => e.StartsWith("console:", StringComparison.OrdinalIgnoreCase));
@@ -43,10 +45,16 @@ public sealed class PeopleDirectory
     public IReadOnlyList<string> IdentitiesOf(Origin origin) =>
         PersonOf(origin) is { } person ? _people.People[person] : [origin.QualifiedUser];
 
-    /// <summary>Reads the platform groups the config names (see <see cref="IGroupDirectory.PrepareAsync"/>).</summary>
-    public Task PrepareAsync(bool wait, CancellationToken cancellationToken) =>
-        Task.WhenAll(_platformGroups.GroupBy(g => g.Directory)
-            .Select(g => g.Key.PrepareAsync(g.Select(x => x.Group).ToList(), wait, cancellationToken)));
+    /// <summary>
+    /// Reads the platform groups the config names (see <see cref="IGroupDirectory.PrepareAsync"/>). Called before every
+    /// command, so the grouping is done once, at start, and a config without platform groups costs nothing.
+    /// </summary>
+    public Task PrepareAsync(bool wait, CancellationToken cancellationToken) => _groupsByDirectory.Length switch
+    {
+        0 => Task.CompletedTask,
+        1 => _groupsByDirectory[0].Directory.PrepareAsync(_groupsByDirectory[0].Groups, wait, cancellationToken),
+        _ => Task.WhenAll(_groupsByDirectory.Select(d => d.Directory.PrepareAsync(d.Groups, wait, cancellationToken))),
+    };
 
     public bool IsListed(IReadOnlyList<string> entries, Origin origin)
     {
