@@ -52,7 +52,10 @@ public static class LinkToken
         if (text.Length is 0 or > 44 || text.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))) return null;
         var b64 = text.Replace('-', '+').Replace('_', '/');
         b64 += (b64.Length % 4) switch { 2 => "==", 3 => "=", _ => "" };
-        try { return Convert.FromBase64String(b64); }
+        byte[] bytes;
+        try { bytes = Convert.FromBase64String(b64); }
         catch (FormatException) { return null; }
+        // Only the one spelling Sign writes: the last character carries spare bits, and a changed one must not pass.
+        return Base64Url(bytes) == text ? bytes : null;
     }
 }
