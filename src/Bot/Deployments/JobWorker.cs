@@ -101,9 +101,15 @@ public sealed class JobWorker(
         }
     }
 
+    private readonly TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the worker has made its first pass over the store and waits for work (tests start from there).</summary>
+    public Task FirstPassDone => _waiting.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await RecoverAsync(stoppingToken, _active).ConfigureAwait(false);
+        try { await RecoverAsync(stoppingToken, _active).ConfigureAwait(false); }
+        catch { _waiting.TrySetResult(); throw; }
         var lastSweep = time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -123,8 +129,10 @@ public sealed class JobWorker(
             {
                 logger.LogError(e, "The job worker could not reach the store; trying again");
             }
+            _waiting.TrySetResult();
             await signal.WaitAsync(options.IdleCheck, stoppingToken).ConfigureAwait(false);
         }
+        _waiting.TrySetResult();
         await Task.WhenAll(_active).ConfigureAwait(false);
     }
 

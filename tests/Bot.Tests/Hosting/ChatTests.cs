@@ -28,6 +28,8 @@ public sealed class ChatTests : IDisposable
         app["Repository"] = copy;
         app["Url"] = $"http://127.0.0.1:{_port}/";
         app["Shell"]!["Port"] = _port;
+        // The build waits for a file the test writes when it wants the deploy to go on, so Ctrl-C always finds it running.
+        app["Shell"]!["Build"] = $"sh build.sh && while [ ! -e '{_dir["go"]}' ]; do sleep 0.05; done";
         File.WriteAllText(_dir["bot.json"], config.ToJsonString());
         _env = new() { ["BOT_CONFIG"] = _dir["bot.json"], ["DATA_DIR"] = _dir["data"], ["USER"] = "tester" };
     }
@@ -50,6 +52,7 @@ public sealed class ChatTests : IDisposable
         await chat.WaitForOutputAsync("Cancel it? Type y to cancel, n to", Patience);
         chat.Type("n");
         await chat.WaitForOutputAsync("Left running. To stop it later: cancel example", Patience);
+        File.WriteAllText(_dir["go"], "");
         await chat.WaitForOutputAsync("✅ example #1 → production: live", Patience);
         Assert.True(Answers());
 

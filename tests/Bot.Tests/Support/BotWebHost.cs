@@ -43,6 +43,9 @@ public sealed class BotWebHost : IAsyncDisposable
             b.Logging.ClearProviders();
         }, replace);
         await app.StartAsync();
+        // The worker's first look at the store runs as the host starts; a test's first command must not race it (the
+        // worker could then start the job before "queued" was told, and the card would open on "deploying").
+        if (worker) await app.Services.GetRequiredService<Bot.Deployments.JobWorker>().FirstPassDone.WaitAsync(TimeSpan.FromSeconds(30));
         return new BotWebHost(app, dir);
     }
 
