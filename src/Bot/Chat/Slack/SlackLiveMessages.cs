@@ -14,7 +14,9 @@ public sealed record LiveUpdate(
 /// <summary>
 /// Messages that change over time (a deployment's card, an alert's count): posted once, then edited in place
 /// with <c>chat.update</c> at most once per <see cref="UpdateInterval"/>, the final state always delivered
-/// (retried a few times). Lines (build output) go to the message's thread in batches. Each message's id is kept
+/// (retried a few times). The final state need not wait for the next slot: it goes out at once when the message has
+/// been sent at most twice in the last two intervals (<see cref="FinalWait"/>), so a quick deploy's card says "live"
+/// the moment it is, and no message is sent more than once per interval on average, plus one. Lines (build output) go to the message's thread in batches. Each message's id is kept
 /// in the store, so a restarted bot keeps editing the same one. When Slack fails a post or an edit, what is
 /// pending stays pending and is sent again after a pause that grows (<see cref="Redelivery"/>); the final state
 /// starts a series of tries of its own and is given up only after <see cref="Redelivery.MaxTries"/> of them.
@@ -26,6 +28,7 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
 
     public static readonly TimeSpan UpdateInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan OutputInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(1);
     private const int MaxPendingLines = 500;
 
     private readonly ConcurrentDictionary<string, State> _messages = new();
@@ -102,14 +105,15 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
                 $"I can't post in <#{update.Channel}>: {e.UserMessage} I'll keep you posted here.", Tone.Warning))), cancellationToken).ConfigureAwait(false);
             posted = await api.PostMessageAsync(message with { Channel = user, ThreadTs = null }, cancellationToken).ConfigureAwait(false);
         }
-        (state.Channel, state.Ts, state.LastSent, state.Dirty) = (posted.Channel, posted.Ts, time.GetTimestamp(), false);
+        (state.Channel, state.Ts, state.Dirty) = (posted.Channel, posted.Ts, false);
+        Sent(state);
         await store.SetNoteAsync(update.NoteScope, noteKey, $"{posted.Channel} {posted.Ts}", time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     private async Task FlushOrScheduleAsync(State state, string key)
     {
-        var wait = (state.Failures > 0 ? Redelivery.After(state.Failures) : UpdateInterval) - time.GetElapsedTime(state.LastSent);
+        var wait = state.Failures > 0 ? Redelivery.After(state.Failures) - time.GetElapsedTime(state.LastSent) : FinalWait(state);
         var linesWait = OutputInterval - time.GetElapsedTime(state.LastLines);
         var due = (state.Dirty && wait <= TimeSpan.Zero) || (state.Lines.Count > 0 && (linesWait <= TimeSpan.Zero || state.Final) && wait <= TimeSpan.Zero);
         if (due)
@@ -117,10 +121,33 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
             await FlushAsync(state, key).ConfigureAwait(false);
             return;
         }
-        if (state.Timer is not null || (!state.Dirty && state.Lines.Count == 0)) return;
+        if (!state.Dirty && state.Lines.Count == 0) return;
         var delay = state.Dirty || state.Final ? wait : TimeSpan.FromTicks(Math.Max(wait.Ticks, linesWait.Ticks));
-        state.Timer = time.CreateTimer(_ => Track(OnTimerAsync(state, key)), null, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+        if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
+        // One timer, set for when the next send is due: that moves when the final state may go sooner than the slot an
+        // earlier edit waited for, or when a failure makes the pause longer.
+        var at = time.GetUtcNow() + delay;
+        if (state.Timer is not null && (at - state.TimerDue).Duration() < TimerSlack) return;
+        state.Timer?.Dispose();
+        state.TimerDue = at;
+        state.Timer = time.CreateTimer(_ => Track(OnTimerAsync(state, key)), null, delay, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>
+    /// How long until the next edit may go: one interval after the last send; for the final state, two intervals after the
+    /// send before that, if sooner (so a card posted "queued" a moment ago can say "live" now, but a card edited every
+    /// second waits its turn like any edit).
+    /// </summary>
+    private TimeSpan FinalWait(State state)
+    {
+        var slot = UpdateInterval - time.GetElapsedTime(state.LastSent);
+        if (!state.Final) return slot;
+        var budget = UpdateInterval * 2 - time.GetElapsedTime(state.PrevSent);
+        return budget < slot ? budget : slot;
+    }
+
+    /// <summary>A post or an edit was sent (or tried): the clock of <see cref="FinalWait"/> moves on.</summary>
+    private void Sent(State state) => (state.PrevSent, state.LastSent) = (state.LastSent, time.GetTimestamp());
 
     private async Task OnTimerAsync(State state, string key)
     {
@@ -159,14 +186,15 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
             {
                 state.Dirty = false;
                 await api.UpdateMessageAsync(state.Channel!, state.Ts!, new SlackOutgoing(state.Channel!, latest.Text, latest.Blocks), CancellationToken.None).ConfigureAwait(false);
-                state.LastSent = time.GetTimestamp();
+                Sent(state);
             }
             state.Failures = 0;
         }
         catch (Exception e) when (e is SlackApiException || Redelivery.MayPass(e))
         {
             // Keep it all pending (an edit carries the latest state) and try again after a pause that grows.
-            (state.LastSent, state.Dirty) = (time.GetTimestamp(), true);
+            state.Dirty = true;
+            Sent(state);
             if (++state.Failures >= Redelivery.MaxTries && state.Final)
             {
                 logger.LogError("Giving up on the Slack message {Key} after {Tries} tries: {Error}", key, state.Failures, e.Message);
@@ -208,8 +236,9 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
         public string? Channel, Ts;
         public bool Dirty, Final;
         public int Failures;
-        public long LastSent, LastLines;
+        public long PrevSent, LastSent, LastLines;
         public ITimer? Timer;
+        public DateTimeOffset TimerDue;
         public readonly List<string> Lines = [];
         private int _skipped;
 

@@ -6,7 +6,7 @@ namespace Bot.Chat.Slack;
 /// <summary>
 /// Slack as a chat platform. A deployment is one message (its card), posted when it is queued and edited in
 /// place as it goes, with its build output in the card's thread; an alert is one message whose count and state
-/// are edited in place. Both go through <see cref="SlackLiveMessages"/>: at most one edit a second per message.
+/// are edited in place. Both go through <see cref="SlackLiveMessages"/>: about one edit a second per message.
 /// </summary>
 public sealed class SlackPlatform(SlackApi api, SlackOptions options, SlackLiveMessages live) : IChatPlatform
 {

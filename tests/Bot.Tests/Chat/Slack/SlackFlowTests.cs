@@ -12,10 +12,13 @@ namespace Bot.Tests.Chat.Slack;
 /// <summary>The bot as served, talking to the spec-checking fake of Slack's Web API, on a clock the test moves.</summary>
 public sealed class SlackFlowTests : IAsyncLifetime
 {
-    private readonly FakeSlackApi _slack = new();
     private readonly WatchedTime _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeSlackApi _slack;
     private readonly FakeTarget _target = new();
     private BotWebHost _host = null!;
+
+    /// <summary>Slack's fake notes the time of each call on the test's clock.</summary>
+    public SlackFlowTests() => _slack = new FakeSlackApi(_time);
 
     public async Task InitializeAsync()
     {
@@ -79,7 +82,7 @@ public sealed class SlackFlowTests : IAsyncLifetime
         // Known now: the next card names Alice as Slack shows her, and Slack is not asked again.
         await _host.PostSlackAsync("/slack/commands", SlackPayloads.SlashCommand("/deploy", "example main"));
         await SettleAsync();
-        Assert.Contains("Alice Doe", CardText(Assert.Single(_slack.CallsTo("chat.postMessage")).Args));
+        Assert.Contains("Alice Doe", CardText(Assert.Single(_slack.CallsTo("chat.postMessage"), c => c.Args["thread_ts"] is null).Args));
         Assert.Single(_slack.CallsTo("users.info"));
 
         // Someone Slack does not answer for (no users:read, or not found): asked once, not on every command.
@@ -170,6 +173,51 @@ public sealed class SlackFlowTests : IAsyncLifetime
         Assert.Contains("step 300", batch);
         _slack.AssertNoViolations();
     }
+
+    [Fact]
+    public async Task A_quick_deploy_card_says_live_without_waiting_for_an_edit_slot()
+    {
+        await _host.PostSlackAsync("/slack/commands", SlackPayloads.SlashCommand("/deploy", "example"));
+        await WaitFinishedAsync(1);
+        await SettleAsync();
+
+        // No time has passed on the test's clock: the card was posted and edited to its final state at once, and only once.
+        var update = Assert.Single(_slack.CallsTo("chat.update"));
+        Assert.Contains("✅ example #1 → production: live", CardText(update.Args));
+        Assert.All(CardSends(), at => Assert.Equal(_time.GetUtcNow(), at));
+        Assert.Equal(2, CardSends().Count);
+        _slack.AssertNoViolations();
+    }
+
+    [Fact]
+    public async Task A_card_edited_a_moment_ago_keeps_its_final_state_for_the_next_slot()
+    {
+        _target.Hold = new TaskCompletionSource();
+        await _host.PostSlackAsync("/slack/commands", SlackPayloads.SlashCommand("/deploy", "example"));
+        await _target.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await SettleAsync();
+        await NextUpdateSlotAsync();
+        _time.Advance(SlackLiveMessages.UpdateInterval);
+        await SettleAsync();
+        Assert.Single(_slack.CallsTo("chat.update"));
+
+        // Posted, then edited a second later: a final state now would be a third send within one interval. It waits.
+        _target.Hold.SetResult();
+        await WaitFinishedAsync(1);
+        await SettleAsync();
+        Assert.Single(_slack.CallsTo("chat.update"));
+        await NextUpdateSlotAsync();
+        _time.Advance(SlackLiveMessages.UpdateInterval);
+        await SettleAsync();
+
+        Assert.Contains("✅ example #1 → production: live", CardText(_slack.CallsTo("chat.update")[^1].Args));
+        var sends = CardSends();
+        Assert.All(sends.Zip(sends.Skip(1)), pair => Assert.True(pair.Second - pair.First >= SlackLiveMessages.UpdateInterval, $"{pair.First:O} → {pair.Second:O}"));
+    }
+
+    /// <summary>When the card was posted and each time it was edited.</summary>
+    private List<DateTimeOffset> CardSends() =>
+        [.. _slack.CallsTo("chat.postMessage").Where(c => c.Args["thread_ts"] is null).Select(c => c.At), .. _slack.CallsTo("chat.update").Select(c => c.At)];
 
     [Fact]
     public async Task A_retried_status_is_answered_once_and_audited_once()
