@@ -16,9 +16,22 @@ public sealed class BotStartup(AppCatalog apps, IDeploymentStore store, GitRepos
     private readonly CancellationTokenSource _stopping = new();
     private bool _done;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => StartAsync(warm: true, cancellationToken);
+
+    /// <summary>The background fetch of the apps' repositories started with the host, for tests to wait on.</summary>
+    public Task Warming { get; private set; } = Task.CompletedTask;
+
+    private async Task StartAsync(bool warm, CancellationToken cancellationToken)
     {
         if (_done) return;
+        // The first deploy command needs its app's clone: fetching it beside the migrations and the server's start
+        // takes it off that command's path (a command that comes sooner waits for this fetch, not another one).
+        // A repository InitRepository has yet to create is left to the first command.
+        if (warm && Warming.IsCompleted)
+        {
+            var ready = apps.All.Select(a => a.Default).Where(env => env.Section["InitRepository"] is not { Length: > 0 }).ToList();
+            Warming = Task.Run(() => git.WarmAsync(ready, _stopping.Token), CancellationToken.None);
+        }
         await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         foreach (var env in apps.All.Select(a => a.Default))
             await InitRepositoryAsync(env, cancellationToken).ConfigureAwait(false);
@@ -26,10 +39,12 @@ public sealed class BotStartup(AppCatalog apps, IDeploymentStore store, GitRepos
         _done = true;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping.Cancel();
-        return Task.CompletedTask;
+        // A clone cut short is left for the next fetch to finish; nothing may still write in DATA_DIR once stopped.
+        try { await Warming.WaitAsync(cancellationToken).ConfigureAwait(false); }
+        catch (OperationCanceledException) { /* stopping for good: the host's own time is up */ }
     }
 
     /// <summary>
@@ -88,5 +103,5 @@ public sealed class BotStartup(AppCatalog apps, IDeploymentStore store, GitRepos
     }
 
     /// <summary>For the console modes, which use the services without starting the host.</summary>
-    public Task EnsureAsync(CancellationToken cancellationToken) => StartAsync(cancellationToken);
+    public Task EnsureAsync(CancellationToken cancellationToken) => StartAsync(warm: false, cancellationToken);
 }

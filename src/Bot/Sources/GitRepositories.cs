@@ -58,6 +58,24 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
         return ResolveResult.Found(new ResolvedCommit(name, sha, subject));
     }
 
+    /// <summary>
+    /// Fetches each app's repository once, one after the other, so the first command finds its clone ready or waits
+    /// only for the fetch already under way. A repository that cannot be fetched is logged; its commands say why.
+    /// </summary>
+    public async Task WarmAsync(IEnumerable<AppEnvConfig> apps, CancellationToken cancellationToken)
+    {
+        foreach (var app in apps)
+        {
+            if (app.Repository is null || cancellationToken.IsCancellationRequested) continue;
+            var cache = _caches.GetOrAdd(app.App, _ => new Cache());
+            if (cache.FetchedAt != 0) continue;
+            // Quietly: start-up already says which repositories are missing or unreachable, and a command says it again.
+            try { await FetchAsync(app, cache, cancellationToken, quiet: true).ConfigureAwait(false); }
+            catch (Exception e) when (e is SourceException or IOException or UnauthorizedAccessException) { /* the next command fetches again and tells */ }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
     /// <summary>Whether a remote repository answers; null when it does, else git's reason in one line.</summary>
     public async Task<string?> ProbeAsync(AppEnvConfig app, CancellationToken cancellationToken)
     {
@@ -104,7 +122,7 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
         });
     }
 
-    private async Task FetchAsync(AppEnvConfig app, Cache cache, CancellationToken cancellationToken)
+    private async Task FetchAsync(AppEnvConfig app, Cache cache, CancellationToken cancellationToken, bool quiet = false)
     {
         var asked = time.GetTimestamp();
         await cache.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -114,15 +132,24 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
             if (cache.FetchedAt > asked) return;
             var dir = GitDir(app.App);
             var url = RemoteUrl(app);
-            if (!Directory.Exists(Path.Combine(dir, "objects")))
+            // The first clone of a repository on this machine is one process that links its objects instead of packing
+            // and unpacking them, and its HEAD is the source's.
+            var local = GitHead.LocalGitDir(url);
+            var cloned = local is not null && !Directory.Exists(dir);
+            if (cloned)
             {
-                Directory.CreateDirectory(dir);
-                await GitAsync(null, cancellationToken, "init", "--bare", "--quiet", dir).ConfigureAwait(false);
+                Directory.CreateDirectory(Path.GetDirectoryName(dir)!);
+                await GitAsync(null, cancellationToken, "clone", "--bare", "--quiet", url, dir).ConfigureAwait(false);
             }
-            await GitAsync(dir, cancellationToken, "fetch", "--prune", "--force", "--quiet", url,
-                "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*").ConfigureAwait(false);
+            else
+            {
+                if (!Directory.Exists(Path.Combine(dir, "objects")))
+                    await GitAsync(null, cancellationToken, "init", "--bare", "--quiet", dir).ConfigureAwait(false);
+                await GitAsync(dir, cancellationToken, "fetch", "--prune", "--force", "--quiet", url,
+                    "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*").ConfigureAwait(false);
+            }
             if (app.DefaultBranch is null && cache.HeadBranch is null)
-                cache.HeadBranch = await RemoteHeadAsync(dir, url, cancellationToken).ConfigureAwait(false);
+                cache.HeadBranch = GitHead.Read(cloned ? dir : local) ?? await RemoteHeadAsync(dir, url, cancellationToken).ConfigureAwait(false);
 
             var list = await GitAsync(dir, cancellationToken, "for-each-ref", "--format=%(objectname) %(*objectname) %(refname)", "refs/heads", "refs/tags").ConfigureAwait(false);
             var refs = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -138,7 +165,7 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
         }
         catch (ChildProcessException e)
         {
-            logger.LogWarning("Fetching {App} from its repository failed: {Error}", app.App, Redact(e.Stderr));
+            if (!quiet) logger.LogWarning("Fetching {App} from its repository failed: {Error}", app.App, Redact(e.Stderr));
             throw new SourceException($"I could not fetch {app.App}'s repository: {GitReason.Of(Redact(e.Stderr))}", "Check `Repository` in the config and that the bot can reach it, then try again.");
         }
         finally

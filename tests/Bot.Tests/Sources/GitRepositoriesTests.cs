@@ -123,5 +123,45 @@ public sealed class GitRepositoriesTests : IDisposable
         Assert.Null(await _git.ParentAsync(app, first, default));
     }
 
+    [Fact]
+    public async Task The_remote_head_comes_from_a_new_clone_and_later_from_the_source_as_it_moves()
+    {
+        _repo.Commit("On main", ("a.txt", "1"));
+        _repo.Branch("develop");
+        var develop = _repo.Commit("On develop", ("a.txt", "2"));
+        Assert.Equal(("develop", develop), Pair((await _git.ResolveAsync(App(_repo.Path), null, TimeSpan.Zero, default)).Commit!));
+
+        _repo.Checkout("main");
+        var restarted = new GitRepositories(new BotOptions(_dir["data"], new Dictionary<string, IReadOnlyList<string>>(), []), TimeProvider.System, NullLogger<GitRepositories>.Instance);
+        Assert.Equal(("main", _repo.Head()), Pair((await restarted.ResolveAsync(App(_repo.Path), null, TimeSpan.Zero, default)).Commit!));
+        static (string, string) Pair(ResolvedCommit c) => (c.Ref, c.Sha);
+    }
+
+    [Fact]
+    public async Task Warming_fetches_once_so_a_command_soon_after_needs_no_fetch_of_its_own()
+    {
+        var first = _repo.Commit("First", ("a.txt", "1"));
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var git = new GitRepositories(new BotOptions(_dir["warm"], new Dictionary<string, IReadOnlyList<string>>(), []), time, NullLogger<GitRepositories>.Instance);
+        await git.WarmAsync([App(_repo.Path)], default);
+        Directory.Move(_repo.Path, _dir["moved-away"]);
+
+        Assert.Equal(new ResolvedCommit("main", first, "First"), (await git.ResolveAsync(App(_repo.Path), null, TimeSpan.FromSeconds(10), default)).Commit);
+        time.Advance(TimeSpan.FromSeconds(11));
+        await Assert.ThrowsAsync<SourceException>(() => git.ResolveAsync(App(_repo.Path), null, TimeSpan.FromSeconds(10), default));
+    }
+
+    [Fact]
+    public async Task Warming_a_repository_that_is_not_there_is_quiet_and_the_command_says_why()
+    {
+        var logger = new ListLogger<GitRepositories>();
+        var git = new GitRepositories(new BotOptions(_dir["warm"], new Dictionary<string, IReadOnlyList<string>>(), []), TimeProvider.System, logger);
+        await git.WarmAsync([App(_dir["nowhere"])], default);
+        Assert.Empty(logger.Lines);
+        var e = await Assert.ThrowsAsync<SourceException>(() => git.ResolveAsync(App(_dir["nowhere"]), "main", TimeSpan.Zero, default));
+        Assert.StartsWith("I could not fetch web's repository", e.Message);
+        Assert.Single(logger.Lines);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

@@ -31,21 +31,36 @@ public sealed class SqliteDeploymentStore : SqlDeploymentStore, IDisposable
         _writer = new SqliteWriter(OpenAsync, Path.GetFullPath(path) + "-wal");
     }
 
-    public override async Task MigrateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies every step the file lacks in one transaction: a new store is created whole with one commit (one sync of
+    /// the log, not one per step), an old one is brought up to date all or nothing, and an up-to-date one writes nothing.
+    /// The write lock is taken first, so two processes starting on one new file never both apply a step.
+    /// </summary>
+    public override Task MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(SqliteSchema.Steps.Length, cancellationToken);
+
+    /// <summary>Migrates up to the first <paramref name="steps"/> steps (tests build an older store with it).</summary>
+    internal async Task MigrateAsync(int steps, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await new SqliteSession(connection, null).ExecAsync("PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);", cancellationToken).ConfigureAwait(false);
-        foreach (var (version, sql) in SqliteSchema.Steps)
+        try
         {
-            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await new SqliteSession(connection, null).ExecAsync("PRAGMA journal_mode = WAL", cancellationToken).ConfigureAwait(false);
+            await using var tx = connection.BeginTransaction(deferred: false);
             var db = new SqliteSession(connection, tx);
+            await db.ExecAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);
             var current = await db.ScalarAsync<int>("SELECT COALESCE(MAX(version), 0) FROM schema_version", cancellationToken).ConfigureAwait(false);
-            if (current >= version) continue;
-            await db.ExecAsync(sql, cancellationToken).ConfigureAwait(false);
-            await db.ExecAsync("INSERT INTO schema_version (version) VALUES (@version)", cancellationToken, ("version", version)).ConfigureAwait(false);
+            foreach (var (version, sql) in SqliteSchema.Steps.Take(steps))
+            {
+                if (current >= version) continue;
+                await db.ExecAsync(sql, cancellationToken).ConfigureAwait(false);
+                await db.ExecAsync("INSERT INTO schema_version (version) VALUES (@version)", cancellationToken, ("version", version)).ConfigureAwait(false);
+            }
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
-        SqliteSession.Forget(connection);
+        finally
+        {
+            SqliteSession.Forget(connection);
+        }
     }
 
     public override async Task<bool> PingAsync(CancellationToken cancellationToken)

@@ -1,6 +1,9 @@
 namespace Bot.Deployments.Sqlite;
 
-/// <summary>Versioned schema: each step runs once, in order, in its own transaction. Never edit a shipped step; add one.</summary>
+/// <summary>
+/// Versioned schema: each step runs once, in order; the steps a store lacks run together in one transaction
+/// (<see cref="SqliteDeploymentStore.MigrateAsync(CancellationToken)"/>), so a step may not need a transaction of its own. Never edit a shipped step; add one.
+/// </summary>
 internal static class SqliteSchema
 {
     public static readonly (int Version, string Sql)[] Steps =
