@@ -23,7 +23,7 @@ public static class ServeCommand
     /// </summary>
     public static WebApplication Build(BotCli cli, Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? replace = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = cli.PassThrough });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = BotHost.HostArgs(cli) });
         var role = BotRole.Serve(worker: !cli.NoWorker);
         BotHost.Configure(builder, cli, role, settled: () =>
         {
