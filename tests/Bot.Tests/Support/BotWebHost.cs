@@ -49,6 +49,19 @@ public sealed class BotWebHost : IAsyncDisposable
         return new BotWebHost(app, dir);
     }
 
+    /// <summary>Waits (without sleeping) until the deployment has ended, as this host's feed and store see it.</summary>
+    public async Task<Bot.Deployments.Deployment> WaitFinishedAsync(long id)
+    {
+        using var updates = Get<Bot.Deployments.DeploymentFeed>().Subscribe();
+        var d = await Get<Bot.Deployments.IDeploymentStore>().GetAsync(id, default);
+        while (d!.IsActive)
+        {
+            var u = await updates.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            if (u.Deployment.Id == id) d = u.Deployment;
+        }
+        return d;
+    }
+
     /// <summary>Posts a body signed as Slack would sign it (or with the given signature/timestamp).</summary>
     public Task<HttpResponseMessage> PostSlackAsync(string path, string body, string contentType = "application/x-www-form-urlencoded",
         DateTimeOffset? at = null, string? signature = null, IDictionary<string, string>? headers = null)

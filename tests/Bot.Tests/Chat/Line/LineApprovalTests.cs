@@ -73,7 +73,7 @@ public sealed class LineApprovalTests : IAsyncLifetime
 
         await SendAsync(LinePayloads.Postback(yes!, "01JB0000000000000000000103", "t-3", bobInGroup));
         Assert.Contains("Approved deploy #1 of example", (string?)_line.Replies.Last().Messages![0]!["text"]);
-        var done = await WaitFinishedAsync(1);
+        var done = await _host.WaitFinishedAsync(1);
         Assert.Equal(DeploymentState.Succeeded, done.State);
         await _host.Get<DeploymentNotifier>().IdleAsync();
         await _host.Get<BackgroundWork>().IdleAsync();
@@ -91,17 +91,5 @@ public sealed class LineApprovalTests : IAsyncLifetime
         Assert.Contains("no longer waits for approval", (string?)_line.Replies.Last().Messages![0]!["text"]);
         Assert.Single(_target.Deploys);
         _line.AssertNoViolations();
-    }
-
-    private async Task<Deployment> WaitFinishedAsync(long id)
-    {
-        using var updates = _host.Get<DeploymentFeed>().Subscribe();
-        var d = await _host.Get<IDeploymentStore>().GetAsync(id, default);
-        while (d!.IsActive)
-        {
-            var u = await updates.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-            if (u.Deployment.Id == id) d = u.Deployment;
-        }
-        return d;
     }
 }

@@ -93,7 +93,7 @@ public sealed class SlackApprovalTests : IAsyncLifetime
         // Bob taps Approve (Slack showed the confirm dialog; the payload arrives once he confirmed).
         var tap = await _host.PostSlackAsync("/slack/interactions", SlackPayloads.BlockAction("approve example #1", user: "U0BOB", actionTs: "1700000011.000002"));
         Assert.Equal(HttpStatusCode.OK, tap.StatusCode);
-        var done = await WaitFinishedAsync(1);
+        var done = await _host.WaitFinishedAsync(1);
         Assert.Equal(DeploymentState.Succeeded, done.State);
         var final = await CardAsync(t => t.Contains(": live"));
         Assert.Contains(_slack.ResponsePosts, p => ((string?)p.Body["text"])!.Contains("Approved deploy #1 of example"));
@@ -110,17 +110,5 @@ public sealed class SlackApprovalTests : IAsyncLifetime
         Assert.Contains(audit, a => a is { Platform: "slack", UserId: "U0BOB", Command: "approve example #1" } && a.Result.StartsWith("ok:", StringComparison.Ordinal));
         Assert.Contains(audit, a => a is { UserId: "U0ALICE", Command: "approve example #1" } && a.Result.StartsWith("refused:", StringComparison.Ordinal));
         _slack.AssertNoViolations();
-    }
-
-    private async Task<Deployment> WaitFinishedAsync(long id)
-    {
-        using var updates = _host.Get<DeploymentFeed>().Subscribe();
-        var d = await _host.Get<IDeploymentStore>().GetAsync(id, default);
-        while (d!.IsActive)
-        {
-            var u = await updates.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-            if (u.Deployment.Id == id) d = u.Deployment;
-        }
-        return d;
     }
 }

@@ -49,18 +49,6 @@ public sealed class SlackFlowTests : IAsyncLifetime
         await _host.Get<BackgroundWork>().IdleAsync();
     }
 
-    private async Task<Deployment> WaitFinishedAsync(long id)
-    {
-        using var updates = _host.Get<DeploymentFeed>().Subscribe();
-        var d = await _host.Get<IDeploymentStore>().GetAsync(id, default);
-        while (d!.IsActive)
-        {
-            var u = await updates.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-            if (u.Deployment.Id == id) d = u.Deployment;
-        }
-        return d;
-    }
-
     /// <summary>The words of a message's sections and context lines.</summary>
     private static string CardText(JsonNode args) => string.Join("\n", args["blocks"]!.AsArray().Select(b =>
         (string?)b!["type"] == "context" ? (string?)b["elements"]![0]!["text"] : (string?)b["text"]?["text"]).Where(t => t is not null));
@@ -128,7 +116,7 @@ public sealed class SlackFlowTests : IAsyncLifetime
         Assert.Contains("building\ndone", CardText(thread));
 
         _target.Hold.SetResult();
-        var done = await WaitFinishedAsync(1);
+        var done = await _host.WaitFinishedAsync(1);
         Assert.Equal(DeploymentState.Succeeded, done.State);
         await SettleAsync();
         Assert.Single(_slack.CallsTo("chat.update"));
@@ -157,7 +145,7 @@ public sealed class SlackFlowTests : IAsyncLifetime
         _target.Output.Clear();
         _target.Output.AddRange(Enumerable.Range(1, 300).Select(i => $"step {i}"));
         await _host.PostSlackAsync("/slack/commands", SlackPayloads.SlashCommand("/deploy", "example"));
-        await WaitFinishedAsync(1);
+        await _host.WaitFinishedAsync(1);
         await SettleAsync();
         for (var second = 0; second < 5; second++)
         {
@@ -178,7 +166,7 @@ public sealed class SlackFlowTests : IAsyncLifetime
     public async Task A_quick_deploy_card_says_live_without_waiting_for_an_edit_slot()
     {
         await _host.PostSlackAsync("/slack/commands", SlackPayloads.SlashCommand("/deploy", "example"));
-        await WaitFinishedAsync(1);
+        await _host.WaitFinishedAsync(1);
         await SettleAsync();
 
         // No time has passed on the test's clock: the card was posted and edited to its final state at once, and only once.
@@ -203,7 +191,7 @@ public sealed class SlackFlowTests : IAsyncLifetime
 
         // Posted, then edited a second later: a final state now would be a third send within one interval. It waits.
         _target.Hold.SetResult();
-        await WaitFinishedAsync(1);
+        await _host.WaitFinishedAsync(1);
         await SettleAsync();
         Assert.Single(_slack.CallsTo("chat.update"));
         await NextUpdateSlotAsync();
@@ -264,7 +252,7 @@ public sealed class SlackFlowTests : IAsyncLifetime
     {
         _slack.FailNext("chat.postMessage", SlackFault.Refuse("not_in_channel"));
         await _host.PostSlackAsync("/slack/commands", SlackPayloads.SlashCommand("/deploy", "example", channel: "C0PRIVATE"));
-        await WaitFinishedAsync(1);
+        await _host.WaitFinishedAsync(1);
         await SettleAsync();
         var posts = _slack.CallsTo("chat.postMessage").Select(c => c.Args).ToList();
         Assert.Contains(posts, p => (string?)p["channel"] == "U0ALICE" && CardText(p).Contains("/invite @Deploybot"));
