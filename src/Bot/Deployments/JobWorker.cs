@@ -101,15 +101,20 @@ public sealed class JobWorker(
         }
     }
 
-    private readonly TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes once the worker has made its first pass over the store and waits for work (tests start from there).</summary>
-    public Task FirstPassDone => _waiting.Task;
+    /// <summary>Completes once the worker has made its first pass over the store and waits for work, or has stopped (tests start from there).</summary>
+    public Task FirstPassDone => _firstPass.Task;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try { await RecoverAsync(stoppingToken, _active).ConfigureAwait(false); }
-        catch { _waiting.TrySetResult(); throw; }
+        try { await WorkAsync(stoppingToken).ConfigureAwait(false); }
+        finally { _firstPass.TrySetResult(); }
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        await RecoverAsync(stoppingToken, _active).ConfigureAwait(false);
         var lastSweep = time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -129,10 +134,9 @@ public sealed class JobWorker(
             {
                 logger.LogError(e, "The job worker could not reach the store; trying again");
             }
-            _waiting.TrySetResult();
+            _firstPass.TrySetResult();
             await signal.WaitAsync(options.IdleCheck, stoppingToken).ConfigureAwait(false);
         }
-        _waiting.TrySetResult();
         await Task.WhenAll(_active).ConfigureAwait(false);
     }
 

@@ -14,12 +14,12 @@ public sealed record LiveUpdate(
 /// <summary>
 /// Messages that change over time (a deployment's card, an alert's count): posted once, then edited in place
 /// with <c>chat.update</c> at most once per <see cref="UpdateInterval"/>, the final state always delivered
-/// (retried a few times). The final state need not wait for the next slot: it goes out at once when the message has
-/// been sent at most twice in the last two intervals (<see cref="FinalWait"/>), so a quick deploy's card says "live"
-/// the moment it is, and no message is sent more than once per interval on average, plus one. Lines (build output) go to the message's thread in batches. Each message's id is kept
-/// in the store, so a restarted bot keeps editing the same one. When Slack fails a post or an edit, what is
-/// pending stays pending and is sent again after a pause that grows (<see cref="Redelivery"/>); the final state
-/// starts a series of tries of its own and is given up only after <see cref="Redelivery.MaxTries"/> of them.
+/// (retried a few times). The final state need not wait for the next slot: it goes out at once when the message was
+/// sent at most once in the two intervals before (<see cref="SendWait"/>), so a quick deploy's card says "live" the
+/// moment it is, and no message is sent more than once per interval on average, plus one. Lines (build output) go to
+/// the message's thread in batches. Each message's id is kept in the store, so a restarted bot keeps editing the same
+/// one. When Slack fails a post or an edit, what is pending stays pending and is sent again after a pause that grows
+/// (<see cref="Redelivery"/>); the final state starts a series of tries of its own and is given up only after <see cref="Redelivery.MaxTries"/> of them.
 /// </summary>
 public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, WorkerIdentity identity, TimeProvider time, ILogger<SlackLiveMessages> logger) : IAsyncDisposable
 {
@@ -113,7 +113,7 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
 
     private async Task FlushOrScheduleAsync(State state, string key)
     {
-        var wait = state.Failures > 0 ? Redelivery.After(state.Failures) - time.GetElapsedTime(state.LastSent) : FinalWait(state);
+        var wait = state.Failures > 0 ? Redelivery.After(state.Failures) - time.GetElapsedTime(state.LastSent) : SendWait(state);
         var linesWait = OutputInterval - time.GetElapsedTime(state.LastLines);
         var due = (state.Dirty && wait <= TimeSpan.Zero) || (state.Lines.Count > 0 && (linesWait <= TimeSpan.Zero || state.Final) && wait <= TimeSpan.Zero);
         if (due)
@@ -138,7 +138,7 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
     /// send before that, if sooner (so a card posted "queued" a moment ago can say "live" now, but a card edited every
     /// second waits its turn like any edit).
     /// </summary>
-    private TimeSpan FinalWait(State state)
+    private TimeSpan SendWait(State state)
     {
         var slot = UpdateInterval - time.GetElapsedTime(state.LastSent);
         if (!state.Final) return slot;
@@ -146,7 +146,7 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
         return budget < slot ? budget : slot;
     }
 
-    /// <summary>A post or an edit was sent (or tried): the clock of <see cref="FinalWait"/> moves on.</summary>
+    /// <summary>A post or an edit was sent (or tried): the clock of <see cref="SendWait"/> moves on.</summary>
     private void Sent(State state) => (state.PrevSent, state.LastSent) = (state.LastSent, time.GetTimestamp());
 
     private async Task OnTimerAsync(State state, string key)
