@@ -179,7 +179,7 @@ public sealed partial class CommandHandler
         var now = time.GetUtcNow();
         var entries = await Store.AuditLogAsync(app, count, ct).ConfigureAwait(false);
         if (entries.Count == 0) return CommandResult.Reply("The audit log is empty.", Tone.Info);
-        var lines = entries.Select(e => $"{Format.Clock(e.At, now)} {e.Person ?? e.UserName} ({e.Identity}): {e.Command} → {e.Result}").ToList();
+        var lines = entries.Select(e => $"{Format.Clock(e.At, now)} {e.Person ?? e.UserName} ({e.Identity}): {Format.Gist(e.Command, 60)} → {Format.Gist(e.Result)}").ToList();
         return new CommandResult([new ChatMessage($"The last {entries.Count} commands{(app is null ? "" : $" about {app}")}:", Tone.Info, null, lines, "audit")], true);
     }
 

@@ -31,4 +31,18 @@ public static class Format
         t.UtcDateTime.Date == now.UtcDateTime.Date
             ? t.UtcDateTime.ToString("HH:mm 'UTC'", CultureInfo.InvariantCulture)
             : t.UtcDateTime.ToString("MMM d HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The first line of <paramref name="text"/>, cut at <paramref name="max"/> characters with <c>…</c>, and a <c>…</c> when
+    /// more lines follow: one row of a list (the audit log) stays one row on a phone.
+    /// </summary>
+    public static string Gist(string text, int max = 90)
+    {
+        var trimmed = text.Trim();
+        var end = trimmed.IndexOf('\n');
+        var line = (end < 0 ? trimmed : trimmed[..end]).TrimEnd();
+        var cut = line.Length > max;
+        if (cut) line = line[..(max - 1)].TrimEnd();
+        return cut || end >= 0 ? line + "…" : line;
+    }
 }

@@ -86,6 +86,22 @@ public sealed class AccessTableTests
         Assert.StartsWith("refused: Only `Apps:web:Environments:production:Deployers`", bo.Result);
     }
 
+    [Fact]
+    public async Task The_audit_in_chat_keeps_each_command_to_one_row_however_long_its_answer_was()
+    {
+        await using var bot = await TestBot.StartAsync(Team(), worker: false);
+        await bot.SendAsync(FromSlack(BoSlack, "Bo"), "deploy web to production");
+        await bot.SendAsync(FromSlack(AnaSlack, "Ana"), "status web production");
+        var audit = await bot.SendAsync(FromLine(AnaLine, "Ana L"), "audit web");
+        var rows = audit.Messages[0].Lines!;
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.DoesNotContain('\n', r));
+        // Newest first: ana's status (its answer has several lines), then bo's refusal (one long line).
+        Assert.Matches(@"^\d\d:\d\d UTC ana \(slack:U0ANA0001\): status web production → ok: [^\n]+…$", rows[0]);
+        Assert.Matches(@"^\d\d:\d\d UTC bo \(slack:U0BO00001\): deploy web to production → refused: Only `Apps:web:Environments:production:Deployers` may .+…$", rows[1]);
+        Assert.True(rows[1].Length < 160, rows[1]);
+    }
+
     private static Origin Sender(string who)
     {
         var (platform, name) = (who[..who.IndexOf(':')], who[(who.IndexOf(':') + 1)..]);
