@@ -34,13 +34,16 @@ public static class AuditExport
                 output.Write(Csv(rows));
                 break;
             default:
+                // One line per entry, so grep and wc -l count commands; --json and --csv keep the answer's line breaks.
                 foreach (var r in rows)
-                    output.WriteLine($"{r.At} {r.Person ?? r.UserName} ({r.Identity}) in {r.Conversation}: {r.Command} → {r.Result}");
+                    output.WriteLine($"{r.At} {r.Person ?? r.UserName} ({r.Identity}) in {r.Conversation}: {OneLine(r.Command)} → {OneLine(r.Result)}");
                 if (rows.Count == 0) Console.Error.WriteLine($"No audit entries since {query.Start(time.GetUtcNow()):yyyy-MM-dd HH:mm}Z{(query.App is null ? "" : $" for {query.App}")}.");
                 break;
         }
         return 0;
     }
+
+    private static string OneLine(string text) => string.Join(" ⏎ ", text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
     public static readonly string[] CsvColumns = ["at", "person", "identity", "platform", "conversation", "user_name", "app", "env", "command", "outcome", "result"];
 

@@ -64,6 +64,15 @@ public sealed class AuditCliTests : IDisposable
 
         var none = await BotProcess.RunAsync(Env(), _dir.Path, "audit", "--app", "api", "--json");
         Assert.Equal((0, "[]"), (none.Code, none.Stdout.Trim()));
+
+        // The plain listing keeps each entry on one line, however many lines its answer had.
+        await SendAsync("ana", "status web", 0);
+        var text = await BotProcess.RunAsync(Env(), _dir.Path, "audit", "--since", "1d");
+        Assert.True(text.Code == 0, text.Stderr);
+        var entries = text.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, entries.Length);
+        Assert.All(entries, e => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ", e));
+        Assert.Matches(@"^\S+ ana \(console:ana\) in console: status web → ok: web · production \(shell\) ⏎ .+", entries[2]);
     }
 
     [Theory]
