@@ -3,6 +3,11 @@ using Bot.Chat.Console;
 using Bot.Commands;
 using Bot.Configuration;
 using Bot.Deployments;
+using Bot.Web;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,22 +17,83 @@ namespace Bot.Hosting;
 /// <summary><c>chat</c> and <c>send</c>: the terminal as a conversation with the bot.</summary>
 public static class ConsoleCommand
 {
-    private static IHost BuildHost(BotCli cli, bool background)
+    private static BotRole Role(bool background) => new()
     {
         // send runs the deployment it queues itself, in the foreground; neither recovers anything but console work.
-        var role = new BotRole
-        {
-            // chat: the terminal is the conversation, so log lines go to a file (BotLogs.File) and Ctrl-C is the session's, not the host's.
-            Chat = true, Background = background, Worker = background, Logs = background ? BotLogs.File : BotLogs.Terminal,
-            Work = new WorkerOptions { RunsOwnRequests = !background, RecoversOnlyFrom = ConsolePlatform.PlatformName },
-        };
-        return BotHost.Build(cli, role, services =>
-        {
-            services.AddSingleton(new ConsolePlatform(Console.Out));
-            services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<ConsolePlatform>());
-            if (background) services.AddSingleton<IHostLifetime, NoSignalLifetime>();
-        });
+        // chat: the terminal is the conversation, so log lines go to a file (BotLogs.File) and Ctrl-C is the session's, not the host's.
+        Chat = true, Background = background, Worker = background, Logs = background ? BotLogs.File : BotLogs.Terminal,
+        Work = new WorkerOptions { RunsOwnRequests = !background, RecoversOnlyFrom = ConsolePlatform.PlatformName },
+    };
+
+    private static void AddConsole(IServiceCollection services, bool background)
+    {
+        services.AddSingleton(new ConsolePlatform(Console.Out));
+        services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<ConsolePlatform>());
+        if (background) services.AddSingleton<IHostLifetime, NoSignalLifetime>();
     }
+
+    /// <summary>
+    /// The chat's host. Without a <c>BOT_PUBLIC_URL</c> it serves the log and alert pages itself, on a free loopback port,
+    /// so the cards' Full log links open on this machine while the chat runs; with one, the links go there.
+    /// </summary>
+    private static (IHost Host, string? Pages) BuildChatHost(BotCli cli, bool anyPort)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = BotHost.HostArgs(cli) });
+        string? pages = null;
+        BotHost.Configure(builder, cli, Role(background: true), settled: () =>
+        {
+            // Links elsewhere: the chat still answers on loopback (any port), where nothing else goes.
+            if (builder.Configuration["BOT_PUBLIC_URL"] is { Length: > 0 })
+            {
+                builder.WebHost.UseUrls("http://127.0.0.1:0");
+                return;
+            }
+            pages = $"http://127.0.0.1:{LoopbackPort(anyPort)}";
+            builder.Configuration["BOT_PUBLIC_URL"] = pages;
+            builder.WebHost.UseUrls(pages);
+        }, more: services => AddConsole(services, background: true));
+        var app = builder.Build();
+        BotHost.Check(app.Services, Role(background: true));
+        app.MapLogPages();
+        return (app, pages);
+    }
+
+    /// <summary>Starts the chat's host; when another process took the page port between the probe and the bind, on another.</summary>
+    private static async Task<(IHost Host, string? Pages)> StartChatHostAsync(BotCli cli)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var (host, pages) = BuildChatHost(cli, anyPort: attempt > 0);
+            try
+            {
+                await host.StartAsync().ConfigureAwait(false);
+                return (host, pages);
+            }
+            catch (IOException) when (pages is not null && attempt < 3)
+            {
+                host.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The chat's page port: <see cref="PagePort"/> when free, so a link from an earlier chat opens again; else any free one.</summary>
+    private static int LoopbackPort(bool anyPort)
+    {
+        foreach (var port in anyPort ? [0] : new[] { PagePort, 0 })
+        {
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return ((IPEndPoint)probe.LocalEndpoint).Port;
+            }
+            catch (SocketException) when (port != 0) { /* taken: any free port */ }
+        }
+        throw new InvalidOperationException("unreachable");
+    }
+
+    /// <summary>Next to the example app's 8765.</summary>
+    public const int PagePort = 8766;
 
     private static Origin Me(BotCli cli)
     {
@@ -39,7 +105,7 @@ public static class ConsoleCommand
     /// <summary>Runs one command, follows any deployment it started to the end, and returns the exit code.</summary>
     public static async Task<int> SendAsync(BotCli cli)
     {
-        using var host = BuildHost(cli, background: false);
+        using var host = BotHost.Build(cli, Role(background: false), services => AddConsole(services, background: false));
         var services = host.Services;
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
@@ -115,8 +181,8 @@ public static class ConsoleCommand
     /// <summary>An interactive conversation; deployments run in the background and report as they go.</summary>
     public static async Task<int> ChatAsync(BotCli cli)
     {
-        using var host = BuildHost(cli, background: true);
-        await host.StartAsync().ConfigureAwait(false);
+        var (host, pages) = await StartChatHostAsync(cli).ConfigureAwait(false);
+        using var _ = host;
         var services = host.Services;
         var apps = services.GetRequiredService<AppCatalog>();
         var me = Me(cli);
@@ -125,6 +191,7 @@ public static class ConsoleCommand
             ? $"Try: deploy {apps.Names.First()} · status · logs {apps.Names.First()} · help"
             : "No apps are configured; see README for the Apps section.");
         Console.WriteLine($"Type quit or press Ctrl-C twice to leave. Warnings go to {Shown(ChatLog(services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()))}.");
+        if (pages is not null) Console.WriteLine($"Full log links open here ({pages}) while the chat runs.");
         var session = new ChatSession(services, me, Console.In, Console.Out);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; session.Interrupt(); };
         Console.CancelKeyPress += onCancel;

@@ -45,6 +45,9 @@ public sealed class LogLinks(LogLinkOptions options, TimeProvider time)
 
     public TimeSpan Lifetime => options.Lifetime;
 
+    /// <summary>The pages are served on this machine only (a loopback address: the console chat's own, or a local <c>serve</c>).</summary>
+    public bool OnThisMachine => options.PublicUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.IsLoopback;
+
     /// <summary>The page of a deployment, or null without <c>BOT_PUBLIC_URL</c>.</summary>
     public string? Deployment(string app, int number) =>
         Enabled ? $"{options.PublicUrl}{DeploymentPath(app, number)}?t={DeploymentToken(app, number)}" : null;

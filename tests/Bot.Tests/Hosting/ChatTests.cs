@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.RegularExpressions;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Bot.Hosting;
@@ -81,6 +83,33 @@ public sealed class ChatTests : IDisposable
         await chat.WaitForOutputAsync("Press Ctrl-C again, or type quit, to leave.", Patience);
         chat.Interrupt();
         Assert.Equal(0, await chat.WaitForExitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task The_chat_serves_its_cards_full_log_links_on_loopback_while_it_runs()
+    {
+        File.WriteAllText(_dir["go"], "");
+        using var chat = BotProcess.StartInteractive(_env, _dir.Path, "chat");
+        await chat.WaitForOutputAsync("while the chat runs.", Patience);
+        chat.Type("deploy example");
+        await chat.WaitForOutputAsync("✅ example #1 → production: live", Patience);
+        var url = Regex.Match(chat.Stdout, @"http://127\.0\.0\.1:\d+/d/example/1\?t=\S+").Value;
+        Assert.False(string.IsNullOrEmpty(url), chat.Stdout);
+
+        using var http = new HttpClient();
+        var page = await http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("example #1", html);
+        Assert.Contains("Built release 1-", html);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync(url[..url.IndexOf('?')])).StatusCode);
+
+        chat.Type("logs example #1");
+        await chat.WaitForOutputAsync("Full log (on this machine, while the bot runs):", Patience);
+        chat.Type("quit");
+        Assert.Equal(0, await chat.WaitForExitAsync(Patience));
+        Assert.All(chat.Stdout.Split('\n'), line => Assert.True(line.Length <= 80, $"wider than 80 columns: {line}"));
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(url));
     }
 
     [Fact]
