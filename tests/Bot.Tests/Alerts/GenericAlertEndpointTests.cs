@@ -91,6 +91,8 @@ public sealed class GenericAlertEndpointTests : IAsyncLifetime
     {
         await _host.Get<BackgroundWork>().IdleAsync();
         await _host.Get<DeploymentNotifier>().IdleAsync();
+        // A failure's announcement runs as background work the notifier started; it hands Slack the alert card.
+        await _host.Get<BackgroundWork>().IdleAsync();
         await _host.Get<SlackPlatform>().SettleAsync();
         await _host.Get<BackgroundWork>().IdleAsync();
     }

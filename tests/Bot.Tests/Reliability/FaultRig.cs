@@ -76,6 +76,8 @@ public sealed class FaultRig : IAsyncDisposable
     public async Task SettleAsync()
     {
         await Host.Get<DeploymentNotifier>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        // A failure's announcement runs as background work the notifier started; it hands Slack the alert card.
+        await Host.Get<BackgroundWork>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
         await Host.Get<SlackPlatform>().SettleAsync().WaitAsync(TimeSpan.FromSeconds(10));
         await Host.Get<BackgroundWork>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }

@@ -67,6 +67,8 @@ public sealed class PlatformFakes
             await updates.Reader.ReadAsync().AsTask().WaitAsync(patience);
         }
         await services.GetRequiredService<DeploymentNotifier>().IdleAsync().WaitAsync(patience);
+        // A failure's announcement runs as background work the notifier started; it hands Slack the alert card.
+        await background.IdleAsync().WaitAsync(patience);
         await services.GetRequiredService<SlackPlatform>().SettleAsync().WaitAsync(patience);
         await background.IdleAsync().WaitAsync(patience);
     }
