@@ -31,9 +31,9 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                            web server only; jobs are left to a worker process
           worker --drain   run the queued jobs (and recover abandoned ones), then exit
           migrate          apply the store's migrations (SQLite, or PostgreSQL by DATABASE_URL), then exit
-          health [--url <base>]
+          health [--url <base>] [--timeout 3s]
                            GET /healthz of a serve on this host (default http://127.0.0.1:$PORT, 8080);
-                           exit code 0 when it answers 200 (a container HEALTHCHECK)
+                           exit code 0 when it answers 200 within the timeout (a container HEALTHCHECK)
           audit [--since 7d] [--app <app>] [--json|--csv]
                            print the audit log: every command, who sent it and what came of it
                            (--since a duration such as 1d or 12h, or a date such as 2026-11-30)
@@ -78,6 +78,7 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                     verbSeen = true;
                     break;
                 case "--url" when verb is "heroku" or "health":
+                case "--timeout" when verb is "health":
                     rest.Add(a);
                     rest.Add(Next());
                     break;

@@ -141,11 +141,22 @@ public sealed class WorkerCliTests : IDisposable
 
         using var serve = BotProcess.Start(env, _dir.Path, null, "serve", "--no-worker");
         await serve.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(60));
-        var up = await BotProcess.RunAsync(env, _dir.Path, "health");
+        // The first request of a fresh serve can take a while on a busy machine: the test gives it longer than the default.
+        var up = await BotProcess.RunAsync(env, _dir.Path, "health", "--timeout", "60s");
         Assert.True(up.Code == 0, up.Stdout + up.Stderr);
         Assert.Equal($"http://127.0.0.1:{port}/healthz: 200 OK", up.Stdout.Trim());
-        var byUrl = await BotProcess.RunAsync(Env(), _dir.Path, "health", "--url", $"http://127.0.0.1:{port}/");
+        var byUrl = await BotProcess.RunAsync(Env(), _dir.Path, "health", "--url", $"http://127.0.0.1:{port}/", "--timeout", "60s");
         Assert.Equal(0, byUrl.Code);
+    }
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("0s")]
+    public async Task Health_with_a_timeout_that_is_not_one_says_how_to_write_it(string timeout)
+    {
+        var result = await BotProcess.RunAsync(Env(), _dir.Path, "health", "--timeout", timeout);
+        Assert.Equal(2, result.Code);
+        Assert.Equal($"'{timeout}' is not a timeout. Pass e.g. --timeout 3s.", result.Stderr.Split('\n')[0]);
     }
 
     public void Dispose() => _dir.Dispose();
