@@ -80,15 +80,23 @@ public sealed class BotProcess : IDisposable
     }
 
     /// <summary>Completes when a line containing <paramref name="text"/> has been printed.</summary>
-    public Task WaitForOutputAsync(string text, TimeSpan timeout)
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_stdout)
         {
-            if (_stdout.ToString().Contains(text)) return Task.CompletedTask;
+            if (_stdout.ToString().Contains(text)) return;
             _expected.Add((text, seen));
         }
-        return seen.Task.WaitAsync(timeout);
+        try
+        {
+            await seen.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            // What the process did say is what tells a failure apart.
+            throw new TimeoutException($"\"{text}\" not printed within {timeout.TotalSeconds:0} s.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+        }
     }
 
     /// <summary>SIGKILL: the process gets no chance to clean up, as in a crash.</summary>
