@@ -18,7 +18,7 @@ public sealed class BotProcess : IDisposable
     {
         // BOT_BINARY runs a published binary instead (tests/aot-check.sh: the Native AOT build through the same tests).
         var native = Environment.GetEnvironmentVariable("BOT_BINARY") is { Length: > 0 } binary ? binary : null;
-        var info = new ProcessStartInfo(native ?? "dotnet")
+        var info = new ProcessStartInfo(keepStdinOpen ? "python3" : native ?? "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -26,6 +26,15 @@ public sealed class BotProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (keepStdinOpen)
+        {
+            // A test run started in the background of a script (`cmd &`) hands its children SIGINT ignored, and the
+            // runtime keeps an ignored SIGINT ignored, as a background program should. A person at a terminal gets Ctrl-C,
+            // so the interactive bot starts with SIGINT at its default, then becomes the bot itself (exec: same pid).
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])");
+            info.ArgumentList.Add(native ?? "dotnet");
+        }
         if (native is null) info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bot.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var key in new[] { "BOT_CONFIG", "DATA_DIR", "DATABASE_URL", "PORT", "SLACK_SIGNING_SECRET", "LINE_CHANNEL_SECRET" })
@@ -95,7 +104,7 @@ public sealed class BotProcess : IDisposable
         catch (TimeoutException)
         {
             // What the process did say is what tells a failure apart.
-            throw new TimeoutException($"\"{text}\" not printed within {timeout.TotalSeconds:0} s.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+            throw new TimeoutException($"\"{text}\" not printed within {timeout.TotalSeconds:0} s{(_process.HasExited ? $" (it exited with {_process.ExitCode})" : "")}.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
         }
     }
 
