@@ -17,8 +17,9 @@ public sealed partial class CommandHandler
         var card = new DeploymentCard(d, [], time.GetUtcNow());
         var tail = (await Store.TailAsync(d.Id, links.Enabled ? LinkReplyLines : LinkReplyLines * 2, ct).ConfigureAwait(false))
             .Select(e => redactor.Redact(e.Text)).ToList();
+        var lasts = links.OnThisMachine ? "on this machine, while the bot runs" : $"the link works for {Lifetime(links.Lifetime)}";
         var text = links.Deployment(d.App, d.Number) is { } url
-            ? $"{card.Title}\nFull log ({(links.OnThisMachine ? "on this machine, while the bot runs" : $"the link works for {Lifetime(links.Lifetime)}")}): {url}"
+            ? $"{card.Title}\nFull log ({lasts}): {url}"
             : $"{card.Title}\nThe bot has no public address (`BOT_PUBLIC_URL`), so there is no page to link to; here are its last lines.";
         return new CommandResult([new ChatMessage(text, card.Tone, [new ChatAction("History", $"history {d.App} in {d.Env}")], tail.Count == 0 ? null : tail, $"{d.App}-{d.Number}")], true);
     }

@@ -1,6 +1,7 @@
 using Bot.Configuration;
 using Bot.Deployments;
 using Bot.Security;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -62,6 +63,16 @@ public static class BotHost
         var host = builder.Build();
         Check(host.Services, role);
         return host;
+    }
+
+    /// <summary>As <see cref="Build"/>, with a web server; <paramref name="settled"/> may choose where it listens.</summary>
+    public static WebApplication BuildWeb(BotCli cli, BotRole role, Action<WebApplicationBuilder>? settled = null, Action<IServiceCollection>? more = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = HostArgs(cli) });
+        Configure(builder, cli, role, () => settled?.Invoke(builder), more);
+        var app = builder.Build();
+        Check(app.Services, role);
+        return app;
     }
 
     /// <summary>

@@ -38,9 +38,8 @@ public static class ConsoleCommand
     /// </summary>
     private static (IHost Host, string? Pages) BuildChatHost(BotCli cli, bool anyPort)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = BotHost.HostArgs(cli) });
         string? pages = null;
-        BotHost.Configure(builder, cli, Role(background: true), settled: () =>
+        var app = BotHost.BuildWeb(cli, Role(background: true), settled: builder =>
         {
             // Links elsewhere: the chat still answers on loopback (any port), where nothing else goes.
             if (builder.Configuration["BOT_PUBLIC_URL"] is { Length: > 0 })
@@ -52,8 +51,6 @@ public static class ConsoleCommand
             builder.Configuration["BOT_PUBLIC_URL"] = pages;
             builder.WebHost.UseUrls(pages);
         }, more: services => AddConsole(services, background: true));
-        var app = builder.Build();
-        BotHost.Check(app.Services, Role(background: true));
         app.MapLogPages();
         return (app, pages);
     }

@@ -25,13 +25,13 @@ public static class HealthCommand
         if (!Uri.TryCreate(given.TrimEnd('/') + Path, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             throw new CliException($"'{given}' is not an http(s) URL. Pass e.g. --url http://127.0.0.1:8080.");
 
-        var timeout = DefaultTimeout;
-        if (configuration["timeout"] is { } t && (Durations.Parse(t) is not { } parsed || (timeout = parsed) <= TimeSpan.Zero))
-            throw new CliException($"'{t}' is not a timeout. Pass e.g. --timeout 3s.");
+        var timeout = configuration["timeout"] is { } t ? Durations.Parse(t) : DefaultTimeout;
+        if (timeout is not { } wait || wait <= TimeSpan.Zero)
+            throw new CliException($"'{configuration["timeout"]}' is not a timeout. Pass e.g. --timeout 3s.");
 
         using var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient();
-        http.Timeout = timeout;
+        http.Timeout = wait;
         try
         {
             using var response = await http.GetAsync(url).ConfigureAwait(false);

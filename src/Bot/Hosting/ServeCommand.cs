@@ -23,16 +23,12 @@ public static class ServeCommand
     /// </summary>
     public static WebApplication Build(BotCli cli, Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? replace = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = BotHost.HostArgs(cli) });
-        var role = BotRole.Serve(worker: !cli.NoWorker);
-        BotHost.Configure(builder, cli, role, settled: () =>
+        var app = BotHost.BuildWeb(cli, BotRole.Serve(worker: !cli.NoWorker), settled: builder =>
         {
             configure?.Invoke(builder);
             if (builder.Configuration["PORT"] is { Length: > 0 } port && builder.Configuration["urls"] is null)
                 builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
         }, more: replace);
-        var app = builder.Build();
-        BotHost.Check(app.Services, role);
         app.MapBotEndpoints();
         return app;
     }
