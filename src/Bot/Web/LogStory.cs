@@ -13,6 +13,8 @@ public sealed class LogStep(int index, string name, DateTimeOffset at)
     /// <summary>"done in 3.2s" once it finished.</summary>
     public string? Done { get; set; }
     public bool Failed { get; set; }
+    /// <summary>Lines printed outside any step (before the first, or after one ended): never the step a deploy failed in.</summary>
+    public bool Between { get; init; }
 }
 
 /// <summary>
@@ -55,19 +57,22 @@ public sealed partial class LogStory
                 return Change.NewStep;
             default:
                 var newStep = Current is null || Current.Done is not null;
-                if (Current is null) _steps.Add(new LogStep(0, Before, e.At));
-                else if (Current.Done is not null) _steps.Add(new LogStep(_steps.Count, "after " + Current.Name, e.At));
+                if (Current is null) _steps.Add(new LogStep(0, Before, e.At) { Between = true });
+                else if (Current.Done is not null) _steps.Add(new LogStep(_steps.Count, "after " + Current.Name, e.At) { Between = true });
                 Current!.Lines.Add(e);
                 if (FirstError is null && LooksLikeError(e)) FirstError = e.Seq;
                 return newStep ? Change.NewStepWithLine : Change.Line;
         }
     }
 
-    /// <summary>Marks the step a deployment that did not succeed ended in (the last one left open, else the last); returns it.</summary>
+    /// <summary>
+    /// Marks the step a deployment that did not succeed ended in (the last step left open, else the last group); returns
+    /// it. After a put-back the open step is the one that failed, ahead of the restore's own steps and the lines after.
+    /// </summary>
     public LogStep? End(Deployment d)
     {
         if (d.IsActive || d.State == DeploymentState.Succeeded || _steps.Count == 0) return null;
-        var failed = _steps.LastOrDefault(s => s.Done is null) ?? _steps[^1];
+        var failed = _steps.LastOrDefault(s => s.Done is null && !s.Between) ?? _steps[^1];
         failed.Failed = true;
         return failed;
     }

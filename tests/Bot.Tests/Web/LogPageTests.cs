@@ -48,6 +48,28 @@ public sealed partial class LogPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_put_back_the_step_that_failed_is_the_one_open_not_the_lines_that_followed()
+    {
+        var d = await _host.RunningAsync();
+        await _host.AppendAsync(d, EventKind.Step, "build");
+        await _host.AppendAsync(d, EventKind.Step, "build done in 0.6s");
+        await _host.AppendAsync(d, EventKind.Step, "health");
+        await _host.AppendAsync(d, EventKind.Output, "curl: (7) connection refused");
+        await _host.AppendAsync(d, EventKind.Step, "restore");
+        await _host.AppendAsync(d, EventKind.Step, "restore done in 0.1s");
+        await _host.AppendAsync(d, EventKind.Step, "health");
+        await _host.AppendAsync(d, EventKind.Step, "health done in 1.7s");
+        await _host.AppendAsync(d, EventKind.Notice, "The previous release is back and healthy.");
+        await _host.FinishAsync(d, DeploymentState.Failed, "Health check failed for 20s.");
+
+        var html = await (await _host.Client.GetAsync(_host.PathOf(d))).Content.ReadAsStringAsync();
+
+        Assert.Contains("<details id=\"S1\" class=\"step fail\" open>", html);
+        Assert.Contains("<details id=\"S4\" class=\"step\">", html);
+        Assert.Single(Regex.Matches(html, "class=\"step fail\""));
+    }
+
+    [Fact]
     public async Task Hostile_output_is_escaped_secrets_are_redacted_and_only_the_nonced_script_runs()
     {
         var d = await FailedAsync();
