@@ -30,8 +30,21 @@ public sealed partial class CommandHandler
         return await deployments.CancelAsync(target, ct).ConfigureAwait(false) switch
         {
             CancelOutcome.CancelledWhileQueued => CommandResult.Reply($"🚫 Cancelled {target.Verb} #{target.Number} of {target.App} before it started.", Tone.Warning),
-            CancelOutcome.Signalled => CommandResult.Reply($"Stopping {target.Verb} #{target.Number} of {target.App} ({target.RefLabel}); I'll say when it has stopped.", Tone.Warning),
+            CancelOutcome.Signalled => Stopped(target, await deployments.EndedWithinAsync(target.Id, DeploymentService.CancelAnswerWait, ct).ConfigureAwait(false)),
             _ => CommandResult.Refuse($"#{target.Number} of {target.App} had already ended. Type `status {target.App}`."),
+        };
+    }
+
+    /// <summary>What a cancel of a running deployment did, as far as it is known now: never "stopping" for one that had already ended.</summary>
+    private static CommandResult Stopped(Deployment target, Deployment? ended)
+    {
+        var what = $"{target.Verb} #{target.Number} of {target.App}";
+        return ended switch
+        {
+            null => CommandResult.Reply($"Stopping {what} ({target.RefLabel}); its card will say when it has stopped.", Tone.Warning),
+            { State: DeploymentState.Cancelled } => CommandResult.Reply($"🚫 Stopped {what}. {ended.Message}".TrimEnd(), Tone.Warning),
+            _ => CommandResult.Reply($"Too late to cancel: {what} had already ended ({new DeploymentCard(ended, [], ended.FinishedAt ?? ended.CreatedAt).StateWord}) when the cancel reached it. " +
+                                     $"Type `status {target.App}` to see what is live.", Tone.Info),
         };
     }
 

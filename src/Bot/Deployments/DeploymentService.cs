@@ -96,11 +96,31 @@ public sealed class DeploymentService(
                     feed.Publish(new DeploymentUpdate(ended, new DeploymentEvent(ended.Id, 0, now, EventKind.State, "cancelled")));
                 break;
             case CancelOutcome.Signalled:
-                // Runs here: stop it now. Runs in another process: its lease renewal sees the flag.
+                // Runs here: stop it now. Runs in another process: PostgreSQL's NOTIFY reaches it (its lease renewal, at worst).
                 running.Cancel(deployment.Id);
                 break;
         }
         return outcome;
+    }
+
+    /// <summary>How long a cancel's answer waits to say how the deployment ended (within Slack's 3 s to answer a command).</summary>
+    public static readonly TimeSpan CancelAnswerWait = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>
+    /// The deployment once it has ended, or null if it still runs after <paramref name="within"/> (wall time: a bound on an
+    /// answer, not a step of the deployment's own clock).
+    /// </summary>
+    public async Task<Deployment?> EndedWithinAsync(long deploymentId, TimeSpan within, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(within);
+        try
+        {
+            await foreach (var update in feed.FollowAsync(deploymentId, long.MaxValue, limit.Token).ConfigureAwait(false))
+                if (update.Deployment.IsFinished) return update.Deployment;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { /* still running */ }
+        return null;
     }
 }
 

@@ -152,10 +152,38 @@ public class EngineTests
         var cancel = await bot.SendAsync("cancel web");
         var done = await bot.WaitFinishedAsync(started.Id);
 
-        Assert.Contains("Stopping deploy #1 of web", cancel.Messages[0].Text);
+        Assert.StartsWith("🚫 Stopped deploy #1 of web. Cancelled during the build step", cancel.Messages[0].Text);
         Assert.Equal(DeploymentState.Cancelled, done.State);
         Assert.True(bot.Fake.WasCancelled);
         Assert.Empty(await bot.Store.LocksAsync("web", default));
+    }
+
+    [Fact]
+    public async Task A_cancel_that_reaches_a_deploy_after_it_went_live_says_it_came_too_late()
+    {
+        using var dir = new TempDir("bot");
+        Directory.CreateDirectory(dir["data"]);
+        TestBot? bot = null;
+        Task<Bot.Commands.CommandResult>? cancel = null;
+        var answerWaits = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The cancel arrives between the release going live and its end being recorded: the answer waits for that end.
+        var store = InterceptedStore.Wrap(new Bot.Deployments.Sqlite.SqliteDeploymentStore(Path.Combine(dir["data"], "bot.db")), async (method, args) =>
+        {
+            if (method == nameof(IDeploymentStore.EventsAsync) && args[1] is long.MaxValue) answerWaits.TrySetResult();
+            if (method == nameof(IDeploymentStore.FinishAsync) && args[1] is DeploymentState.Succeeded && cancel is null)
+            {
+                cancel = Task.Run(() => bot!.SendAsync("cancel web"));
+                await answerWaits.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        });
+        await using var started = bot = await TestBot.StartAsync(WebApp(), services => services.AddSingleton(store), dir: dir);
+        var queued = (await bot.SendAsync("deploy web")).Started!;
+        var done = await bot.WaitFinishedAsync(queued.Id);
+        var answer = await cancel!.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(DeploymentState.Succeeded, done.State);
+        Assert.Equal("Too late to cancel: deploy #1 of web had already ended (live) when the cancel reached it. Type `status web` to see what is live.",
+            answer.Messages[0].Text);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Bot.Deployments;
 using Bot.Processes;
+using Bot.Tests.Chat.Slack;
 using Bot.Tests.Support;
 using Xunit.Abstractions;
 
@@ -119,6 +120,33 @@ public sealed class ManyProcessesTests(PostgresFixture postgres, ITestOutputHelp
         Assert.DoesNotContain(await store.LocksAsync("victim", default), l => l.Kind == LockKind.Deploy);
         await ProcessRig.UntilAsync(() => Task.FromResult(rig.CardOf("victim", 1).Latest?.Contains("interrupted") == true ? "" : null), Patience, "the card to say interrupted");
         Assert.Equal(1, rig.CardOf("victim", 1).Posts);
+    }
+
+    [Fact]
+    public async Task A_cancel_typed_to_one_process_stops_the_step_another_process_runs_before_the_answer_is_sent()
+    {
+        using var apps = new TempDir("apps");
+        var stepPid = apps["step.pid"];
+        var rig = await ProcessRig.StartAsync(await postgres.NewDatabaseUrlAsync(),
+            new JsonObject { ["slow"] = ShellApp(apps, "slow", $"echo $$ > '{stepPid}'\nexec sleep 120\n") });
+        await using var _ = rig;
+        var (_, web) = await rig.ServeAsync("web", "--no-worker");
+        rig.Worker("w");
+        await using var store = rig.Store();
+
+        Assert.True((await rig.CommandAsync(web, ProcessRig.Deploy("slow"))).IsSuccessStatusCode);
+        var step = (int)(await ProcessRig.UntilAsync(() => Task.FromResult(File.Exists(stepPid) && int.TryParse(File.ReadAllText(stepPid).Trim(), out var p) ? p : (int?)null),
+            Patience, "the step to start"))!;
+        var cancel = await rig.CommandAsync(web, SlackPayloads.SlashCommand("/ops", "cancel slow"));
+        var answer = (string?)JsonNode.Parse(await cancel.Content.ReadAsStringAsync())!["text"] ?? "";
+
+        // The worker hears of the cancel at once (NOTIFY), not at its lease renewal 10 s later, so the answer can say it stopped.
+        Assert.StartsWith("🚫 Stopped deploy #1 of slow. Cancelled during the deploy step", answer);
+        var ended = await FinishedAsync(store, "slow", 1, Patience);
+        Assert.Equal(DeploymentState.Cancelled, ended.State);
+        Assert.Null(ChildProcess.StartTicks(step));
+        await ProcessRig.UntilAsync(() => Task.FromResult(rig.CardOf("slow", 1).Latest?.Contains("cancelled") == true ? "" : null), Patience, "the card to say cancelled");
+        Assert.Equal(1, rig.CardOf("slow", 1).Posts);
     }
 
     [Theory]

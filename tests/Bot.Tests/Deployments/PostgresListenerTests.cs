@@ -25,7 +25,7 @@ public sealed class PostgresListenerTests(PostgresFixture postgres)
         await using var there = PostgresDeploymentStore.FromUrl(url);
         await here.MigrateAsync(default);
         var signal = new JobSignal();
-        using var listener = new PostgresJobListener(here, signal, new DeploymentFeed(here, FeedOptions.Postgres, TimeProvider.System), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
+        using var listener = new PostgresJobListener(here, signal, new DeploymentFeed(here, FeedOptions.Postgres, TimeProvider.System), new RunningJobs(), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
         await listener.StartAsync(default);
         try
         {
@@ -49,7 +49,7 @@ public sealed class PostgresListenerTests(PostgresFixture postgres)
         // Looking on its own only every hour: what arrives in time arrived by NOTIFY.
         var feed = new DeploymentFeed(here, new FeedOptions(TimeSpan.FromHours(1)), TimeProvider.System);
         var signal = new JobSignal();
-        using var listener = new PostgresJobListener(here, signal, feed, Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
+        using var listener = new PostgresJobListener(here, signal, feed, new RunningJobs(), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
         await listener.StartAsync(default);
         try
         {
@@ -85,7 +85,7 @@ public sealed class PostgresListenerTests(PostgresFixture postgres)
         await using var there = PostgresDeploymentStore.FromUrl(url);
         await here.MigrateAsync(default);
         var signal = new JobSignal();
-        using var listener = new PostgresJobListener(here, signal, new DeploymentFeed(here, FeedOptions.Postgres, TimeProvider.System), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
+        using var listener = new PostgresJobListener(here, signal, new DeploymentFeed(here, FeedOptions.Postgres, TimeProvider.System), new RunningJobs(), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
         await listener.StartAsync(default);
         try
         {

@@ -46,6 +46,16 @@ public sealed partial class PostgresDeploymentStore
             return outcome;
         }, cancellationToken);
 
+    /// <summary>A cancel of a running job is announced at commit, so the process running it stops it at once, not at its next lease renewal.</summary>
+    public override Task<CancelOutcome> RequestCancelAsync(long id, DateTimeOffset at, CancellationToken cancellationToken) =>
+        InTransactionAsync(async db =>
+        {
+            var outcome = await EndSql.RequestCancelAsync(db, id, at, cancellationToken).ConfigureAwait(false);
+            if (outcome == CancelOutcome.Signalled)
+                await db.ExecAsync($"SELECT pg_notify('{CancelsChannel}', @id)", cancellationToken, ("id", id.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
+            return outcome;
+        }, cancellationToken);
+
     public override Task<LockInfo?> LockAsync(LockInfo wanted, CancellationToken cancellationToken) =>
         InTransactionAsync(async db =>
         {

@@ -22,6 +22,9 @@ public sealed partial class PostgresDeploymentStore : SqlDeploymentStore, IAsync
     /// <summary>Every deployment event recorded is announced here with its deployment's id (<see cref="DeploymentFeed.FollowAsync"/>).</summary>
     public const string EventsChannel = "deploybot_events";
 
+    /// <summary>Carries the id of a deployment whose cancel was asked for while it runs (<see cref="PostgresJobListener"/>).</summary>
+    public const string CancelsChannel = "deploybot_cancels";
+
     /// <summary>The advisory lock that orders manual locks and freezes against enqueues (any fixed number of ours).</summary>
     private const long LocksGate = 0x6465706c6f79;
 

@@ -9,11 +9,12 @@ namespace Bot.Deployments.Postgres;
 /// Wakes this process's job worker when any process queues a job, and its deployment followers when any process
 /// records an event: <c>LISTEN</c> on a connection of its own, a <see cref="JobSignal"/> pulse or a
 /// <see cref="DeploymentFeed.Wake"/> per notification. A lost connection is opened again (with growing pauses);
+/// a cancel asked for in any process reaches the job here within moments (<see cref="RunningJobs.Cancel"/>);
 /// each (re)connection also pulses once, for work announced while nobody here listened. The worker's own
 /// periodic look at the queue still runs, so this only makes pick-up faster; it is never the only path.
 /// </summary>
 public sealed class PostgresJobListener(
-    PostgresDeploymentStore store, JobSignal signal, DeploymentFeed feed, Redactor redactor, TimeProvider time, ILogger<PostgresJobListener> logger) : BackgroundService
+    PostgresDeploymentStore store, JobSignal signal, DeploymentFeed feed, RunningJobs running, Redactor redactor, TimeProvider time, ILogger<PostgresJobListener> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
@@ -32,9 +33,11 @@ public sealed class PostgresJobListener(
                 connection.Notification += (_, e) =>
                 {
                     if (e.Channel == PostgresDeploymentStore.EventsChannel) feed.Wake();
+                    else if (e.Channel == PostgresDeploymentStore.CancelsChannel)
+                        running.Cancel(long.Parse(e.Payload, System.Globalization.CultureInfo.InvariantCulture));
                     else signal.Pulse();
                 };
-                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresDeploymentStore.JobsChannel}; LISTEN {PostgresDeploymentStore.EventsChannel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresDeploymentStore.JobsChannel}; LISTEN {PostgresDeploymentStore.EventsChannel}; LISTEN {PostgresDeploymentStore.CancelsChannel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 retry = FirstRetry;
                 signal.Pulse();

@@ -41,7 +41,7 @@ public abstract class SqlDeploymentStore : IDeploymentStore
     public Task<Deployment> FinishAsync(long id, DeploymentState state, string? message, string? release, string? url, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteAsync(db => EndSql.FinishAsync(db, id, state, message, release, url, at, cancellationToken), cancellationToken);
 
-    public Task<CancelOutcome> RequestCancelAsync(long id, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public virtual Task<CancelOutcome> RequestCancelAsync(long id, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteAsync(db => EndSql.RequestCancelAsync(db, id, at, cancellationToken), cancellationToken);
 
     public Task<Deployment?> GetAsync(long id, CancellationToken cancellationToken) =>
