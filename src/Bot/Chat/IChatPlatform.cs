@@ -11,7 +11,7 @@ public interface IChatPlatform
     Task SendAsync(Conversation to, ChatMessage message, CancellationToken cancellationToken);
 
     /// <summary>Shows the card after <paramref name="trigger"/>; platforms that can edit messages update one card in place.</summary>
-    Task ShowDeploymentAsync(DeploymentCard card, Deployments.DeploymentEvent trigger, CancellationToken cancellationToken);
+    Task ShowDeploymentAsync(DeploymentCard card, DeploymentEvent trigger, CancellationToken cancellationToken);
 
     /// <summary>
     /// Shows an alert in <paramref name="to"/>: its first occurrence as a new message, repeats and its resolution
@@ -21,10 +21,16 @@ public interface IChatPlatform
 
     /// <summary>
     /// Edits a card in place at no cost to the conversation (Slack): while a step runs without output, its card is drawn
-    /// again now and then (<see cref="DeploymentNotifier.RedrawEvery"/>) so its times move on.
+    /// again now and then (<see cref="DeploymentCards.RedrawEvery"/>) so its times move on.
     /// </summary>
     bool RedrawsInPlace => false;
 
     /// <summary>Completes when every final state already shown has been delivered (shutdown waits for it, within its budget).</summary>
     Task SettleAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Completes when nothing is being sent and nothing shown is due now (what waits for a slot or a pause still waits).</summary>
+    Task IdleAsync() => Task.CompletedTask;
+
+    /// <summary>Completes once the final state of <paramref name="d"/>'s card, already shown, has been delivered or given up.</summary>
+    Task CardDeliveredAsync(Deployment d) => Task.CompletedTask;
 }

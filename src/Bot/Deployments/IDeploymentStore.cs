@@ -106,6 +106,9 @@ public interface IDeploymentStore
 
     Task<StoredAlert?> AlertAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>The notes of <paramref name="scope"/> written since <paramref name="since"/> that do not say <paramref name="except"/>, oldest first.</summary>
+    Task<IReadOnlyList<(string Key, string Value)>> NotesAsync(string scope, string except, DateTimeOffset since, int limit, CancellationToken cancellationToken);
+
     Task<string?> GetNoteAsync(string scope, string key, CancellationToken cancellationToken);
 
     /// <summary>

@@ -75,7 +75,7 @@ public static class BotServices
         services.AddPeople(configuration);
         services.AddSingleton<Access>();
         services.AddSingleton<CommandHandler>();
-        services.AddSingleton<DeploymentNotifier>();
+        services.AddSingleton<DeploymentCards>();
         services.AddSingleton<BotStartup>();
         services.TryAddSingleton<BackgroundWork>();
         services.AddSingleton(AlertOptions.From(configuration));
@@ -103,7 +103,7 @@ public static class BotServices
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<ChatDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<BotStartup>());
-        if (cards) services.AddHostedService(sp => sp.GetRequiredService<DeploymentNotifier>());
+        if (cards) services.AddHostedService(sp => sp.GetRequiredService<DeploymentCards>());
         if (worker) services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         // With PostgreSQL, other processes queue work and record events too: their NOTIFY wakes this worker and its followers.
         if (services.Any(s => s.ServiceType == typeof(PostgresJobListener)))

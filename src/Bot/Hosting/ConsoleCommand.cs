@@ -124,14 +124,14 @@ public static class ConsoleCommand
     private static async Task<int> RunCommandAsync(BotCli cli, IServiceProvider services, CancellationToken stop)
     {
         var console = services.GetRequiredService<ConsolePlatform>();
-        var notifier = services.GetRequiredService<DeploymentNotifier>();
+        var notifier = services.GetRequiredService<DeploymentCards>();
         var worker = services.GetRequiredService<JobWorker>();
         using (var recovered = services.GetRequiredService<DeploymentFeed>().Subscribe())
         {
             // Tell about console work a crashed run left behind before anything new (never another platform's work).
             await worker.RecoverAsync(stop).ConfigureAwait(false);
             while (recovered.Reader.TryRead(out var old))
-                if (old.Deployment.IsFinished) await notifier.ShowAsync(old, stop).ConfigureAwait(false);
+                if (old.Deployment.IsFinished) await notifier.ShowOnceAsync(old, stop).ConfigureAwait(false);
         }
 
         var me = Me(cli);

@@ -27,7 +27,7 @@ public static class DrainCommand
         var ran = await services.GetRequiredService<JobWorker>().DrainAsync(stop.Token).ConfigureAwait(false);
 
         // What the jobs published still has to reach the chat before the process goes.
-        await services.GetRequiredService<DeploymentNotifier>().IdleAsync().WaitAsync(stop.Token).ConfigureAwait(false);
+        await services.GetRequiredService<DeploymentCards>().IdleAsync().WaitAsync(stop.Token).ConfigureAwait(false);
         await services.GetRequiredService<BackgroundWork>().IdleAsync().WaitAsync(stop.Token).ConfigureAwait(false);
         // Stopping delivers every final state still waiting for its edit slot (ChatDrain).
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);

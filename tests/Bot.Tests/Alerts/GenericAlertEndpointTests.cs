@@ -90,7 +90,7 @@ public sealed class GenericAlertEndpointTests : IAsyncLifetime
     private async Task SettleAsync()
     {
         await _host.Get<BackgroundWork>().IdleAsync();
-        await _host.Get<DeploymentNotifier>().IdleAsync();
+        await _host.Get<DeploymentCards>().IdleAsync();
         // A failure's announcement runs as background work the notifier started; it hands Slack the alert card.
         await _host.Get<BackgroundWork>().IdleAsync();
         await _host.Get<SlackPlatform>().SettleAsync();

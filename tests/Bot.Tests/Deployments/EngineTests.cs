@@ -47,13 +47,15 @@ public class EngineTests
     {
         await using var bot = await TestBot.StartAsync(WebApp(), worker: false);
         var queued = (await bot.SendAsync("deploy web main")).Started!;
-        var notifier = bot.Services.GetRequiredService<DeploymentNotifier>();
-        await notifier.IdleAsync();
+        await bot.Services.GetRequiredService<DeploymentCards>().IdleAsync();
         lock (bot.Chat.Cards) bot.Chat.Cards.Clear();
 
+        // The card's loop is handed the worker's "running" before the service's own "queued" (two threads published them).
+        var card = new Bot.Chat.LiveCard(queued.Id, bot.Chat, bot.Services.GetRequiredService<DeploymentFeed>(), bot.Store,
+            bot.Services.GetRequiredService<Bot.Security.LogLinks>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var running = queued with { State = DeploymentState.Running };
-        await notifier.ShowAsync(new DeploymentUpdate(running, new DeploymentEvent(queued.Id, 0, queued.CreatedAt, EventKind.State, "running")), default);
-        await notifier.ShowAsync(new DeploymentUpdate(queued, new DeploymentEvent(queued.Id, 0, queued.CreatedAt, EventKind.State, "queued")), default);
+        await card.ShowAsync(new DeploymentUpdate(running, new DeploymentEvent(queued.Id, 0, queued.CreatedAt, EventKind.State, "running")), default);
+        await card.ShowAsync(new DeploymentUpdate(queued, new DeploymentEvent(queued.Id, 0, queued.CreatedAt, EventKind.State, "queued")), default);
 
         Assert.Equal([DeploymentState.Running], bot.Chat.StatesOf(queued.Id));
     }
@@ -73,7 +75,7 @@ public class EngineTests
         bot.Fake.Hold = new TaskCompletionSource();
         var queued = (await bot.SendAsync("deploy web main")).Started!;
         await bot.Fake.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await bot.Services.GetRequiredService<DeploymentNotifier>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await bot.Services.GetRequiredService<DeploymentCards>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Interlocked.Exchange(ref failures, 2);
         bot.Fake.Hold.SetResult();
@@ -94,11 +96,11 @@ public class EngineTests
         bot.Fake.Hold = new TaskCompletionSource();
         var queued = (await bot.SendAsync("deploy web main")).Started!;
         await bot.Fake.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await bot.Services.GetRequiredService<DeploymentNotifier>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await bot.Services.GetRequiredService<DeploymentCards>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
-        clock.Advance(DeploymentNotifier.RedrawEvery);
+        clock.Advance(DeploymentCards.RedrawEvery);
         var redrawn = await bot.Chat.NextCardAsync(c => c.Summary.EndsWith("· build 5.0s", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-        clock.Advance(DeploymentNotifier.RedrawEvery);
+        clock.Advance(DeploymentCards.RedrawEvery);
         var again = await bot.Chat.NextCardAsync(c => c.Summary.EndsWith("· build 10s", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
 
         Assert.Equal((DeploymentState.Running, "deploying"), (redrawn.Deployment.State, redrawn.StateWord));

@@ -51,7 +51,7 @@ public sealed class TeamRulesStoryTests : IAsyncLifetime
     {
         var patience = TimeSpan.FromSeconds(30);
         await _host.Get<BackgroundWork>().IdleAsync().WaitAsync(patience);
-        await _host.Get<DeploymentNotifier>().IdleAsync().WaitAsync(patience);
+        await _host.Get<DeploymentCards>().IdleAsync().WaitAsync(patience);
         await _host.Get<SlackPlatform>().SettleAsync().WaitAsync(patience);
         await _host.Get<BackgroundWork>().IdleAsync().WaitAsync(patience);
     }

@@ -75,7 +75,7 @@ public sealed class FaultRig : IAsyncDisposable
     /// <summary>Lets the notifier, the Slack card updates and webhook work finish what they were given. Only when nothing waits on the clock.</summary>
     public async Task SettleAsync()
     {
-        await Host.Get<DeploymentNotifier>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await Host.Get<DeploymentCards>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
         // A failure's announcement runs as background work the notifier started; it hands Slack the alert card.
         await Host.Get<BackgroundWork>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
         await Host.Get<SlackPlatform>().SettleAsync().WaitAsync(TimeSpan.FromSeconds(10));

@@ -66,7 +66,7 @@ public sealed class PlatformFakes
             if ((await store.ListAsync(null, null, 1, activeOnly: true, default)).Count == 0) break;
             await updates.Reader.ReadAsync().AsTask().WaitAsync(patience);
         }
-        await services.GetRequiredService<DeploymentNotifier>().IdleAsync().WaitAsync(patience);
+        await services.GetRequiredService<DeploymentCards>().IdleAsync().WaitAsync(patience);
         // A failure's announcement runs as background work the notifier started; it hands Slack the alert card.
         await background.IdleAsync().WaitAsync(patience);
         await services.GetRequiredService<SlackPlatform>().SettleAsync().WaitAsync(patience);

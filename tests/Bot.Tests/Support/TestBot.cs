@@ -52,7 +52,7 @@ public sealed class TestBot : IAsyncDisposable
         services.AddBotCore(configuration);
         var bot = new TestBot(dir, services.BuildServiceProvider());
         await bot.StartServiceAsync<BotStartup>();
-        await bot.StartServiceAsync<DeploymentNotifier>();
+        await bot.StartServiceAsync<DeploymentCards>();
         if (worker) await bot.StartServiceAsync<JobWorker>();
         return bot;
     }
@@ -74,7 +74,7 @@ public sealed class TestBot : IAsyncDisposable
     public async Task<Deployment> WaitFinishedAsync(long id, int seconds = 30)
     {
         var finished = await WaitStoredAsync(id, seconds);
-        await Services.GetRequiredService<DeploymentNotifier>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(seconds));
+        await Services.GetRequiredService<DeploymentCards>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(seconds));
         return finished;
     }
 

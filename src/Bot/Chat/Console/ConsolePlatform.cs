@@ -1,6 +1,7 @@
 using System.Text;
 using Bot.Commands;
 using Bot.Deployments;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bot.Chat.Console;
 
@@ -14,6 +15,7 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
     private const string Indent = "     ";
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, LiveMessage<DeploymentCard>> _cards = new();
 
     public string Name => PlatformName;
 
@@ -40,14 +42,39 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
         public void Dispose() => turn.Release();
     }
 
+    /// <summary>A terminal cannot edit what it printed: each step of a card is printed as it comes, by the card's own live message.</summary>
     public async Task ShowDeploymentAsync(DeploymentCard card, DeploymentEvent trigger, CancellationToken cancellationToken)
     {
-        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try { Show(card, trigger); }
-        finally { _turn.Release(); }
+        if (Render(card, trigger) is not { } text) return;
+        var d = card.Deployment;
+        var message = _cards.GetOrAdd(d.Id, id =>
+        {
+            var m = new LiveMessage<DeploymentCard>(new Printer(this), $"the console card of {d.App} #{d.Number}", TimeProvider.System, NullLogger.Instance);
+            m.Completion.ContinueWith(_ => _cards.TryRemove(new(id, m)), TaskScheduler.Default);
+            return m;
+        });
+        message.Show(card, text, final: d.IsFinished && trigger.Kind == EventKind.State);
+        await message.IdleAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void Show(DeploymentCard card, DeploymentEvent trigger)
+    /// <summary>Prints a card's lines as soon as they come, after any answer being printed (<see cref="HoldProgressAsync"/>).</summary>
+    private sealed class Printer(ConsolePlatform console) : ILiveSender<DeploymentCard>
+    {
+        public TimeSpan Due(LiveBatch<DeploymentCard> pending) => pending.Lines.Count > 0 ? TimeSpan.Zero : Timeout.InfiniteTimeSpan;
+
+        public bool MayPass(Exception e) => false;
+
+        public async Task SendAsync(LiveBatch<DeploymentCard> batch, CancellationToken cancellationToken)
+        {
+            await console._turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try { console.Write(string.Concat(batch.Lines)); }
+            finally { console._turn.Release(); }
+            (batch.Changed, batch.Skipped) = (false, 0);
+            batch.Lines.Clear();
+        }
+    }
+
+    private static string? Render(DeploymentCard card, DeploymentEvent trigger)
     {
         var d = card.Deployment;
         var text = trigger.Kind switch
@@ -62,7 +89,7 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
             EventKind.Warning => Wrap($"{Indent}! {trigger.Text}", Indent + "  "),
             _ => Wrap($"{Indent}• {trigger.Text}", Indent + "  "),
         };
-        if (text is not null) Write(text);
+        return text;
     }
 
     /// <summary>

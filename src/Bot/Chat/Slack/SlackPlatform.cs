@@ -39,8 +39,12 @@ public sealed class SlackPlatform(SlackApi api, SlackOptions options, SlackLiveM
             card.IsResolved), cancellationToken);
     }
 
-    /// <summary>Completes when every scheduled edit has been sent (tests, and shutdown).</summary>
+    /// <summary>Completes when nothing is being sent and nothing is due now (tests).</summary>
     public Task SettleAsync() => live.SettleAsync();
+
+    public Task IdleAsync() => live.SettleAsync();
+
+    public Task CardDeliveredAsync(Deployment d) => live.DeliveredAsync(d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Final states wait for no edit slot at shutdown: they are sent as soon as their turn comes, before the bot exits.</summary>
     public Task SettleAsync(CancellationToken cancellationToken) => live.SettleFinalsAsync(cancellationToken);

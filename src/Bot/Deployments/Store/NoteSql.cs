@@ -17,6 +17,17 @@ internal static class NoteSql
         RETURNING value
         """;
 
+    private const string List = """
+        SELECT key, value FROM notes WHERE scope = @scope AND value <> @except AND at >= @since ORDER BY at LIMIT @limit
+        """;
+
+    /// <summary>See <see cref="IDeploymentStore.NotesAsync"/>.</summary>
+    public static Task<IReadOnlyList<(string Key, string Value)>> ListAsync(
+        StoreSession db, string scope, string except, DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
+        Listed(db.QueryAsync(List, (r, _) => (r.GetString(0), r.GetString(1)), cancellationToken, ("scope", scope), ("except", except), ("since", since), ("limit", limit)));
+
+    private static async Task<IReadOnlyList<(string Key, string Value)>> Listed(Task<List<(string, string)>> rows) => await rows.ConfigureAwait(false);
+
     public static Task<string?> GetAsync(StoreSession db, string scope, string key, CancellationToken cancellationToken) =>
         db.ScalarAsync<string>(Get, cancellationToken, ("scope", scope), ("key", key));
 

@@ -103,6 +103,9 @@ public abstract class SqlDeploymentStore : IDeploymentStore
     public Task<string> ClaimNoteAsync(string scope, string key, string value, string? replacing, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteOneAsync(db => NoteSql.ClaimAsync(db, scope, key, value, replacing, at, cancellationToken), cancellationToken);
 
+    public Task<IReadOnlyList<(string Key, string Value)>> NotesAsync(string scope, string except, DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
+        ReadAsync(db => NoteSql.ListAsync(db, scope, except, since, limit, cancellationToken), cancellationToken);
+
     public Task<string?> GetNoteAsync(string scope, string key, CancellationToken cancellationToken) =>
         ReadAsync(db => NoteSql.GetAsync(db, scope, key, cancellationToken), cancellationToken);
 

@@ -41,7 +41,7 @@ public sealed class LineApprovalTests : IAsyncLifetime
     {
         Assert.Equal(HttpStatusCode.OK, (await _host.PostLineAsync(LinePayloads.Body(e))).StatusCode);
         await _host.Get<BackgroundWork>().IdleAsync();
-        await _host.Get<DeploymentNotifier>().IdleAsync();
+        await _host.Get<DeploymentCards>().IdleAsync();
         await _host.Get<BackgroundWork>().IdleAsync();
     }
 
@@ -75,7 +75,7 @@ public sealed class LineApprovalTests : IAsyncLifetime
         Assert.Contains("Approved deploy #1 of example", (string?)_line.Replies.Last().Messages![0]!["text"]);
         var done = await _host.WaitFinishedAsync(1);
         Assert.Equal(DeploymentState.Succeeded, done.State);
-        await _host.Get<DeploymentNotifier>().IdleAsync();
+        await _host.Get<DeploymentCards>().IdleAsync();
         await _host.Get<BackgroundWork>().IdleAsync();
 
         var result = _line.Pushes.Last().Messages![0]!;

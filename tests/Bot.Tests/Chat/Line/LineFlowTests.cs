@@ -46,7 +46,7 @@ public sealed class LineFlowTests : IAsyncLifetime
     private async Task SettleAsync()
     {
         await _host.Get<BackgroundWork>().IdleAsync();
-        await _host.Get<DeploymentNotifier>().IdleAsync();
+        await _host.Get<DeploymentCards>().IdleAsync();
         await _host.Get<BackgroundWork>().IdleAsync();
     }
 

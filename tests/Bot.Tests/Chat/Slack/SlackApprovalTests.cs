@@ -41,7 +41,7 @@ public sealed class SlackApprovalTests : IAsyncLifetime
 
     private async Task SettleAsync()
     {
-        await _host.Get<DeploymentNotifier>().IdleAsync();
+        await _host.Get<DeploymentCards>().IdleAsync();
         await _host.Get<SlackPlatform>().SettleAsync();
         await _host.Get<BackgroundWork>().IdleAsync();
     }

@@ -44,7 +44,7 @@ public sealed class SlackFlowTests : IAsyncLifetime
     /// <summary>Lets the notifier and the platform finish what they were given.</summary>
     private async Task SettleAsync()
     {
-        await _host.Get<DeploymentNotifier>().IdleAsync();
+        await _host.Get<DeploymentCards>().IdleAsync();
         await Platform.SettleAsync();
         await _host.Get<BackgroundWork>().IdleAsync();
     }

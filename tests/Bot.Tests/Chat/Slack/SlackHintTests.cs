@@ -37,7 +37,7 @@ public sealed class SlackHintTests : IAsyncLifetime
 
     private async Task SettleAsync()
     {
-        await _host.Get<DeploymentNotifier>().IdleAsync();
+        await _host.Get<DeploymentCards>().IdleAsync();
         await _host.Get<SlackPlatform>().SettleAsync();
         await _host.Get<BackgroundWork>().IdleAsync();
     }

@@ -18,7 +18,7 @@ public sealed class CloudRunCanaryTests
         await using var rig = await CloudRunRig.StartAsync(Canary);
 
         var d = await rig.DeployAsync();
-        await rig.Bot.Services.GetRequiredService<DeploymentNotifier>().IdleAsync();
+        await rig.Bot.Services.GetRequiredService<DeploymentCards>().IdleAsync();
 
         Assert.True(d.State == DeploymentState.Succeeded, d.Message);
         Assert.Contains("canary", await rig.EventsAsync(d.Id));
