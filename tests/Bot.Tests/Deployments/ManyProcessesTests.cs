@@ -123,6 +123,37 @@ public sealed class ManyProcessesTests(PostgresFixture postgres, ITestOutputHelp
     }
 
     [Fact]
+    public async Task A_card_whose_follower_is_killed_after_the_deploy_ended_but_before_its_final_edit_still_reaches_its_end()
+    {
+        using var apps = new TempDir("apps");
+        var rig = await ProcessRig.StartAsync(await postgres.NewDatabaseUrlAsync(), new JsonObject { ["quick"] = ShellApp(apps, "quick", "echo done\n") });
+        await using var _ = rig;
+        var (_, web) = await rig.ServeAsync("a");
+        await rig.ServeAsync("b");
+        rig.Worker("w");
+        await using var store = rig.Store();
+        // Every edit waits: the follower posts the card, then its edits (the final one too) hang until it is killed.
+        var edits = rig.Slack.Hold("chat.update");
+
+        Assert.True((await rig.CommandAsync(web, ProcessRig.Deploy("quick"))).IsSuccessStatusCode);
+        var done = await FinishedAsync(store, "quick", 1, Patience);
+        Assert.Equal(DeploymentState.Succeeded, done.State);
+        Assert.DoesNotContain("live", rig.CardOf("quick", 1).Latest);
+        var holder = await store.GetNoteAsync("follower", done.Id.ToString(), default) ?? "";
+        var follower = rig.ByPid[int.Parse(holder.Split(':')[1])];
+        follower.KillHard();
+        edits.SetResult();
+
+        // The worker sees a claim left by a process that is gone on a card whose end was never delivered, and shows the end.
+        var clock = Stopwatch.StartNew();
+        await ProcessRig.UntilAsync(() => Task.FromResult(rig.CardOf("quick", 1).Latest?.Contains("live") == true ? "" : null), Patience, "the card to say live");
+        output.WriteLine($"the card said live {clock.Elapsed.TotalSeconds:0.0} s after its follower was killed (sweep every 5 s)");
+        Assert.Equal(1, rig.CardOf("quick", 1).Posts);
+        await ProcessRig.UntilAsync(async () => await store.GetNoteAsync("follower", done.Id.ToString(), default) == "delivered" ? "" : null, Patience, "the card's end to be noted delivered");
+        rig.Slack.AssertNoViolations();
+    }
+
+    [Fact]
     public async Task A_cancel_typed_to_one_process_stops_the_step_another_process_runs_before_the_answer_is_sent()
     {
         using var apps = new TempDir("apps");
