@@ -24,10 +24,10 @@ public sealed partial class HerokuTarget(HerokuApi api, HerokuSources sources, H
     }
 
     public IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, CancellationToken cancellationToken) =>
-        Explained(DeployCoreAsync(request, cancellationToken), request.App, cancellationToken);
+        DeployCoreAsync(request, cancellationToken).ExplainedBy((HerokuApiException e) => Explain(e, request.App), cancellationToken);
 
     public IAsyncEnumerable<DeployEvent> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken) =>
-        Explained(RollbackCoreAsync(request, cancellationToken), request.App, cancellationToken);
+        RollbackCoreAsync(request, cancellationToken).ExplainedBy((HerokuApiException e) => Explain(e, request.App), cancellationToken);
 
     private async IAsyncEnumerable<DeployEvent> DeployCoreAsync(DeployRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -118,20 +118,6 @@ public sealed partial class HerokuTarget(HerokuApi api, HerokuSources sources, H
         app.Url ?? (await api.GetAppAsync(heroku, ct).ConfigureAwait(false)).WebUrl;
 
     private static string Described(HerokuRelease r) => string.IsNullOrWhiteSpace(r.Description) ? "" : $" ({r.Description})";
-
-    /// <summary>Turns Heroku's refusals into messages for chat: what went wrong and what to type next.</summary>
-    private static async IAsyncEnumerable<DeployEvent> Explained(IAsyncEnumerable<DeployEvent> events, AppEnvConfig app, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await using var e = events.GetAsyncEnumerator(ct);
-        while (true)
-        {
-            bool more;
-            try { more = await e.MoveNextAsync().ConfigureAwait(false); }
-            catch (HerokuApiException x) { throw Explain(x, app); }
-            if (!more) yield break;
-            yield return e.Current;
-        }
-    }
 
     internal static DeployFailedException Explain(HerokuApiException e, AppEnvConfig app)
     {
