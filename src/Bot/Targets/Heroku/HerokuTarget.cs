@@ -66,12 +66,15 @@ public sealed partial class HerokuTarget(HerokuApi api, HerokuSources sources, H
         if (releases.FirstOrDefault(r => r.Current) is { } current && string.Equals(current.Name, release, StringComparison.OrdinalIgnoreCase))
         {
             yield return new Notice($"{release} is still live on Heroku; the new release never went live.");
+            yield return PutBackEnded.NothingToUndo;
             yield break;
         }
         var target = await PickRollbackAsync(app, heroku, release, ct).ConfigureAwait(false);
         // The deployment being ended keeps its own record; the copy is not a release of it.
         await foreach (var e in CopyBackAsync(app, heroku, target, ct).ConfigureAwait(false))
             if (e is not Released) yield return e;
+        // Heroku made the copy live; nothing checks that it is healthy.
+        yield return PutBackEnded.Restored(healthChecked: false);
     }
 
     /// <summary>Asks Heroku to copy <paramref name="target"/> as a new release and follows it until it is live.</summary>
