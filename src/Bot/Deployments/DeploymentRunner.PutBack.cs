@@ -78,7 +78,14 @@ public sealed partial class DeploymentRunner
             if (problem is not null) return problem;
             var live = (await owner._store.SucceededAsync(app, deployment.Env, 1, CancellationToken.None).ConfigureAwait(false)).FirstOrDefault();
             var which = live?.Release == previous ? $" (#{live!.Number} {live.RefLabel})" : "";
-            return $"The previous release {previous}{which} is back and healthy: it is what is live now.";
+            // Only what the target did is said: a release that never stopped serving was not "put back", and one put back
+            // with no health check to run is not known to be healthy.
+            return _putBack switch
+            {
+                { Untouched: true } => $"The previous release {previous}{which} is still live, untouched: the new one never replaced it.",
+                { Checked: true } => $"The previous release {previous}{which} is back and healthy: it is what is live now.",
+                _ => $"The previous release {previous}{which} is back: it is what is live now.",
+            };
         }
     }
 }

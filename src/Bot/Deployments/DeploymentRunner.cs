@@ -126,6 +126,9 @@ public sealed partial class DeploymentRunner(
         private IDeployTarget? _target;
         private bool _puttingBack;
 
+        /// <summary>What the target's put-back said it did, once it has ended.</summary>
+        private PutBackEnded? _putBack;
+
         public string? Release { get; private set; }
         public string? Url { get; private set; }
 
@@ -190,6 +193,11 @@ public sealed partial class DeploymentRunner(
             {
                 Step = started.Step;
                 if (WentLive is not null) await NoteServingAsync(new ServingNote(deployment.Id, Step, null).Format()).ConfigureAwait(false);
+            }
+            if (e is PutBackEnded ended)
+            {
+                _putBack = ended;
+                return;
             }
             if (e is GoingLive live)
             {

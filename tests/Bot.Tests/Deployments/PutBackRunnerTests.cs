@@ -67,6 +67,35 @@ public sealed class PutBackRunnerTests
     }
 
     [Fact]
+    public async Task A_failure_before_the_new_release_served_says_the_previous_one_is_still_live_untouched()
+    {
+        await using var bot = await StartAsync();
+        await bot.DeployAsync("deploy web");
+        _target.FailBeforeServing = "The release phase of r2 failed, so r2 did not go live.";
+
+        var done = await bot.DeployAsync("deploy web");
+
+        Assert.Equal("The release phase of r2 failed, so r2 did not go live. The previous release r1 (#1 default branch) is still live, untouched: the new one never replaced it. Fix it and deploy again.", done.Message);
+        Assert.DoesNotContain("is back", done.Message);
+        Assert.Equal("r1", _target.Serving);
+        Assert.DoesNotContain("restore", (await bot.Store.EventsAsync(done.Id, 0, 100, default)).Select(e => e.Text));
+        Assert.Contains("✅ Live: #1", await StatusAsync(bot));
+    }
+
+    [Fact]
+    public async Task A_put_back_with_no_health_check_says_the_release_is_back_not_that_it_is_healthy()
+    {
+        await using var bot = await StartAsync();
+        await bot.DeployAsync("deploy web");
+        (_target.FailWith, _target.PutBackChecks) = ("Deploy step failed (exit code 1 after 1s).", false);
+
+        var done = await bot.DeployAsync("deploy web");
+
+        Assert.Equal("Deploy step failed (exit code 1 after 1s). The previous release r1 (#1 default branch) is back: it is what is live now. Fix it and deploy again.", done.Message);
+        Assert.Equal("r1", _target.Serving);
+    }
+
+    [Fact]
     public async Task A_cancel_before_going_live_changes_nothing_and_says_so()
     {
         await using var bot = await StartAsync();

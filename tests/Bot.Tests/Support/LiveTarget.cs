@@ -23,6 +23,12 @@ public sealed class LiveTarget : IDeployTarget, IPutsBack
     public string? FailWith { get; set; }
     public string? PutBackFails { get; set; }
 
+    /// <summary>Fails after <see cref="GoingLive"/> but before the new release serves (a release phase that fails).</summary>
+    public string? FailBeforeServing { get; set; }
+
+    /// <summary>Whether its put-back checks the release's health (a shell app with no <c>Health</c> command does not).</summary>
+    public bool PutBackChecks { get; set; } = true;
+
     public void Validate(AppEnvConfig app) { }
 
     public IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, CancellationToken cancellationToken) =>
@@ -34,11 +40,18 @@ public sealed class LiveTarget : IDeployTarget, IPutsBack
     public async IAsyncEnumerable<DeployEvent> PutBackAsync(AppEnvConfig app, string release, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         lock (PutBacks) PutBacks.Add(release);
+        if (Serving == release)
+        {
+            yield return new Notice($"{release} never stopped serving.");
+            yield return PutBackEnded.NothingToUndo;
+            yield break;
+        }
         yield return new StepStarted("restore");
         await HoldAsync(HoldPutBack, CancellationToken.None);
         if (PutBackFails is { } failure) throw new DeployFailedException(failure);
         Serving = release;
         yield return new Notice($"{release} serves again.");
+        yield return PutBackEnded.Restored(PutBackChecks);
     }
 
     public Task<LogResult> ReadLogsAsync(AppEnvConfig app, LogRequest request, CancellationToken cancellationToken) =>
@@ -52,6 +65,7 @@ public sealed class LiveTarget : IDeployTarget, IPutsBack
         yield return new StepStarted("build");
         await HoldAsync(HoldBuild, cancellationToken);
         yield return new GoingLive(Serving);
+        if (FailBeforeServing is { } early) throw new DeployFailedException(early, "Fix it and deploy again.");
         yield return new StepStarted("deploy");
         Serving = release;
         yield return new StepStarted("health");

@@ -82,6 +82,24 @@ public sealed class ShellTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task With_no_health_command_a_put_back_release_is_said_to_be_back_not_healthy()
+    {
+        var app = new ShellApp(_dir);
+        var config = app.Config(("Shell:Deploy", "sh deploy.sh && test ! -f BREAK"));
+        config.Remove("Apps:web:Shell:Health");
+        await using var bot = await TestBot.StartAsync(config);
+        await bot.DeployAsync("deploy web v1");
+        app.Repo.Commit("Break deploy", ("BREAK", "yes"));
+
+        var done = await bot.DeployAsync("deploy web main");
+
+        Assert.StartsWith("Deploy step failed (exit code 1 after", done.Message);
+        Assert.Contains($"The previous release 1-{app.V1[..7]} (#1 v1@{app.V1[..7]}) is back: it is what is live now.", done.Message);
+        Assert.DoesNotContain("healthy", done.Message);
+        Assert.Equal($"1-{app.V1[..7]}", ShellApp.Live(bot));
+    }
+
+    [Fact]
     public async Task A_port_held_by_another_process_is_named_in_the_failure()
     {
         var app = new ShellApp(_dir);

@@ -36,14 +36,16 @@ public sealed partial class CloudRunTarget
         {
             yield return new Notice($"Cloud Build {Short(build.Id)} runs {path}, _DOCKER_IMAGE_TAG={substitutions["_DOCKER_IMAGE_TAG"]}");
             if (build.LogUrl is { } log) yield return new Notice($"Build log: {log}");
-            for (var look = 0; ; look++)
+            for (int look = 0, afterEnd = 0; ; )
             {
-                foreach (var e in follow.Steps(build)) yield return e;
-                await foreach (var line in BuildLinesAsync(s.Project, follow, ct).ConfigureAwait(false))
-                    yield return line;
-                if (build.Finished) break;
-                await Task.Delay(options.Pause(look), time, ct).ConfigureAwait(false);
-                build = await builds.GetAsync(build.Name!, ct).ConfigureAwait(false);
+                var (entries, refused) = await BuildEntriesAsync(s.Project, follow, ct).ConfigureAwait(false);
+                if (refused is not null)
+                    yield return new Notice($"Cloud Logging refused the build's log lines ({refused}); steps are still shown.", IsWarning: true);
+                foreach (var e in follow.Look(build, entries, time.GetUtcNow())) yield return e;
+                if (build.Finished && follow.CaughtUp) break;
+                // Once the build has ended only its last lines are awaited (CloudLoggingApi.Patience at most): look again soon.
+                await Task.Delay(options.Pause(build.Finished ? afterEnd++ : look++), time, ct).ConfigureAwait(false);
+                if (!build.Finished) build = await builds.GetAsync(build.Name!, ct).ConfigureAwait(false);
             }
             ended = true;
         }
@@ -58,10 +60,13 @@ public sealed partial class CloudRunTarget
             var failed = follow.Failed(build);
             var tail = follow.TailOf(failed?.Index);
             var what = failed is { } f ? $"step {f.Label} {Words(f.Status)}" : $"the build {Words(build.Status)}";
+            var late = failed is not { LinesLate: true } ? ""
+                : tail.Count > 0 ? ". Cloud Logging may not have shown its last lines yet"
+                : $". Its own log lines had not reached Cloud Logging {Format.Duration(CloudLoggingApi.Patience)} after it ended";
             throw new DeployFailedException(
                 $"Cloud Build failed after {Format.Duration(time.GetElapsedTime(started))}: {what}" +
                 (build.StatusDetail is { Length: > 0 } detail ? $" ({detail})" : build.FailureInfo?.Detail is { Length: > 0 } fd ? $" ({fd})" : "") +
-                (tail.Count > 0 ? ". Last lines: " + string.Join(" · ", tail.Select(l => $"\"{l}\"")) : "") +
+                (tail.Count > 0 ? ". Last lines: " + string.Join(" · ", tail.Select(l => $"\"{l}\"")) : "") + late +
                 $". Nothing was deployed; the service is unchanged." + (build.LogUrl is { } url ? $" Full log: {url}" : ""),
                 $"Fix the build and type `deploy {request.App.App}` again.");
         }
@@ -74,28 +79,23 @@ public sealed partial class CloudRunTarget
         yield return new Notice($"Built {outcome.Image}.");
     }
 
-    /// <summary>The build's own log lines from Cloud Logging (<c>resource.type="build"</c>), each once, oldest first.</summary>
-    private async IAsyncEnumerable<DeployEvent> BuildLinesAsync(string project, BuildFollower follow, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>The build's log entries from Cloud Logging (<c>resource.type="build"</c>) since the last look, oldest first; the reason once Logging refuses.</summary>
+    private async Task<(IReadOnlyList<LogEntry> Entries, string? Refused)> BuildEntriesAsync(string project, BuildFollower follow, CancellationToken ct)
     {
+        if (follow.LogsRefused) return ([], null);
         var filter = $"resource.type=\"build\" AND resource.labels.build_id={CloudLoggingApi.Quote(follow.BuildId)}" +
                      (follow.LastLogAt is { } at ? $" AND timestamp>=\"{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffffffZ}\"" : "");
-        if (follow.LogsRefused) yield break;
-        LogEntriesPage page;
-        string? refused = null;
-        try { page = await logging.ListAsync(project, filter, 500, newestFirst: false, ct).ConfigureAwait(false); }
+        try
+        {
+            var page = await logging.ListAsync(project, filter, 500, newestFirst: false, ct).ConfigureAwait(false);
+            return (page.Entries ?? [], null);
+        }
         catch (GoogleApiException e) when (e.Status is 403 or 404)
         {
-            (page, refused) = (new LogEntriesPage(null, null), e.Reason);
-        }
-        if (refused is not null)
-        {
-            // The build goes on without its lines: say so once.
+            // The build goes on without its lines: said once, and its steps are not held for them.
             follow.LogsRefused = true;
-            yield return new Notice($"Cloud Logging refused the build's log lines ({refused}); steps are still shown.", IsWarning: true);
+            return ([], e.Reason);
         }
-        foreach (var entry in page.Entries ?? [])
-            if (follow.Take(entry) is { } line)
-                yield return new OutputLine(line, entry.Severity is "ERROR" or "CRITICAL" or "ALERT" or "EMERGENCY");
     }
 
     private async Task CancelBuildAsync(string name)

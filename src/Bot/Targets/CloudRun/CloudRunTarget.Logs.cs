@@ -21,20 +21,21 @@ public sealed partial class CloudRunTarget
             page = await logging.ListAsync(s.Project, filter, Math.Clamp(request.Lines, 1, MaxLogLines), newestFirst: true, cancellationToken).ConfigureAwait(false);
         }
         catch (GoogleApiException e) { throw Explain(e, app); }
-        var lines = (page.Entries ?? []).Reverse().Select(ForChat).ToList();
+        // An entry with nothing to read (no text, no request) is left out rather than shown as an empty line.
+        var lines = (page.Entries ?? []).Where(e => !string.IsNullOrWhiteSpace(e.Text)).Reverse().Select(ForChat).ToList();
         var note = request.Since is { } since ? $"Cloud Logging, the last {Format.Duration(since)}." : null;
         return new LogResult(lines, note);
     }
 
-    /// <summary>The last lines a revision logged, oldest first; none when Logging cannot be read.</summary>
-    private async Task<IReadOnlyList<string>> RevisionLinesAsync(CloudRunSettings s, string revision, int count, CancellationToken ct)
+    /// <summary>The last lines a revision logged, oldest first; null when Logging cannot be read.</summary>
+    private async Task<IReadOnlyList<string>?> RevisionLinesAsync(CloudRunSettings s, string revision, int count, CancellationToken ct)
     {
         try
         {
             var page = await logging.ListAsync(s.Project, RunFilter(s, revision, null, null), count, newestFirst: true, ct).ConfigureAwait(false);
             return (page.Entries ?? []).Reverse().Select(e => e.Text.TrimEnd()).Where(t => t.Length > 0).Select(t => t.Length > 200 ? t[..200] + "…" : t).ToList();
         }
-        catch (GoogleApiException) { return []; }
+        catch (GoogleApiException) { return null; }
     }
 
     private string RunFilter(CloudRunSettings s, string? revision, TimeSpan? since, string? grep)

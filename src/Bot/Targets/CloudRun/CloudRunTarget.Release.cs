@@ -120,7 +120,10 @@ public sealed partial class CloudRunTarget
         }
     }
 
-    /// <summary>Why a revision is not ready: its Ready condition's message and its last log lines.</summary>
+    /// <summary>
+    /// Why a revision is not ready: its Ready condition's message and its last log lines, waited for (Cloud Logging shows
+    /// them seconds after they are written) up to <see cref="CloudLoggingApi.Patience"/>.
+    /// </summary>
     private async Task<string> NotReadyAsync(CloudRunSettings s, string revision, string? operationError, CancellationToken ct)
     {
         string? message = operationError;
@@ -130,8 +133,19 @@ public sealed partial class CloudRunTarget
             message = r.Ready?.Message ?? message;
         }
         catch (GoogleApiException) { /* the operation's error says enough */ }
-        var lines = await RevisionLinesAsync(s, revision, 5, ct).ConfigureAwait(false);
-        return (message ?? "Cloud Run gave no reason") + (lines.Count > 0 ? ". Its last log lines: " + string.Join(" · ", lines.Select(l => $"\"{l}\"")) : "");
+        var waiting = time.GetTimestamp();
+        IReadOnlyList<string>? lines;
+        for (var look = 0; (lines = await RevisionLinesAsync(s, revision, 5, ct).ConfigureAwait(false)) is { Count: 0 }; look++)
+        {
+            if (time.GetElapsedTime(waiting) >= CloudLoggingApi.Patience) break;
+            await Task.Delay(options.Pause(look), time, ct).ConfigureAwait(false);
+        }
+        return (message ?? "Cloud Run gave no reason").TrimEnd('.') + lines switch
+        {
+            null => "",
+            { Count: 0 } => $". None of its log lines had reached Cloud Logging {Bot.Text.Format.Duration(CloudLoggingApi.Patience)} later",
+            _ => ". Its last log lines: " + string.Join(" · ", lines.Select(l => $"\"{l}\"")),
+        };
     }
 
     /// <summary>Waits on a long-running operation, looking again after growing pauses.</summary>

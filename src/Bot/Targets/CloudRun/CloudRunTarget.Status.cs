@@ -34,16 +34,31 @@ public sealed partial class CloudRunTarget
         {
             var (service, _) = await run.GetServiceAsync(s.ServiceName, cancellationToken).ConfigureAwait(false);
             var ready = service.TerminalCondition;
+            // Cloud Run repeats one reason in the service's Ready condition, its other conditions and the revision's own:
+            // each is said once.
+            var said = new List<string>();
+            string? New(string? message)
+            {
+                if (message is not { Length: > 0 } m || said.Any(s => s.Contains(m, StringComparison.Ordinal))) return null;
+                said.Add(m);
+                return m;
+            }
             var lines = new List<string>
             {
-                $"Cloud Run {s.Service} ({s.Region}): " + (ready is null ? "no Ready condition" : ready.Succeeded ? "✅ ready" : $"{(ready.Failed ? "❌" : "⏳")} {ready.State}: {ready.Message}") +
+                $"Cloud Run {s.Service} ({s.Region}): " +
+                (ready is null ? "no Ready condition" : ready.Succeeded ? "✅ ready" : $"{(ready.Failed ? "❌" : "⏳")} {ready.State}" + (New(ready.Message) is { } why ? $": {why}" : "")) +
                 (service.Uri is { } uri ? $" · {uri}" : ""),
                 $"Traffic: {Split(service)}",
             };
-            foreach (var c in (service.Conditions ?? []).Where(c => !c.Succeeded && c.Message is { Length: > 0 }))
-                lines.Add($"{c.Type}: {c.State} · {c.Message}");
+            foreach (var c in (service.Conditions ?? []).Where(c => !c.Succeeded))
+                if (New(c.Message) is { } message) lines.Add($"{c.Type}: {c.State} · {message}");
             if (CloudRunNames.Short(service.LatestCreatedRevision) is { } created && created != CloudRunNames.Short(service.LatestReadyRevision))
-                lines.Add($"Newest revision {created} is not ready (the latest ready one is {CloudRunNames.Short(service.LatestReadyRevision) ?? "none"}).");
+            {
+                string? reason = null;
+                try { reason = New((await run.GetRevisionAsync(service.LatestCreatedRevision!, cancellationToken).ConfigureAwait(false)).Ready?.Message); }
+                catch (GoogleApiException) { /* the service's conditions said what they could */ }
+                lines.Add($"Newest revision {created} is not ready{(reason is null ? "" : $": {reason.TrimEnd('.')}")} (the latest ready one is {CloudRunNames.Short(service.LatestReadyRevision) ?? "none"}).");
+            }
             return lines;
         }
         catch (GoogleApiException e)

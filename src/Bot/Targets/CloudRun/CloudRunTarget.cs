@@ -22,10 +22,10 @@ public sealed partial class CloudRunTarget(CloudBuildApi builds, CloudRunApi run
     }
 
     public IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, CancellationToken cancellationToken) =>
-        Explained(DeployCoreAsync(request, cancellationToken), request.App, cancellationToken);
+        DeployCoreAsync(request, cancellationToken).ExplainedBy((GoogleApiException e) => Explain(e, request.App), cancellationToken);
 
     public IAsyncEnumerable<DeployEvent> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken) =>
-        Explained(RollbackCoreAsync(request, cancellationToken), request.App, cancellationToken);
+        RollbackCoreAsync(request, cancellationToken).ExplainedBy((GoogleApiException e) => Explain(e, request.App), cancellationToken);
 
     private async IAsyncEnumerable<DeployEvent> DeployCoreAsync(DeployRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -82,20 +82,6 @@ public sealed partial class CloudRunTarget(CloudBuildApi builds, CloudRunApi run
         if (r.Label(CloudRunNames.ShaLabel) is { Length: >= 7 } sha) parts.Add(sha[..7]);
         if (r.Containers?.FirstOrDefault()?.Image is { } image) parts.Add(image);
         return parts.Count == 0 ? "" : $" ({string.Join(", ", parts)})";
-    }
-
-    /// <summary>Turns Google's refusals into messages for chat: what went wrong and what to do next.</summary>
-    private static async IAsyncEnumerable<DeployEvent> Explained(IAsyncEnumerable<DeployEvent> events, AppEnvConfig app, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await using var e = events.GetAsyncEnumerator(ct);
-        while (true)
-        {
-            bool more;
-            try { more = await e.MoveNextAsync().ConfigureAwait(false); }
-            catch (GoogleApiException x) { throw Explain(x, app); }
-            if (!more) yield break;
-            yield return e.Current;
-        }
     }
 
     internal static DeployFailedException Explain(GoogleApiException e, AppEnvConfig app)

@@ -96,12 +96,26 @@ public sealed record LogEntriesPage(IReadOnlyList<LogEntry>? Entries, string? Ne
 
 public sealed record LogEntry(
     string? InsertId, string? TextPayload, JsonElement? JsonPayload, DateTimeOffset? Timestamp, string? Severity, LogResource? Resource,
-    IReadOnlyDictionary<string, string>? Labels = null)
+    IReadOnlyDictionary<string, string>? Labels = null, LogHttpRequest? HttpRequest = null)
 {
-    /// <summary>The text of the entry: <c>textPayload</c>, or the <c>message</c> of a structured one.</summary>
+    /// <summary>
+    /// The text of the entry: <c>textPayload</c>, the <c>message</c> of a structured one, or for a request log (which has
+    /// no payload) the request: <c>GET 200 /items 0.012s</c>.
+    /// </summary>
     public string Text => TextPayload
         ?? (JsonPayload is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null)
-        ?? JsonPayload?.GetRawText() ?? "";
+        ?? JsonPayload?.GetRawText() ?? HttpRequest?.Describe() ?? "";
+}
+
+/// <summary>The request a request-log entry is about (Cloud Run writes one per request, with no text).</summary>
+public sealed record LogHttpRequest(string? RequestMethod, string? RequestUrl, int? Status, string? Latency)
+{
+    public string? Describe()
+    {
+        var path = Uri.TryCreate(RequestUrl, UriKind.Absolute, out var url) ? url.PathAndQuery : RequestUrl;
+        var parts = new[] { RequestMethod, Status?.ToString(System.Globalization.CultureInfo.InvariantCulture), path, Latency }.Where(p => !string.IsNullOrEmpty(p)).ToList();
+        return parts.Count == 0 ? null : string.Join(' ', parts);
+    }
 }
 
 public sealed record LogResource(string? Type, IReadOnlyDictionary<string, string>? Labels);

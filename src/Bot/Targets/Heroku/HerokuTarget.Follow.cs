@@ -59,7 +59,7 @@ public sealed partial class HerokuTarget
         var release = follow.Release;
         if (release.Status != "succeeded")
             throw new DeployFailedException(
-                $"The release phase of {release.Name} failed on Heroku after {Format.Duration(time.GetElapsedTime(started))}{LastLines(follow.Tail)}, so {release.Name} did not go live; {await LiveAsync(heroku, ct).ConfigureAwait(false)} is still live.",
+                $"The release phase of {release.Name} failed on Heroku after {Format.Duration(time.GetElapsedTime(started))}{LastLines(follow.Tail)}, so {release.Name} did not go live.",
                 $"Fix the release command and deploy again; `logs {app.App} source app` shows more.");
         yield return new StepFinished("release", time.GetElapsedTime(started));
         yield return new Released(release.Name, await WebUrlAsync(app, heroku, ct).ConfigureAwait(false));
@@ -107,7 +107,6 @@ public sealed partial class HerokuTarget
         catch (Exception e) when (e is HerokuApiException or OperationCanceledException) { /* it ended on its own, or Heroku is away */ }
     }
 
-    /// <summary>The live release's name, for messages after a failure.</summary>
     /// <summary>The newest good release before <paramref name="made"/>: what served before it (null on a first deploy).</summary>
     private async Task<string?> PreviousAsync(string heroku, HerokuRelease made, CancellationToken ct)
     {
@@ -115,6 +114,7 @@ public sealed partial class HerokuTarget
         return releases.Where(r => r.Version < made.Version && r.Status == "succeeded").OrderByDescending(r => r.Version).FirstOrDefault()?.Name;
     }
 
+    /// <summary>The live release's name, for messages after a failure.</summary>
     private async Task<string> LiveAsync(string heroku, CancellationToken ct)
     {
         try

@@ -24,10 +24,10 @@ public sealed partial class HerokuTarget(HerokuApi api, HerokuSources sources, H
     }
 
     public IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, CancellationToken cancellationToken) =>
-        Explained(DeployCoreAsync(request, cancellationToken), request.App, cancellationToken);
+        DeployCoreAsync(request, cancellationToken).ExplainedBy((HerokuApiException e) => Explain(e, request.App), cancellationToken);
 
     public IAsyncEnumerable<DeployEvent> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken) =>
-        Explained(RollbackCoreAsync(request, cancellationToken), request.App, cancellationToken);
+        RollbackCoreAsync(request, cancellationToken).ExplainedBy((HerokuApiException e) => Explain(e, request.App), cancellationToken);
 
     private async IAsyncEnumerable<DeployEvent> DeployCoreAsync(DeployRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -66,12 +66,15 @@ public sealed partial class HerokuTarget(HerokuApi api, HerokuSources sources, H
         if (releases.FirstOrDefault(r => r.Current) is { } current && string.Equals(current.Name, release, StringComparison.OrdinalIgnoreCase))
         {
             yield return new Notice($"{release} is still live on Heroku; the new release never went live.");
+            yield return PutBackEnded.NothingToUndo;
             yield break;
         }
         var target = await PickRollbackAsync(app, heroku, release, ct).ConfigureAwait(false);
         // The deployment being ended keeps its own record; the copy is not a release of it.
         await foreach (var e in CopyBackAsync(app, heroku, target, ct).ConfigureAwait(false))
             if (e is not Released) yield return e;
+        // Heroku made the copy live; nothing checks that it is healthy.
+        yield return PutBackEnded.Restored(healthChecked: false);
     }
 
     /// <summary>Asks Heroku to copy <paramref name="target"/> as a new release and follows it until it is live.</summary>
@@ -118,20 +121,6 @@ public sealed partial class HerokuTarget(HerokuApi api, HerokuSources sources, H
         app.Url ?? (await api.GetAppAsync(heroku, ct).ConfigureAwait(false)).WebUrl;
 
     private static string Described(HerokuRelease r) => string.IsNullOrWhiteSpace(r.Description) ? "" : $" ({r.Description})";
-
-    /// <summary>Turns Heroku's refusals into messages for chat: what went wrong and what to type next.</summary>
-    private static async IAsyncEnumerable<DeployEvent> Explained(IAsyncEnumerable<DeployEvent> events, AppEnvConfig app, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await using var e = events.GetAsyncEnumerator(ct);
-        while (true)
-        {
-            bool more;
-            try { more = await e.MoveNextAsync().ConfigureAwait(false); }
-            catch (HerokuApiException x) { throw Explain(x, app); }
-            if (!more) yield break;
-            yield return e.Current;
-        }
-    }
 
     internal static DeployFailedException Explain(HerokuApiException e, AppEnvConfig app)
     {

@@ -127,20 +127,6 @@ public sealed partial class LambdaTarget
     [GeneratedRegex(@"; (?<alias>[^\s;]+) was (?<version>\d+)$", RegexOptions.CultureInvariant)]
     private static partial Regex WasMarker();
 
-    /// <summary>Turns AWS's refusals into messages for chat: what went wrong and what to type next.</summary>
-    private static async IAsyncEnumerable<DeployEvent> Explained(IAsyncEnumerable<DeployEvent> events, AppEnvConfig app, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await using var e = events.GetAsyncEnumerator(ct);
-        while (true)
-        {
-            bool more;
-            try { more = await e.MoveNextAsync().ConfigureAwait(false); }
-            catch (AwsApiException x) { throw Explain(x, app); }
-            if (!more) yield break;
-            yield return e.Current;
-        }
-    }
-
     internal static DeployFailedException Explain(AwsApiException e, AppEnvConfig app) => (e.Status, e.Code) switch
     {
         (_, "NoCredentials") => new DeployFailedException($"AWS: {e.Reason}.", "Give the bot credentials, then try again."),

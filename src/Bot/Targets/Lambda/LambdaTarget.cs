@@ -27,10 +27,10 @@ public sealed partial class LambdaTarget(LambdaApi lambda, CloudWatchApi cloudWa
     }
 
     public IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, CancellationToken cancellationToken) =>
-        Explained(DeployCoreAsync(request, cancellationToken), request.App, cancellationToken);
+        DeployCoreAsync(request, cancellationToken).ExplainedBy((AwsApiException e) => Explain(e, request.App), cancellationToken);
 
     public IAsyncEnumerable<DeployEvent> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken) =>
-        Explained(RollbackCoreAsync(request, cancellationToken), request.App, cancellationToken);
+        RollbackCoreAsync(request, cancellationToken).ExplainedBy((AwsApiException e) => Explain(e, request.App), cancellationToken);
 
     private async IAsyncEnumerable<DeployEvent> DeployCoreAsync(DeployRequest request, [EnumeratorCancellation] CancellationToken ct)
     {

@@ -65,15 +65,16 @@ public sealed partial class ShellTarget
         await foreach (var e in Step("restore", settings.Deploy, dir, env, settings.StepTimeout, deploy, pid, CancellationToken.None).ConfigureAwait(false))
             yield return e;
         if (!deploy.Succeeded)
-            throw new DeployFailedException($"Putting the previous release {release} back failed too ({Describe(deploy, settings.StepTimeout)}).");
+            throw new DeployFailedException($"Putting the previous release {release} back failed ({Describe(deploy, settings.StepTimeout)}).");
         if (settings.Health is { } health)
         {
             var check = new HealthResult();
             await foreach (var e in HealthAsync(health, dir, env, settings, check, pid, CancellationToken.None).ConfigureAwait(false))
                 yield return e;
             if (!check.Healthy)
-                throw new DeployFailedException($"The previous release {release} was put back but is not healthy either.");
+                throw new DeployFailedException($"The previous release {release} was put back, but its health check fails.");
         }
         folders.SetCurrent(release);
+        yield return PutBackEnded.Restored(healthChecked: settings.Health is not null);
     }
 }

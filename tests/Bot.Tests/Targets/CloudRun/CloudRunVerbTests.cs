@@ -35,6 +35,37 @@ public sealed class CloudRunVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_log_shows_its_request_never_an_empty_line()
+    {
+        _rig.Google.AddRevisionLogs("site", "site-00002-bbb", "Listening on 8080");
+        _rig.Google.AddRequestLog("site", "site-00002-bbb", "GET", "/items?page=2", 200);
+
+        var lines = Assert.Single((await _rig.Bot.SendAsync("logs site 10")).Messages).Lines!;
+
+        Assert.Equal(2, lines.Count);
+        Assert.EndsWith(" Listening on 8080", lines[0]);
+        Assert.EndsWith(" GET 200 /items?page=2 0.012s", lines[1]);
+        Assert.All(lines, l => Assert.Matches(@"^\d\d:\d\d:\d\d \S", l));
+        _rig.Google.AssertNoViolations();
+    }
+
+    [Fact]
+    public async Task Status_names_a_not_ready_revisions_reason_once()
+    {
+        const string reason = "The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable.";
+        _rig.Service.NextRevisionFails = reason;
+        var d = await _rig.DeployAsync();
+
+        var status = await _rig.Bot.SendAsync("status site");
+
+        var text = string.Join("\n", status.Messages.SelectMany(m => (m.Lines ?? []).Prepend(m.Text)));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, "failed to start and listen"));
+        Assert.Contains($"Cloud Run site (asia-northeast1): ❌ CONDITION_FAILED: Revision 'site-d{d.Number}-{_rig.Short}' is not ready and cannot serve traffic. {reason}", text);
+        Assert.Contains($"Newest revision site-d{d.Number}-{_rig.Short} is not ready (the latest ready one is site-00002-bbb).", text);
+        _rig.Google.AssertNoViolations();
+    }
+
+    [Fact]
     public async Task Logs_with_grep_and_since_filter_in_cloud_logging()
     {
         _rig.Google.AddRevisionLogs("site", "site-00002-bbb", "GET /items 200", "Error: connection reset");

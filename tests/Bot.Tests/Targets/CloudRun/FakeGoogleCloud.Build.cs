@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace Bot.Tests.Targets.CloudRun;
 
-/// <summary>Cloud Build: a build moves one step along at each <c>builds.get</c>; each step logs its lines to Cloud Logging as it starts.</summary>
+/// <summary>
+/// Cloud Build: a build moves one step along at each <c>builds.get</c>; each step logs to Cloud Logging as Cloud Build does:
+/// <c>Starting Step #n</c> and its lines as it starts, <c>Finished Step #n</c> as it ends well, an error line as it fails.
+/// </summary>
 public sealed partial class FakeGoogleCloud
 {
     private readonly Dictionary<string, FakeBuild> _builds = [];
@@ -57,7 +60,7 @@ public sealed partial class FakeGoogleCloud
     private void Advance(string name, FakeBuild build)
     {
         if (build.Status is not ("QUEUED" or "WORKING")) return;
-        var now = DateTimeOffset.UtcNow;
+        var now = Now();
         var steps = (JsonArray)build.Body["steps"]!;
         if (build.Status == "QUEUED")
         {
@@ -76,6 +79,7 @@ public sealed partial class FakeGoogleCloud
             return;
         }
         build.StepStatus[i] = "SUCCESS";
+        LogBuild(name, i, steps, $"Finished Step #{i} - \"{StepId(steps, i)}\"", "INFO");
         if (i + 1 < steps.Count) StartStep(name, build, i + 1, now);
         else build.Status = "SUCCESS";
     }
@@ -85,12 +89,15 @@ public sealed partial class FakeGoogleCloud
         build.StepStatus[i] = "WORKING";
         build.StepStart[i] = now;
         var steps = (JsonArray)build.Body["steps"]!;
+        LogBuild(name, i, steps, $"Starting Step #{i} - \"{StepId(steps, i)}\"", "INFO");
         for (var k = 1; k <= build.Script.LinesPerStep; k++) LogBuild(name, i, steps, $"step {i} line {k}", "INFO");
     }
 
+    private static string StepId(JsonArray steps, int i) => steps[i]!["id"]?.GetValue<string>() ?? steps[i]!["name"]!.GetValue<string>();
+
     private void LogBuild(string name, int i, JsonArray steps, string text, string severity)
     {
-        var id = steps[i]!["id"]?.GetValue<string>() ?? steps[i]!["name"]!.GetValue<string>();
+        var id = StepId(steps, i);
         AddEntry("build", new JsonObject { ["build_id"] = name[(name.LastIndexOf('/') + 1)..], ["project_id"] = Project },
             text, severity, new JsonObject { ["build_step"] = $"Step #{i} - \"{id}\"" });
     }

@@ -65,6 +65,10 @@ public sealed partial class FakeGoogleCloud
                 DateTimeOffset.UtcNow, s.NextRevisionFails is null, s.NextRevisionFails);
             s.NextRevisionFails = null;
             s.Revisions.Add(made);
+            foreach (var line in s.NextRevisionLogs)
+                AddEntry("cloud_run_revision", new JsonObject { ["service_name"] = s.Name, ["revision_name"] = name, ["location"] = Region, ["project_id"] = Project },
+                    line, line.Contains("error", StringComparison.OrdinalIgnoreCase) ? "ERROR" : "INFO", null);
+            s.NextRevisionLogs = [];
             s.Template = template.DeepClone().AsObject();
             if (!made.Ready)
                 error = Status(9, $"Revision '{name}' is not ready and cannot serve traffic. {made.Message}");
@@ -143,8 +147,16 @@ public sealed partial class FakeGoogleCloud
         }).ToArray()),
         ["latestReadyRevision"] = s.LatestReady is { } ready ? $"{s.FullName}/revisions/{ready.Name}" : null,
         ["latestCreatedRevision"] = s.Revisions.Count > 0 ? $"{s.FullName}/revisions/{s.Revisions[^1].Name}" : null,
-        ["terminalCondition"] = Condition("Ready", true, null), ["reconciling"] = false, ["ingress"] = "INGRESS_TRAFFIC_ALL",
+        ["terminalCondition"] = Failing(s) is { } failing ? Condition("Ready", false, failing) : Condition("Ready", true, null),
+        ["conditions"] = Failing(s) is { } reason
+            ? new JsonArray(Condition("RoutesReady", true, null), Condition("ConfigurationsReady", false, reason))
+            : new JsonArray(Condition("RoutesReady", true, null), Condition("ConfigurationsReady", true, null)),
+        ["reconciling"] = false, ["ingress"] = "INGRESS_TRAFFIC_ALL",
     };
+
+    /// <summary>As Cloud Run says it in the service's conditions when its newest revision could not start.</summary>
+    private static string? Failing(FakeService s) =>
+        s.Revisions.Count > 0 && s.Revisions[^1] is { Ready: false } r ? $"Revision '{r.Name}' is not ready and cannot serve traffic. {r.Message}" : null;
 
     private static JsonObject RevisionJson(FakeService s, FakeRevision r) => new()
     {

@@ -38,6 +38,9 @@ public sealed class FakeService(string project, string region, string name)
     public JsonObject Template { get; set; } = new();
     public int Generation { get; set; } = 1;
     public string? NextRevisionFails { get; set; }
+
+    /// <summary>Lines the next revision logs as it is made (a container that fails to start says why).</summary>
+    public string[] NextRevisionLogs { get; set; } = [];
     public int Patches { get; set; }
 
     public string Etag => $"\"g{Generation}\"";

@@ -74,7 +74,8 @@ public sealed class HerokuDeployTests : IAsyncLifetime
 
         Assert.Equal(DeploymentState.Failed, d.State);
         Assert.Contains("The release phase of v124 failed on Heroku", d.Message);
-        Assert.Contains("v124 did not go live; v123 is still live", d.Message);
+        Assert.Contains("so v124 did not go live. The previous release v123 is still live, untouched: the new one never replaced it.", d.Message);
+        Assert.DoesNotContain("is back", d.Message);
         Assert.Contains("relation", d.Message);
         var events = await _rig.EventsAsync(d.Id);
         Assert.Contains("error: relation \"users\" does not exist", events);
@@ -102,6 +103,7 @@ public sealed class HerokuDeployTests : IAsyncLifetime
         Assert.Equal(v123.Id, post.Body!["release"]!.GetValue<string>());
         Assert.Equal((125, "Rollback to v123"), (_rig.App.Current.Version, _rig.App.Current.Description));
         Assert.Contains(events, e => e is Bot.Targets.Notice { Text: "v123 is live again as v125." });
+        Assert.Equal(Bot.Targets.PutBackEnded.Restored(healthChecked: false), events[^1]);
         Assert.DoesNotContain(events, e => e is Bot.Targets.Released);
         _rig.Heroku.AssertNoViolations();
     }
