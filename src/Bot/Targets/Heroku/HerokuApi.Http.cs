@@ -5,7 +5,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Extensions.Logging;
 
 namespace Bot.Targets.Heroku;
 
@@ -102,16 +101,10 @@ public sealed partial class HerokuApi
     private static async Task EnsureSuccessAsync(string call, HttpResponseMessage response, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode) return;
-        HerokuError? error = null;
-        try { error = await response.Content.ReadFromJsonAsync(HerokuJson.Default.HerokuError, ct).ConfigureAwait(false); }
-        catch (JsonException) { /* not Heroku's error shape: the status says enough */ }
+        var error = await PlatformJson.TryReadAsync(response, HerokuJson.Default.HerokuError, ct).ConfigureAwait(false);
         throw new HerokuApiException(call, (int)response.StatusCode, error?.Id ?? $"http_{(int)response.StatusCode}",
             error?.Message ?? response.ReasonPhrase ?? "no reason given");
     }
-
-    /// <summary>Serialized up front, so the request has a Content-Length (and can be sent again after a 429).</summary>
-    private static ByteArrayContent Json<T>(T body, JsonTypeInfo<T> type) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(body, type)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
 
     /// <summary>Opens a URL Heroku handed out (build or release output, a log session) from byte <paramref name="offset"/>; no key is sent.</summary>
     public async Task<HttpResponseMessage> OpenStreamAsync(Uri url, long offset, CancellationToken ct)
