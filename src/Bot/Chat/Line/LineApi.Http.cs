@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 
 namespace Bot.Chat.Line;
 
-/// <summary>The transport under <see cref="LineApi"/>: requests, the bearer token, error answers, and waiting out HTTP 429.</summary>
+/// <summary>The transport under <see cref="LineApi"/>: requests, the bearer token and error answers (a 429 among them once the pipeline gave up).</summary>
 public sealed partial class LineApi
 {
     public const string RetryKeyHeader = "X-Line-Retry-Key";

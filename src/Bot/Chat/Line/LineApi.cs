@@ -12,13 +12,14 @@ namespace Bot.Chat.Line;
 /// <c>LINE_CHANNEL_ACCESS_TOKEN</c>. Messages are LINE message objects built by <see cref="LineMessages"/>.
 /// </summary>
 /// <remarks>
-/// HTTP 429 is waited out here and nowhere else (see <see cref="LineServices.AddLineApi"/>): <c>Retry-After</c> when
-/// LINE sends it, else 1 s, 2 s, 4 s, for at most <see cref="RateLimitRetries"/> retries. Server errors and timeouts are
-/// the resilience handler's; a push it retries carries the same retry key, so LINE delivers it once at most.
+/// HTTP 429 is waited out by the resilience pipeline that <see cref="LineServices.AddLineApi"/> puts under the
+/// <see cref="HttpClient"/> (<c>Retry-After</c> when LINE sends it, else 1 s, 2 s, 4 s, at most <see cref="RateLimitRetries"/>
+/// times; see <see cref="PlatformHttp"/>), and so are server errors and timeouts; one that still comes back fails the call
+/// with status 429. A push the pipeline sends again carries the same retry key, so LINE delivers it once at most.
 /// </remarks>
 public sealed partial class LineApi(HttpClient http, LineOptions options, TimeProvider time, ILogger<LineApi> logger, LineProfileCache? profiles = null)
 {
-    /// <summary>How many times a rate-limited call is sent again before it fails with status 429.</summary>
+    /// <summary>How many times the resilience pipeline sends a rate-limited call again before it fails with status 429.</summary>
     public const int RateLimitRetries = PlatformHttp.RateLimitRetries;
 
     /// <summary>LINE takes one to five message objects per reply or push.</summary>

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Bot.Chat.Slack;
 
-/// <summary>The transport under <see cref="SlackApi"/>: bodies, tokens, answers, and waiting out HTTP 429.</summary>
+/// <summary>The transport under <see cref="SlackApi"/>: bodies, tokens, answers, and the 429 the resilience pipeline could not wait out.</summary>
 public sealed partial class SlackApi
 {
     private string BotToken => options.BotToken ?? throw new InvalidOperationException("SLACK_BOT_TOKEN is not set, so the bot cannot call Slack.");

@@ -8,7 +8,7 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Bot.Targets.Heroku;
 
-/// <summary>The transport under <see cref="HerokuApi"/>: headers, the rate-limit budget, 429, and Heroku's error bodies.</summary>
+/// <summary>The transport under <see cref="HerokuApi"/>: headers, the rate-limit budget, a 429 the pipeline gave up on, and Heroku's error bodies.</summary>
 public sealed partial class HerokuApi
 {
     /// <summary>The client with the key and the resilience handler; <see cref="BlobClient"/> has neither.</summary>
@@ -20,7 +20,7 @@ public sealed partial class HerokuApi
 
     public const string MediaType = "application/vnd.heroku+json; version=3";
 
-    /// <summary>How many times a 429 is waited out before the call fails.</summary>
+    /// <summary>How many times the resilience pipeline waits out a 429 before the call fails.</summary>
     public const int RateLimitRetries = PlatformHttp.RateLimitRetries;
 
     /// <summary>Below this many calls left in the budget, calls are spaced out...</summary>
@@ -95,7 +95,7 @@ public sealed partial class HerokuApi
         throw new HerokuApiException(call, 429, "rate_limit", "the account's API rate limit is used up");
     }
 
-    /// <summary>The first wait after a 429 without <c>Retry-After</c> (then 4 s, 8 s).</summary>
+    /// <summary>The resilience pipeline's first wait after a 429 without <c>Retry-After</c> (then 4 s, 8 s).</summary>
     public static readonly TimeSpan RateLimitWait = TimeSpan.FromSeconds(2);
 
     private static async Task EnsureSuccessAsync(string call, HttpResponseMessage response, CancellationToken ct)

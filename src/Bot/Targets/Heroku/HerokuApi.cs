@@ -11,7 +11,7 @@ namespace Bot.Targets.Heroku;
 /// </summary>
 /// <remarks>
 /// One instance serves the whole process, so it sees every <c>RateLimit-Remaining</c> Heroku reports and paces calls
-/// before the account's 4,500-an-hour budget runs out. 429 is waited out here; 5xx and timeouts are retried by the
+/// before the account's 4,500-an-hour budget runs out. A 429 is waited out, and 5xx and timeouts are retried, by the
 /// resilience handler under the <c>heroku</c> client (see <see cref="HerokuServices"/>). URLs Heroku hands out
 /// (<c>put_url</c>, <c>output_stream_url</c>, <c>logplex_url</c>) are fetched with a client that never sends the key.
 /// </remarks>
