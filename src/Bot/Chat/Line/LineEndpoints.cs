@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bot.Http;
+using Bot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -28,9 +29,10 @@ public static class LineEndpoints
         }
         var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null) return;
-        if (!LineSignature.Verify(secret, body.Value.Span, context.Request.Headers["X-Line-Signature"]))
+        var check = LineSignature.Verify(secret, body.Value.Span, context.Request.Headers["X-Line-Signature"]);
+        if (check != SignatureCheck.Valid)
         {
-            await Webhook.TextAsync(context, 401, "invalid X-Line-Signature").ConfigureAwait(false);
+            await Webhook.TextAsync(context, 401, check == SignatureCheck.Missing ? "missing X-Line-Signature" : "invalid X-Line-Signature").ConfigureAwait(false);
             return;
         }
         if (Webhook.ParseObject(body.Value.Span) is not { } callback || callback["events"] is not JsonArray events)
