@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Bot.Alerts;
 
@@ -63,29 +62,10 @@ public static class GenericAlerts
             await Webhook.TextAsync(context, 400, Problem(json, apps) ?? "not an alert").ConfigureAwait(false);
             return;
         }
-        // The same signed request twice (a sender's retry, or someone replaying it) is taken once.
-        var store = services.GetRequiredService<IDeploymentStore>();
-        if (!await store.TryRecordDeliveryAsync("alert", signature, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false))
-        {
-            await Webhook.JsonAsync(context, new JsonObject { ["status"] = "duplicate" }).ConfigureAwait(false);
-            return;
-        }
-        try
-        {
-            var (stored, change) = await services.GetRequiredService<AlertRouter>().ReceiveAsync(alert, context.RequestAborted).ConfigureAwait(false);
-            context.Response.StatusCode = 202;
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(new JsonObject
-            {
-                ["status"] = stored.Muted || change == AlertChange.NothingOpen ? "recorded" : "accepted",
-                ["id"] = stored.Id, ["count"] = stored.Count, ["state"] = stored.State == AlertState.Resolved ? "resolved" : "firing",
-            }.ToJsonString()).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GenericAlerts)).LogError(e, "Handling a generic alert failed");
-            await Webhook.TextAsync(context, 400, "the alert could not be recorded; send it again").ConfigureAwait(false);
-        }
+        // The same signed request twice (a sender's retry, or someone replaying it) is taken once. Senders read the
+        // alert's id, count and state from the answer, and a repeat is a plain 200.
+        await AlertIntake.RecordOnceAsync(context, "alert", signature, alert, 202, (400, "the alert could not be recorded; send it again"), "a generic alert",
+            duplicate: 200, details: true).ConfigureAwait(false);
     }
 
     private static Alert? Read(JsonObject json, AppCatalog apps, DateTimeOffset now)
