@@ -5,8 +5,8 @@ using Bot.Deployments;
 using Bot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Alerts;
 
@@ -21,18 +21,11 @@ public static class GenericAlerts
 {
     public static void MapGenericAlerts(this IEndpointRouteBuilder app) => app.MapPost("/alerts/generic", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context)
+    private static async Task HandleAsync(HttpContext context, [FromServices] AlertOptions options, [FromServices] AppCatalog apps, [FromServices] TimeProvider time)
     {
-        var services = context.RequestServices;
-        var options = services.GetRequiredService<AlertOptions>();
-        if (options.Secret is not { } secret)
-        {
-            await Webhook.TextAsync(context, 401, "generic alerts are off on this bot (ALERTS_SECRET is not set)").ConfigureAwait(false);
-            return;
-        }
+        if (await Webhook.RequireSecretAsync(context, options.Secret, "generic alerts", "ALERTS_SECRET").ConfigureAwait(false) is not { } secret) return;
         var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null) return;
-        var time = services.GetRequiredService<TimeProvider>();
         var headers = context.Request.Headers;
         var signature = headers["X-Deploybot-Signature"].ToString();
         var check = AlertSignature.Verify(secret, headers["X-Deploybot-Timestamp"], body.Value.Span, signature, time.GetUtcNow());
@@ -56,7 +49,6 @@ public static class GenericAlerts
             await Webhook.TextAsync(context, 400, "expected a JSON object").ConfigureAwait(false);
             return;
         }
-        var apps = services.GetRequiredService<AppCatalog>();
         if (Read(json, apps, time.GetUtcNow()) is not { } alert)
         {
             await Webhook.TextAsync(context, 400, Problem(json, apps) ?? "not an alert").ConfigureAwait(false);

@@ -6,9 +6,8 @@ using Bot.Security;
 using Bot.Targets.Heroku;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Bot.Alerts;
 
@@ -22,14 +21,9 @@ public static class HerokuAlerts
 {
     public static void MapHerokuAlerts(this IEndpointRouteBuilder app) => app.MapPost("/alerts/heroku", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context)
+    private static async Task HandleAsync(HttpContext context, [FromServices] HerokuOptions options, [FromServices] AppCatalog apps, [FromServices] TimeProvider time)
     {
-        var services = context.RequestServices;
-        if (services.GetRequiredService<HerokuOptions>().WebhookSecret is not { } secret)
-        {
-            await Webhook.TextAsync(context, 401, "Heroku webhooks are off on this bot (HEROKU_WEBHOOK_SECRET is not set)").ConfigureAwait(false);
-            return;
-        }
+        if (await Webhook.RequireSecretAsync(context, options.WebhookSecret, "Heroku webhooks", "HEROKU_WEBHOOK_SECRET").ConfigureAwait(false) is not { } secret) return;
         var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null) return;
         var check = HerokuSignature.Verify(secret, body.Value.Span, context.Request.Headers["Heroku-Webhook-Hmac-SHA256"]);
@@ -48,9 +42,8 @@ public static class HerokuAlerts
             await Webhook.TextAsync(context, 400, problem).ConfigureAwait(false);
             return;
         }
-        var time = services.GetRequiredService<TimeProvider>();
         var heroku = json.ObjectAt("data").ObjectAt("app").StringAt("name")!;
-        if (Owner(services.GetRequiredService<AppCatalog>(), heroku) is not { } owner)
+        if (Owner(apps, heroku) is not { } owner)
         {
             await AlertIntake.AnswerAsync(context, 202, "ignored", $"no app here has Heroku:App = {Clip(heroku)}").ConfigureAwait(false);
             return;

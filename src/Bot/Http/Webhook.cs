@@ -48,6 +48,20 @@ public static class Webhook
         return null;
     }
 
+    /// <summary>
+    /// The secret that proves a request is the platform's, or null after answering 401: a request arriving for a platform
+    /// whose secret is not set is rejected, never trusted. <paramref name="what"/> names its requests ("LINE webhooks").
+    /// </summary>
+    public static async Task<string?> RequireSecretAsync(HttpContext context, string? secret, string what, string variable)
+    {
+        if (secret is not null) return secret;
+        await TextAsync(context, 401, Off(what, variable)).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>Why requests of a platform are refused while its secret is not set, in one line that names the variable.</summary>
+    public static string Off(string what, string variable) => $"{what} are off on this bot ({variable} is not set)";
+
     public static async Task<bool> RequireFormAsync(HttpContext context)
     {
         if (context.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true) return true;
