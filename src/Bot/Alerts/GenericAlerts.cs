@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Bot.Http;
 using Bot.Configuration;
 using Bot.Deployments;
-using Bot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -29,16 +28,7 @@ public static class GenericAlerts
         var headers = context.Request.Headers;
         var signature = headers["X-Deploybot-Signature"].ToString();
         var check = AlertSignature.Verify(secret, headers["X-Deploybot-Timestamp"], body.Value.Span, signature, time.GetUtcNow());
-        if (check != SignatureCheck.Valid)
-        {
-            await Webhook.TextAsync(context, 401, check switch
-            {
-                SignatureCheck.Missing => "missing X-Deploybot-Signature or X-Deploybot-Timestamp",
-                SignatureCheck.Stale => "request timestamp is more than 5 minutes off",
-                _ => "invalid signature",
-            }).ConfigureAwait(false);
-            return;
-        }
+        if (!await Webhook.RequireSignatureAsync(context, check, "X-Deploybot-Signature or X-Deploybot-Timestamp").ConfigureAwait(false)) return;
         if (context.Request.ContentType is { Length: > 0 } type && !IsJson(type))
         {
             await Webhook.TextAsync(context, 415, "expected application/json").ConfigureAwait(false);

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Bot.Http;
 using Bot.Configuration;
 using Bot.Deployments;
-using Bot.Security;
 using Bot.Targets.Heroku;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -27,11 +26,7 @@ public static class HerokuAlerts
         var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null) return;
         var check = HerokuSignature.Verify(secret, body.Value.Span, context.Request.Headers["Heroku-Webhook-Hmac-SHA256"]);
-        if (check != SignatureCheck.Valid)
-        {
-            await Webhook.TextAsync(context, 401, check == SignatureCheck.Missing ? "missing Heroku-Webhook-Hmac-SHA256" : "invalid signature").ConfigureAwait(false);
-            return;
-        }
+        if (!await Webhook.RequireSignatureAsync(context, check, "Heroku-Webhook-Hmac-SHA256").ConfigureAwait(false)) return;
         if (Webhook.ParseObject(body.Value.Span) is not { } json)
         {
             await Webhook.TextAsync(context, 400, "expected a JSON object").ConfigureAwait(false);

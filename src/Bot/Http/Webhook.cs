@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bot.Security;
 using Microsoft.AspNetCore.Http;
 
 namespace Bot.Http;
@@ -57,6 +58,22 @@ public static class Webhook
         if (secret is not null) return secret;
         await TextAsync(context, 401, Off(what, variable)).ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>
+    /// True for a valid signature; otherwise answers 401 with the reason, the same words for every platform:
+    /// <paramref name="headers"/> names what a request without a signature lacks.
+    /// </summary>
+    public static async Task<bool> RequireSignatureAsync(HttpContext context, SignatureCheck check, string headers)
+    {
+        if (check == SignatureCheck.Valid) return true;
+        await TextAsync(context, 401, check switch
+        {
+            SignatureCheck.Missing => $"missing {headers}",
+            SignatureCheck.Stale => "request timestamp is more than 5 minutes off",
+            _ => "invalid signature",
+        }).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>Why requests of a platform are refused while its secret is not set, in one line that names the variable.</summary>

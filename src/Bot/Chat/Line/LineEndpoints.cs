@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Bot.Http;
-using Bot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -24,11 +23,7 @@ public static class LineEndpoints
         var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null) return;
         var check = LineSignature.Verify(secret, body.Value.Span, context.Request.Headers["X-Line-Signature"]);
-        if (check != SignatureCheck.Valid)
-        {
-            await Webhook.TextAsync(context, 401, check == SignatureCheck.Missing ? "missing X-Line-Signature" : "invalid X-Line-Signature").ConfigureAwait(false);
-            return;
-        }
+        if (!await Webhook.RequireSignatureAsync(context, check, "X-Line-Signature").ConfigureAwait(false)) return;
         if (Webhook.ParseObject(body.Value.Span) is not { } callback || callback["events"] is not JsonArray events)
         {
             await Webhook.TextAsync(context, 400, "expected a JSON object with an events array").ConfigureAwait(false);

@@ -3,7 +3,6 @@ using Bot.Commands;
 using Bot.Http;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -38,16 +37,7 @@ public static class SlackEndpoints
 
         var headers = context.Request.Headers;
         var check = SlackSignature.Verify(secret, headers["X-Slack-Request-Timestamp"], body.Value.Span, headers["X-Slack-Signature"], time.GetUtcNow());
-        if (check != SignatureCheck.Valid)
-        {
-            await Webhook.TextAsync(context, 401, check switch
-            {
-                SignatureCheck.Missing => "missing X-Slack-Signature or X-Slack-Request-Timestamp",
-                SignatureCheck.Stale => "request timestamp is more than 5 minutes off",
-                _ => "invalid signature",
-            }).ConfigureAwait(false);
-            return;
-        }
+        if (!await Webhook.RequireSignatureAsync(context, check, "X-Slack-Signature or X-Slack-Request-Timestamp").ConfigureAwait(false)) return;
 
         try
         {
