@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Bot.Http;
 
-/// <summary>What every webhook endpoint does the same way: bounded body reading, short error answers, JSON parsing with limits.</summary>
+/// <summary>What every webhook endpoint does the same way: the 401s (secret not set, signature failed), bounded body reading, short error answers, JSON parsing with limits.</summary>
 public static class Webhook
 {
     /// <summary>Bigger than anything Slack, LINE or the alert sources send; more is refused with 413.</summary>
