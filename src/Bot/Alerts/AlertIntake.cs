@@ -15,19 +15,29 @@ internal static class AlertIntake
     /// answers <c>{"status": "duplicate" | "recorded" | "accepted"}</c> with <paramref name="ok"/>; a failure to record is
     /// logged and answered with <paramref name="failed"/>, so the platform sends it again.
     /// </summary>
-    public static async Task RecordOnceAsync(HttpContext context, string source, string delivery, Alert alert, int ok, (int Status, string Text) failed, string what)
+    /// <param name="duplicate">The status a delivery seen before is answered with; <paramref name="ok"/> unless given.</param>
+    /// <param name="details">Whether the answer also carries the stored alert's <c>id</c>, <c>count</c> and <c>state</c>.</param>
+    public static async Task RecordOnceAsync(HttpContext context, string source, string delivery, Alert alert, int ok, (int Status, string Text) failed, string what,
+        int? duplicate = null, bool details = false)
     {
         var services = context.RequestServices;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         if (!await services.GetRequiredService<IDeploymentStore>().TryRecordDeliveryAsync(source, delivery, now, context.RequestAborted).ConfigureAwait(false))
         {
-            await AnswerAsync(context, ok, "duplicate").ConfigureAwait(false);
+            await AnswerAsync(context, duplicate ?? ok, "duplicate").ConfigureAwait(false);
             return;
         }
         try
         {
             var (stored, change) = await services.GetRequiredService<AlertRouter>().ReceiveAsync(alert, context.RequestAborted).ConfigureAwait(false);
-            await AnswerAsync(context, ok, stored.Muted || change == AlertChange.NothingOpen ? "recorded" : "accepted").ConfigureAwait(false);
+            var body = new JsonObject { ["status"] = stored.Muted || change == AlertChange.NothingOpen ? "recorded" : "accepted" };
+            if (details)
+            {
+                body["id"] = stored.Id;
+                body["count"] = stored.Count;
+                body["state"] = stored.State == AlertState.Resolved ? "resolved" : "firing";
+            }
+            await WriteAsync(context, ok, body).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -38,10 +48,15 @@ internal static class AlertIntake
 
     public static Task AnswerAsync(HttpContext context, int statusCode, string status, string? reason = null)
     {
-        context.Response.StatusCode = statusCode;
-        context.Response.ContentType = "application/json; charset=utf-8";
         var body = new JsonObject { ["status"] = status };
         if (reason is not null) body["reason"] = reason;
+        return WriteAsync(context, statusCode, body);
+    }
+
+    private static Task WriteAsync(HttpContext context, int statusCode, JsonObject body)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "application/json; charset=utf-8";
         return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 }

@@ -6,6 +6,7 @@ using Bot.Security;
 using Bot.Targets.Lambda;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -32,9 +33,9 @@ public static class AwsAlerts
 
     public static void MapAwsAlerts(this IEndpointRouteBuilder app) => app.MapPost("/alerts/aws", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context)
+    private static async Task HandleAsync(HttpContext context, [FromServices] SnsCertificates certificates, [FromServices] AppCatalog apps,
+        [FromServices] TimeProvider time, [FromServices] ILoggerFactory loggers)
     {
-        var services = context.RequestServices;
         var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null) return;
         if (Webhook.ParseObject(body.Value.Span) is not { } json)
@@ -48,7 +49,6 @@ public static class AwsAlerts
             await Webhook.TextAsync(context, 401, "SigningCertURL is not an https URL of an SNS host").ConfigureAwait(false);
             return;
         }
-        var certificates = services.GetRequiredService<SnsCertificates>();
         var certificate = await certificates.GetAsync(message.SigningCertUrl, context.RequestAborted).ConfigureAwait(false);
         var check = certificate is null ? SignatureCheck.Missing : SnsSignature.Verify(message, certificate);
         if (check != SignatureCheck.Valid)
@@ -60,16 +60,16 @@ public static class AwsAlerts
         switch (message.Type)
         {
             case "SubscriptionConfirmation":
-                if (!Topics(services.GetRequiredService<AppCatalog>().All.Where(IsLambda).SelectMany(a => a.Environments.Select(a.For))).Contains(message.TopicArn ?? ""))
+                if (!Topics(apps.All.Where(IsLambda).SelectMany(a => a.Environments.Select(a.For))).Contains(message.TopicArn ?? ""))
                 {
-                    await RefuseTopicAsync(context, message, "no app lists it in Lambda:Topics, so the subscription was not confirmed").ConfigureAwait(false);
+                    await RefuseTopicAsync(context, loggers, message, "no app lists it in Lambda:Topics, so the subscription was not confirmed").ConfigureAwait(false);
                     return;
                 }
                 var confirmed = await certificates.ConfirmAsync(message.SubscribeUrl, context.RequestAborted).ConfigureAwait(false);
                 await AlertIntake.AnswerAsync(context, 200, confirmed ? "confirmed" : "not confirmed", confirmed ? null : "SubscribeURL is not an SNS URL, or SNS refused it").ConfigureAwait(false);
                 return;
             case "Notification":
-                await NotifyAsync(context, message).ConfigureAwait(false);
+                await NotifyAsync(context, message, apps, time, loggers).ConfigureAwait(false);
                 return;
             default:
                 await AlertIntake.AnswerAsync(context, 200, "ignored", $"{message.Type} needs nothing").ConfigureAwait(false);
@@ -77,9 +77,8 @@ public static class AwsAlerts
         }
     }
 
-    private static async Task NotifyAsync(HttpContext context, SnsMessage message)
+    private static async Task NotifyAsync(HttpContext context, SnsMessage message, AppCatalog apps, TimeProvider time, ILoggerFactory loggers)
     {
-        var services = context.RequestServices;
         var alarm = message.Message is { } text ? Webhook.ParseObject(System.Text.Encoding.UTF8.GetBytes(text)) : null;
         if (alarm?.StringAt("AlarmName") is not { Length: > 0 } name || alarm.StringAt("NewStateValue") is not { } state)
         {
@@ -89,17 +88,17 @@ public static class AwsAlerts
         var functions = (alarm.ObjectAt("Trigger")?["Dimensions"] as JsonArray ?? [])
             .Where(d => d.StringAt("name") == "FunctionName" || d.StringAt("Name") == "FunctionName")
             .Select(d => d.StringAt("value") ?? d.StringAt("Value")).OfType<string>().ToList();
-        if (Owner(services.GetRequiredService<AppCatalog>(), name, functions) is not { } owner)
+        if (Owner(apps, name, functions) is not { } owner)
         {
             await AlertIntake.AnswerAsync(context, 200, "ignored", $"no app here watches alarm {Clip(name)}").ConfigureAwait(false);
             return;
         }
         if (!Topics([owner]).Contains(message.TopicArn ?? ""))
         {
-            await RefuseTopicAsync(context, message, $"it is not in Lambda:Topics of {owner.App}, whose alarm {Clip(name)} it names, so no alert was made").ConfigureAwait(false);
+            await RefuseTopicAsync(context, loggers, message, $"it is not in Lambda:Topics of {owner.App}, whose alarm {Clip(name)} it names, so no alert was made").ConfigureAwait(false);
             return;
         }
-        if (ToAlert(alarm, name, state, owner, services.GetRequiredService<TimeProvider>().GetUtcNow()) is not { } alert)
+        if (ToAlert(alarm, name, state, owner, time.GetUtcNow()) is not { } alert)
         {
             await AlertIntake.AnswerAsync(context, 200, "ignored", $"state {Clip(state)} is neither ALARM nor OK").ConfigureAwait(false);
             return;
@@ -112,10 +111,10 @@ public static class AwsAlerts
     private static HashSet<string> Topics(IEnumerable<AppEnvConfig> apps) =>
         apps.SelectMany(e => AppCatalog.List(e.Section.GetSection("Lambda"), "Topics")).ToHashSet(StringComparer.Ordinal);
 
-    private static Task RefuseTopicAsync(HttpContext context, SnsMessage message, string what)
+    private static Task RefuseTopicAsync(HttpContext context, ILoggerFactory loggers, SnsMessage message, string what)
     {
         var topic = message.TopicArn is { Length: > 0 and <= 256 } t ? t : "(none)";
-        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AwsAlerts))
+        loggers.CreateLogger(typeof(AwsAlerts))
             .LogWarning("SNS {Type} from topic {Topic} refused: {What}", message.Type, topic, what);
         return AlertIntake.AnswerAsync(context, 403, "refused", $"topic {topic} is not one this bot takes alerts from (Lambda:Topics)");
     }

@@ -6,10 +6,10 @@ using Bot.Deployments;
 using Bot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Bot.Alerts;
 
@@ -31,10 +31,8 @@ public static class GcpAlerts
 
     public static void MapGcpAlerts(this IEndpointRouteBuilder app) => app.MapPost("/alerts/gcp", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context)
+    private static async Task HandleAsync(HttpContext context, [FromServices] GcpAlertOptions options, [FromServices] AppCatalog apps, [FromServices] TimeProvider time)
     {
-        var services = context.RequestServices;
-        var options = services.GetRequiredService<GcpAlertOptions>();
         var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null) return;
         if (Webhook.ParseObject(body.Value.Span) is not { } json)
@@ -63,8 +61,7 @@ public static class GcpAlerts
             return;
         }
         if (delivery is "" or "pubsub:") delivery = $"monitoring:{id}:{incident.StringAt("state")}";
-        var time = services.GetRequiredService<TimeProvider>();
-        if (Owner(services.GetRequiredService<AppCatalog>(), incident) is not { } owner)
+        if (Owner(apps, incident) is not { } owner)
         {
             await AlertIntake.AnswerAsync(context, 202, "ignored", "no app here has this incident's Cloud Run service").ConfigureAwait(false);
             return;
@@ -90,7 +87,7 @@ public static class GcpAlerts
                 _ => "invalid OIDC token",
             };
         }
-        if (options.Token is not { } token) return "Cloud Monitoring webhooks are off on this bot (GCP_ALERTS_TOKEN is not set)";
+        if (options.Token is not { } token) return Webhook.Off("Cloud Monitoring webhooks", "GCP_ALERTS_TOKEN");
         return GcpToken.VerifyShared(token, context.Request.Query["token"].ToString(), authorization) switch
         {
             SignatureCheck.Valid => null,

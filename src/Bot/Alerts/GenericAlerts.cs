@@ -2,12 +2,10 @@ using System.Text.Json.Nodes;
 using Bot.Http;
 using Bot.Configuration;
 using Bot.Deployments;
-using Bot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Bot.Alerts;
 
@@ -22,31 +20,15 @@ public static class GenericAlerts
 {
     public static void MapGenericAlerts(this IEndpointRouteBuilder app) => app.MapPost("/alerts/generic", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context)
+    private static async Task HandleAsync(HttpContext context, [FromServices] AlertOptions options, [FromServices] AppCatalog apps, [FromServices] TimeProvider time)
     {
-        var services = context.RequestServices;
-        var options = services.GetRequiredService<AlertOptions>();
-        if (options.Secret is not { } secret)
-        {
-            await Webhook.TextAsync(context, 401, "generic alerts are off on this bot (ALERTS_SECRET is not set)").ConfigureAwait(false);
-            return;
-        }
+        if (await Webhook.RequireSecretAsync(context, options.Secret, "generic alerts", "ALERTS_SECRET").ConfigureAwait(false) is not { } secret) return;
         var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null) return;
-        var time = services.GetRequiredService<TimeProvider>();
         var headers = context.Request.Headers;
         var signature = headers["X-Deploybot-Signature"].ToString();
         var check = AlertSignature.Verify(secret, headers["X-Deploybot-Timestamp"], body.Value.Span, signature, time.GetUtcNow());
-        if (check != SignatureCheck.Valid)
-        {
-            await Webhook.TextAsync(context, 401, check switch
-            {
-                SignatureCheck.Missing => "missing X-Deploybot-Signature or X-Deploybot-Timestamp",
-                SignatureCheck.Stale => "request timestamp is more than 5 minutes off",
-                _ => "invalid signature",
-            }).ConfigureAwait(false);
-            return;
-        }
+        if (!await Webhook.RequireSignatureAsync(context, check, "X-Deploybot-Signature or X-Deploybot-Timestamp").ConfigureAwait(false)) return;
         if (context.Request.ContentType is { Length: > 0 } type && !IsJson(type))
         {
             await Webhook.TextAsync(context, 415, "expected application/json").ConfigureAwait(false);
@@ -57,35 +39,15 @@ public static class GenericAlerts
             await Webhook.TextAsync(context, 400, "expected a JSON object").ConfigureAwait(false);
             return;
         }
-        var apps = services.GetRequiredService<AppCatalog>();
         if (Read(json, apps, time.GetUtcNow()) is not { } alert)
         {
             await Webhook.TextAsync(context, 400, Problem(json, apps) ?? "not an alert").ConfigureAwait(false);
             return;
         }
-        // The same signed request twice (a sender's retry, or someone replaying it) is taken once.
-        var store = services.GetRequiredService<IDeploymentStore>();
-        if (!await store.TryRecordDeliveryAsync("alert", signature, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false))
-        {
-            await Webhook.JsonAsync(context, new JsonObject { ["status"] = "duplicate" }).ConfigureAwait(false);
-            return;
-        }
-        try
-        {
-            var (stored, change) = await services.GetRequiredService<AlertRouter>().ReceiveAsync(alert, context.RequestAborted).ConfigureAwait(false);
-            context.Response.StatusCode = 202;
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(new JsonObject
-            {
-                ["status"] = stored.Muted || change == AlertChange.NothingOpen ? "recorded" : "accepted",
-                ["id"] = stored.Id, ["count"] = stored.Count, ["state"] = stored.State == AlertState.Resolved ? "resolved" : "firing",
-            }.ToJsonString()).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GenericAlerts)).LogError(e, "Handling a generic alert failed");
-            await Webhook.TextAsync(context, 400, "the alert could not be recorded; send it again").ConfigureAwait(false);
-        }
+        // The same signed request twice (a sender's retry, or someone replaying it) is taken once. Senders read the
+        // alert's id, count and state from the answer, and a repeat is a plain 200.
+        await AlertIntake.RecordOnceAsync(context, "alert", signature, alert, 202, (400, "the alert could not be recorded; send it again"), "a generic alert",
+            duplicate: 200, details: true).ConfigureAwait(false);
     }
 
     private static Alert? Read(JsonObject json, AppCatalog apps, DateTimeOffset now)

@@ -2,13 +2,11 @@ using System.Text.Json.Nodes;
 using Bot.Http;
 using Bot.Configuration;
 using Bot.Deployments;
-using Bot.Security;
 using Bot.Targets.Heroku;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Bot.Alerts;
 
@@ -22,22 +20,13 @@ public static class HerokuAlerts
 {
     public static void MapHerokuAlerts(this IEndpointRouteBuilder app) => app.MapPost("/alerts/heroku", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context)
+    private static async Task HandleAsync(HttpContext context, [FromServices] HerokuOptions options, [FromServices] AppCatalog apps, [FromServices] TimeProvider time)
     {
-        var services = context.RequestServices;
-        if (services.GetRequiredService<HerokuOptions>().WebhookSecret is not { } secret)
-        {
-            await Webhook.TextAsync(context, 401, "Heroku webhooks are off on this bot (HEROKU_WEBHOOK_SECRET is not set)").ConfigureAwait(false);
-            return;
-        }
+        if (await Webhook.RequireSecretAsync(context, options.WebhookSecret, "Heroku webhooks", "HEROKU_WEBHOOK_SECRET").ConfigureAwait(false) is not { } secret) return;
         var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null) return;
         var check = HerokuSignature.Verify(secret, body.Value.Span, context.Request.Headers["Heroku-Webhook-Hmac-SHA256"]);
-        if (check != SignatureCheck.Valid)
-        {
-            await Webhook.TextAsync(context, 401, check == SignatureCheck.Missing ? "missing Heroku-Webhook-Hmac-SHA256" : "invalid signature").ConfigureAwait(false);
-            return;
-        }
+        if (!await Webhook.RequireSignatureAsync(context, check, "Heroku-Webhook-Hmac-SHA256").ConfigureAwait(false)) return;
         if (Webhook.ParseObject(body.Value.Span) is not { } json)
         {
             await Webhook.TextAsync(context, 400, "expected a JSON object").ConfigureAwait(false);
@@ -48,9 +37,8 @@ public static class HerokuAlerts
             await Webhook.TextAsync(context, 400, problem).ConfigureAwait(false);
             return;
         }
-        var time = services.GetRequiredService<TimeProvider>();
         var heroku = json.ObjectAt("data").ObjectAt("app").StringAt("name")!;
-        if (Owner(services.GetRequiredService<AppCatalog>(), heroku) is not { } owner)
+        if (Owner(apps, heroku) is not { } owner)
         {
             await AlertIntake.AnswerAsync(context, 202, "ignored", $"no app here has Heroku:App = {Clip(heroku)}").ConfigureAwait(false);
             return;

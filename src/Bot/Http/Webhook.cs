@@ -2,11 +2,12 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bot.Security;
 using Microsoft.AspNetCore.Http;
 
 namespace Bot.Http;
 
-/// <summary>What every webhook endpoint does the same way: bounded body reading, short error answers, JSON parsing with limits.</summary>
+/// <summary>What every webhook endpoint does the same way: the 401s (secret not set, signature failed), bounded body reading, short error answers, JSON parsing with limits.</summary>
 public static class Webhook
 {
     /// <summary>Bigger than anything Slack, LINE or the alert sources send; more is refused with 413.</summary>
@@ -47,6 +48,36 @@ public static class Webhook
         context.Abort();
         return null;
     }
+
+    /// <summary>
+    /// The secret that proves a request is the platform's, or null after answering 401: a request arriving for a platform
+    /// whose secret is not set is rejected, never trusted. <paramref name="what"/> names its requests ("LINE webhooks").
+    /// </summary>
+    public static async Task<string?> RequireSecretAsync(HttpContext context, string? secret, string what, string variable)
+    {
+        if (secret is not null) return secret;
+        await TextAsync(context, 401, Off(what, variable)).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>
+    /// True for a valid signature; otherwise answers 401 with the reason, the same words for every platform:
+    /// <paramref name="headers"/> names what a request without a signature lacks.
+    /// </summary>
+    public static async Task<bool> RequireSignatureAsync(HttpContext context, SignatureCheck check, string headers)
+    {
+        if (check == SignatureCheck.Valid) return true;
+        await TextAsync(context, 401, check switch
+        {
+            SignatureCheck.Missing => $"missing {headers}",
+            SignatureCheck.Stale => "request timestamp is more than 5 minutes off",
+            _ => "invalid signature",
+        }).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>Why requests of a platform are refused while its secret is not set, in one line that names the variable.</summary>
+    public static string Off(string what, string variable) => $"{what} are off on this bot ({variable} is not set)";
 
     public static async Task<bool> RequireFormAsync(HttpContext context)
     {

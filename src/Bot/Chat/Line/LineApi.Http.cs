@@ -1,14 +1,9 @@
-using System.Net;
 using Bot.Http;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using Microsoft.Extensions.Logging;
 
 namespace Bot.Chat.Line;
 
-/// <summary>The transport under <see cref="LineApi"/>: requests, the bearer token, error answers, and waiting out HTTP 429.</summary>
+/// <summary>The transport under <see cref="LineApi"/>: requests, the bearer token and error answers (a 429 among them once the pipeline gave up).</summary>
 public sealed partial class LineApi
 {
     public const string RetryKeyHeader = "X-Line-Retry-Key";
@@ -30,18 +25,18 @@ public sealed partial class LineApi
     private static async Task EnsureSuccessAsync(string path, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode) return;
-        var error = await TryReadAsync(response, LineJson.Default.LineErrorResponse, cancellationToken);
+        var error = await PlatformJson.TryReadAsync(response, LineJson.Default.LineErrorResponse, cancellationToken);
         var detail = error?.Message ?? response.ReasonPhrase ?? "no reason given";
         if (error?.Details is { Count: > 0 } details)
             detail += " (" + string.Join("; ", details.Select(d => d.Property is { } p ? $"{p}: {d.Message}" : d.Message)) + ")";
         throw new LineApiException(path, (int)response.StatusCode, detail);
     }
 
-    /// <summary>A fresh content per attempt: disposing a sent request disposes its content too.</summary>
+    /// <summary>A fresh content per attempt over the body serialized once: disposing a sent request disposes its content too.</summary>
     private HttpRequestMessage Post(string path, byte[] body)
     {
         var request = Request(HttpMethod.Post, path);
-        request.Content = new ByteArrayContent(body) { Headers = { ContentType = JsonType } };
+        request.Content = PlatformJson.Content(body);
         return request;
     }
 
@@ -51,20 +46,4 @@ public sealed partial class LineApi
             Headers = { Authorization = new AuthenticationHeaderValue("Bearer", AccessToken) },
         };
 
-    private static async Task<T?> TryReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken) where T : class
-    {
-        try
-        {
-            return await response.Content.ReadFromJsonAsync(type, cancellationToken);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static MediaTypeHeaderValue JsonType => new("application/json") { CharSet = "utf-8" };
-
-    /// <summary>Serialized up front, once for all attempts, so each request has a Content-Length rather than a chunked body.</summary>
-    private static byte[] Json<T>(T body, JsonTypeInfo<T> type) => JsonSerializer.SerializeToUtf8Bytes(body, type);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Bot.Http;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
@@ -11,13 +12,14 @@ namespace Bot.Chat.Line;
 /// <c>LINE_CHANNEL_ACCESS_TOKEN</c>. Messages are LINE message objects built by <see cref="LineMessages"/>.
 /// </summary>
 /// <remarks>
-/// HTTP 429 is waited out here and nowhere else (see <see cref="LineServices.AddLineApi"/>): <c>Retry-After</c> when
-/// LINE sends it, else 1 s, 2 s, 4 s, for at most <see cref="RateLimitRetries"/> retries. Server errors and timeouts are
-/// the resilience handler's; a push it retries carries the same retry key, so LINE delivers it once at most.
+/// HTTP 429 is waited out by the resilience pipeline that <see cref="LineServices.AddLineApi"/> puts under the
+/// <see cref="HttpClient"/> (<c>Retry-After</c> when LINE sends it, else 1 s, 2 s, 4 s, at most <see cref="RateLimitRetries"/>
+/// times; see <see cref="PlatformHttp"/>), and so are server errors and timeouts; one that still comes back fails the call
+/// with status 429. A push the pipeline sends again carries the same retry key, so LINE delivers it once at most.
 /// </remarks>
 public sealed partial class LineApi(HttpClient http, LineOptions options, TimeProvider time, ILogger<LineApi> logger, LineProfileCache? profiles = null)
 {
-    /// <summary>How many times a rate-limited call is sent again before it fails with status 429.</summary>
+    /// <summary>How many times the resilience pipeline sends a rate-limited call again before it fails with status 429.</summary>
     public const int RateLimitRetries = PlatformHttp.RateLimitRetries;
 
     /// <summary>LINE takes one to five message objects per reply or push.</summary>
@@ -33,7 +35,7 @@ public sealed partial class LineApi(HttpClient http, LineOptions options, TimePr
     /// <remarks>A refused token (used, expired) is a 400 and final: it is thrown at once so the caller can push instead.</remarks>
     public async Task ReplyAsync(string replyToken, IReadOnlyList<JsonObject> messages, CancellationToken cancellationToken)
     {
-        var body = Json(new LineReplyRequest(replyToken, Messages(messages)), LineJson.Default.LineReplyRequest);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new LineReplyRequest(replyToken, Messages(messages)), LineJson.Default.LineReplyRequest);
         using var response = await SendAsync(ReplyPath, () => Post(ReplyPath, body), cancellationToken);
         await EnsureSuccessAsync(ReplyPath, response, cancellationToken);
     }
@@ -42,7 +44,7 @@ public sealed partial class LineApi(HttpClient http, LineOptions options, TimePr
     /// <remarks>Every attempt of this call carries the same key, so LINE delivers the messages once however often it is sent.</remarks>
     public async Task PushAsync(string to, IReadOnlyList<JsonObject> messages, Guid retryKey, CancellationToken cancellationToken)
     {
-        var body = Json(new LinePushRequest(to, Messages(messages)), LineJson.Default.LinePushRequest);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new LinePushRequest(to, Messages(messages)), LineJson.Default.LinePushRequest);
         var key = retryKey.ToString("D");
         using var response = await SendAsync(PushPath, () =>
         {
@@ -65,7 +67,7 @@ public sealed partial class LineApi(HttpClient http, LineOptions options, TimePr
     {
         if (seconds is < 5 or > 60 || seconds % 5 != 0)
             throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "LINE shows the loading animation for 5 to 60 seconds, in steps of 5.");
-        var body = Json(new LineLoadingRequest(userId, seconds), LineJson.Default.LineLoadingRequest);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new LineLoadingRequest(userId, seconds), LineJson.Default.LineLoadingRequest);
         using var response = await SendAsync(LoadingPath, () => Post(LoadingPath, body), cancellationToken);
         await EnsureSuccessAsync(LoadingPath, response, cancellationToken);
     }
@@ -85,7 +87,7 @@ public sealed partial class LineApi(HttpClient http, LineOptions options, TimePr
         using var response = await SendAsync(path, () => Request(HttpMethod.Get, path), cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         await EnsureSuccessAsync(path, response, cancellationToken);
-        var body = await TryReadAsync(response, LineJson.Default.LineProfileResponse, cancellationToken);
+        var body = await PlatformJson.TryReadAsync(response, LineJson.Default.LineProfileResponse, cancellationToken);
         if (body is not { DisplayName: { } name }) throw new LineApiException(path, (int)response.StatusCode, "the answer has no displayName");
         var profile = new LineProfile(body.UserId ?? userId, name);
         _profiles.Put(path, profile, time.GetUtcNow());

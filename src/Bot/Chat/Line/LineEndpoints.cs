@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using Bot.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Chat.Line;
@@ -17,22 +17,13 @@ public static class LineEndpoints
 {
     public static void MapLineEndpoints(this IEndpointRouteBuilder app) => app.MapPost("/line/webhook", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context)
+    private static async Task HandleAsync(HttpContext context, [FromServices] LineOptions options, [FromServices] LineInbound inbound, [FromServices] ILoggerFactory loggers)
     {
-        var services = context.RequestServices;
-        var options = services.GetRequiredService<LineOptions>();
-        if (options.ChannelSecret is not { } secret)
-        {
-            await Webhook.TextAsync(context, 401, "LINE is not configured on this bot (LINE_CHANNEL_SECRET is not set).").ConfigureAwait(false);
-            return;
-        }
+        if (await Webhook.RequireSecretAsync(context, options.ChannelSecret, "LINE webhooks", "LINE_CHANNEL_SECRET").ConfigureAwait(false) is not { } secret) return;
         var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null) return;
-        if (!LineSignature.Verify(secret, body.Value.Span, context.Request.Headers["X-Line-Signature"]))
-        {
-            await Webhook.TextAsync(context, 401, "invalid X-Line-Signature").ConfigureAwait(false);
-            return;
-        }
+        var check = LineSignature.Verify(secret, body.Value.Span, context.Request.Headers["X-Line-Signature"]);
+        if (!await Webhook.RequireSignatureAsync(context, check, "X-Line-Signature").ConfigureAwait(false)) return;
         if (Webhook.ParseObject(body.Value.Span) is not { } callback || callback["events"] is not JsonArray events)
         {
             await Webhook.TextAsync(context, 400, "expected a JSON object with an events array").ConfigureAwait(false);
@@ -40,13 +31,13 @@ public static class LineEndpoints
         }
         try
         {
-            await services.GetRequiredService<LineInbound>().AcceptAsync(events, context.RequestAborted).ConfigureAwait(false);
+            await inbound.AcceptAsync(events, context.RequestAborted).ConfigureAwait(false);
             context.Response.StatusCode = 200;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Answer 200 anyway: LINE would redeliver, and the same failure would repeat.
-            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LineEndpoints)).LogError(e, "Handling a LINE webhook failed");
+            loggers.CreateLogger(typeof(LineEndpoints)).LogError(e, "Handling a LINE webhook failed");
             context.Response.StatusCode = 200;
         }
     }

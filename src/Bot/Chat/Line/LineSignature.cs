@@ -1,22 +1,24 @@
 using System.Security.Cryptography;
 using System.Text;
+using Bot.Security;
 
 namespace Bot.Chat.Line;
 
 /// <summary>
 /// LINE's webhook signing: <c>X-Line-Signature</c> is the base64 HMAC-SHA256 of the raw body bytes keyed with
-/// the channel secret. Checked before the body is parsed at all, in constant time.
+/// the channel secret. Checked before the body is parsed at all, in constant time. LINE sends no timestamp, so a
+/// check is never <see cref="SignatureCheck.Stale"/>; a redelivery is caught by its webhook event id instead.
 /// </summary>
 public static class LineSignature
 {
-    public static bool Verify(string secret, ReadOnlySpan<byte> body, string? signature)
+    public static SignatureCheck Verify(string secret, ReadOnlySpan<byte> body, string? signature)
     {
-        if (string.IsNullOrEmpty(signature)) return false;
+        if (string.IsNullOrEmpty(signature)) return SignatureCheck.Missing;
         Span<byte> expected = stackalloc byte[32];
         HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
         Span<byte> given = stackalloc byte[48];
         return Convert.TryFromBase64String(signature, given, out var written) && written == 32
-               && CryptographicOperations.FixedTimeEquals(expected, given[..32]);
+               && CryptographicOperations.FixedTimeEquals(expected, given[..32]) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
     }
 
     /// <summary>The header value LINE would send; tests and the benchmark sign requests with it.</summary>

@@ -1,21 +1,18 @@
 using System.Net;
 using Bot.Http;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Extensions.Logging;
 
 namespace Bot.Chat.Slack;
 
-/// <summary>The transport under <see cref="SlackApi"/>: bodies, tokens, answers, and waiting out HTTP 429.</summary>
+/// <summary>The transport under <see cref="SlackApi"/>: bodies, tokens, answers, and the 429 the resilience pipeline could not wait out.</summary>
 public sealed partial class SlackApi
 {
     private string BotToken => options.BotToken ?? throw new InvalidOperationException("SLACK_BOT_TOKEN is not set, so the bot cannot call Slack.");
 
     private Task<T> CallJsonAsync<T>(string method, SlackChatRequest body, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
         where T : class, ISlackResponse =>
-        CallAsync(method, () => Json(body, SlackJson.Default.SlackChatRequest), answer, BotToken, cancellationToken);
+        CallAsync(method, () => PlatformJson.Content(body, SlackJson.Default.SlackChatRequest), answer, BotToken, cancellationToken);
 
     // Slack's read methods (and the file ones) do not read JSON bodies, so these go form-encoded.
     private Task<T> CallFormAsync<T>(string method, IReadOnlyList<KeyValuePair<string, string>> args, JsonTypeInfo<T> answer, string token,
@@ -31,7 +28,7 @@ public sealed partial class SlackApi
             Content = content(),
             Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) },
         }, cancellationToken);
-        var result = await TryReadAsync(response, answer, cancellationToken);
+        var result = await PlatformJson.TryReadAsync(response, answer, cancellationToken);
         if (result is { Ok: true } && response.IsSuccessStatusCode) return result;
         var error = result?.Error ?? (response.IsSuccessStatusCode ? "invalid_response" : $"http_{(int)response.StatusCode}");
         throw new SlackApiException(method, error);
@@ -46,22 +43,6 @@ public sealed partial class SlackApi
         response.Dispose();
         throw new SlackApiException(method, "ratelimited");
     }
-
-    private static async Task<T?> TryReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken) where T : class
-    {
-        try
-        {
-            return await response.Content.ReadFromJsonAsync(type, cancellationToken);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Serialized up front, so the request has a Content-Length rather than a chunked body.</summary>
-    private static ByteArrayContent Json<T>(T body, JsonTypeInfo<T> type) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(body, type)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } };
 
     private static ByteArrayContent Bytes(byte[] content) =>
         new(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } };

@@ -103,9 +103,9 @@ public sealed partial class SlackApi(HttpClient http, SlackOptions options, Time
         var url = new Uri(responseUrl);
         // The URL itself is the credential: no bearer token goes with it.
         using var response = await SendAsync("response_url",
-            () => new HttpRequestMessage(HttpMethod.Post, url) { Content = Json(body, SlackJson.Default.SlackResponseUrlRequest) },
+            () => new HttpRequestMessage(HttpMethod.Post, url) { Content = PlatformJson.Content(body, SlackJson.Default.SlackResponseUrlRequest) },
             cancellationToken);
-        var answer = await TryReadAsync(response, SlackJson.Default.SlackAckResponse, cancellationToken);
+        var answer = await PlatformJson.TryReadAsync(response, SlackJson.Default.SlackAckResponse, cancellationToken);
         if (answer is { Ok: false, Error: { } error }) throw new SlackApiException("response_url", error);
         if (!response.IsSuccessStatusCode) throw new SlackApiException("response_url", $"http_{(int)response.StatusCode}");
     }

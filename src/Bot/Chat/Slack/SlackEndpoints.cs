@@ -3,10 +3,9 @@ using Bot.Commands;
 using Bot.Http;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Chat.Slack;
@@ -20,40 +19,26 @@ public static class SlackEndpoints
 {
     private enum Kind { Command, Interaction, Event }
 
+    private static readonly (string Path, Kind Kind)[] Routes =
+        [("/slack/commands", Kind.Command), ("/slack/interactions", Kind.Interaction), ("/slack/events", Kind.Event)];
+
     public static void MapSlackEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/slack/commands", context => HandleAsync(context, Kind.Command));
-        app.MapPost("/slack/interactions", context => HandleAsync(context, Kind.Interaction));
-        app.MapPost("/slack/events", context => HandleAsync(context, Kind.Event));
+        foreach (var (path, kind) in Routes)
+            app.MapPost(path, (HttpContext context, [FromServices] SlackOptions options, [FromServices] ISlackInbound inbound, [FromServices] TimeProvider time,
+                [FromServices] ILoggerFactory loggers) => HandleAsync(context, kind, options, inbound, time, loggers));
     }
 
-    private static async Task HandleAsync(HttpContext context, Kind kind)
+    private static async Task HandleAsync(HttpContext context, Kind kind, SlackOptions options, ISlackInbound inbound, TimeProvider time, ILoggerFactory loggers)
     {
-        var services = context.RequestServices;
-        var options = services.GetRequiredService<SlackOptions>();
-        if (options.SigningSecret is not { } secret)
-        {
-            await Webhook.TextAsync(context, 401, "Slack is not configured on this bot (SLACK_SIGNING_SECRET is not set).").ConfigureAwait(false);
-            return;
-        }
+        if (await Webhook.RequireSecretAsync(context, options.SigningSecret, "Slack requests", "SLACK_SIGNING_SECRET").ConfigureAwait(false) is not { } secret) return;
         var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null) return;
 
         var headers = context.Request.Headers;
-        var check = SlackSignature.Verify(secret, headers["X-Slack-Request-Timestamp"], body.Value.Span, headers["X-Slack-Signature"],
-            services.GetRequiredService<TimeProvider>().GetUtcNow());
-        if (check != SignatureCheck.Valid)
-        {
-            await Webhook.TextAsync(context, 401, check switch
-            {
-                SignatureCheck.Missing => "missing X-Slack-Signature or X-Slack-Request-Timestamp",
-                SignatureCheck.Stale => "request timestamp is more than 5 minutes off",
-                _ => "invalid signature",
-            }).ConfigureAwait(false);
-            return;
-        }
+        var check = SlackSignature.Verify(secret, headers["X-Slack-Request-Timestamp"], body.Value.Span, headers["X-Slack-Signature"], time.GetUtcNow());
+        if (!await Webhook.RequireSignatureAsync(context, check, "X-Slack-Signature or X-Slack-Request-Timestamp").ConfigureAwait(false)) return;
 
-        var inbound = services.GetRequiredService<ISlackInbound>();
         try
         {
             JsonObject? answer = null;
@@ -96,7 +81,7 @@ public static class SlackEndpoints
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SlackEndpoints)).LogError(e, "Handling a Slack {Kind} failed", kind);
+            loggers.CreateLogger(typeof(SlackEndpoints)).LogError(e, "Handling a Slack {Kind} failed", kind);
             // Acknowledge so Slack does not retry a request that fails the same way again.
             await Webhook.JsonAsync(context, kind == Kind.Command
                 ? SlackReplies.Ephemeral(new ChatMessage("Something went wrong on my side (it is in the bot's log). Try again, or type `/deploy status`.", Tone.Error))

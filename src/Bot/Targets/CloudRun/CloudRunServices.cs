@@ -12,7 +12,8 @@ public static class CloudRunServices
     {
         services.TryAddSingleton(CloudRunOptions.From(configuration));
         services.TryAddSingleton(TimeProvider.System);
-        // GoogleRest waits out a 429 itself and marks the calls that start something (a build, a patch), which are never sent twice.
+        // The pipeline waits out a 429 (first wait GoogleRest.RateLimitWait); GoogleRest marks the calls that start something
+        // (a build, a patch), which it never sends twice.
         services.AddHttpClient(GoogleRest.Client).AddPlatformResilience(GoogleRest.RateLimitWait);
         services.AddSingleton<GoogleTokens>();
         services.AddSingleton<GoogleRest>();

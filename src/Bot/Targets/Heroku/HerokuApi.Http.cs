@@ -5,11 +5,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Extensions.Logging;
 
 namespace Bot.Targets.Heroku;
 
-/// <summary>The transport under <see cref="HerokuApi"/>: headers, the rate-limit budget, 429, and Heroku's error bodies.</summary>
+/// <summary>The transport under <see cref="HerokuApi"/>: headers, the rate-limit budget, a 429 the pipeline gave up on, and Heroku's error bodies.</summary>
 public sealed partial class HerokuApi
 {
     /// <summary>The client with the key and the resilience handler; <see cref="BlobClient"/> has neither.</summary>
@@ -21,7 +20,7 @@ public sealed partial class HerokuApi
 
     public const string MediaType = "application/vnd.heroku+json; version=3";
 
-    /// <summary>How many times a 429 is waited out before the call fails.</summary>
+    /// <summary>How many times the resilience pipeline waits out a 429 before the call fails.</summary>
     public const int RateLimitRetries = PlatformHttp.RateLimitRetries;
 
     /// <summary>Below this many calls left in the budget, calls are spaced out...</summary>
@@ -96,22 +95,16 @@ public sealed partial class HerokuApi
         throw new HerokuApiException(call, 429, "rate_limit", "the account's API rate limit is used up");
     }
 
-    /// <summary>The first wait after a 429 without <c>Retry-After</c> (then 4 s, 8 s).</summary>
+    /// <summary>The resilience pipeline's first wait after a 429 without <c>Retry-After</c> (then 4 s, 8 s).</summary>
     public static readonly TimeSpan RateLimitWait = TimeSpan.FromSeconds(2);
 
     private static async Task EnsureSuccessAsync(string call, HttpResponseMessage response, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode) return;
-        HerokuError? error = null;
-        try { error = await response.Content.ReadFromJsonAsync(HerokuJson.Default.HerokuError, ct).ConfigureAwait(false); }
-        catch (JsonException) { /* not Heroku's error shape: the status says enough */ }
+        var error = await PlatformJson.TryReadAsync(response, HerokuJson.Default.HerokuError, ct).ConfigureAwait(false);
         throw new HerokuApiException(call, (int)response.StatusCode, error?.Id ?? $"http_{(int)response.StatusCode}",
             error?.Message ?? response.ReasonPhrase ?? "no reason given");
     }
-
-    /// <summary>Serialized up front, so the request has a Content-Length (and can be sent again after a 429).</summary>
-    private static ByteArrayContent Json<T>(T body, JsonTypeInfo<T> type) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(body, type)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
 
     /// <summary>Opens a URL Heroku handed out (build or release output, a log session) from byte <paramref name="offset"/>; no key is sent.</summary>
     public async Task<HttpResponseMessage> OpenStreamAsync(Uri url, long offset, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bot.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Targets.Heroku;
@@ -10,7 +11,7 @@ namespace Bot.Targets.Heroku;
 /// </summary>
 /// <remarks>
 /// One instance serves the whole process, so it sees every <c>RateLimit-Remaining</c> Heroku reports and paces calls
-/// before the account's 4,500-an-hour budget runs out. 429 is waited out here; 5xx and timeouts are retried by the
+/// before the account's 4,500-an-hour budget runs out. A 429 is waited out, and 5xx and timeouts are retried, by the
 /// resilience handler under the <c>heroku</c> client (see <see cref="HerokuServices"/>). URLs Heroku hands out
 /// (<c>put_url</c>, <c>output_stream_url</c>, <c>logplex_url</c>) are fetched with a client that never sends the key.
 /// </remarks>
@@ -20,7 +21,7 @@ public sealed partial class HerokuApi(IHttpClientFactory clients, HerokuOptions 
         CallAsync(HttpMethod.Get, $"apps/{Seg(app)}", null, HerokuJson.Default.HerokuApp, ct);
 
     public Task<HerokuApp> SetMaintenanceAsync(string app, bool on, CancellationToken ct) =>
-        CallAsync(HttpMethod.Patch, $"apps/{Seg(app)}", Json(new HerokuAppUpdate(on), HerokuJson.Default.HerokuAppUpdate), HerokuJson.Default.HerokuApp, ct);
+        CallAsync(HttpMethod.Patch, $"apps/{Seg(app)}", PlatformJson.Content(new HerokuAppUpdate(on), HerokuJson.Default.HerokuAppUpdate), HerokuJson.Default.HerokuApp, ct);
 
     /// <summary><c>POST /sources</c>: a pair of URLs, one to upload a tarball to and one Heroku builds from.</summary>
     public Task<HerokuSource> CreateSourceAsync(CancellationToken ct) =>
@@ -28,7 +29,7 @@ public sealed partial class HerokuApi(IHttpClientFactory clients, HerokuOptions 
 
     /// <summary>Starts a build. Never retried: a repeated POST would start a second build (and a second release).</summary>
     public Task<HerokuBuild> CreateBuildAsync(string app, HerokuSourceBlob source, CancellationToken ct) =>
-        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/builds", Json(new HerokuBuildRequest(source), HerokuJson.Default.HerokuBuildRequest),
+        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/builds", PlatformJson.Content(new HerokuBuildRequest(source), HerokuJson.Default.HerokuBuildRequest),
             HerokuJson.Default.HerokuBuild, ct, retry: false);
 
     public Task<HerokuBuild> GetBuildAsync(string app, string id, CancellationToken ct) =>
@@ -49,18 +50,18 @@ public sealed partial class HerokuApi(IHttpClientFactory clients, HerokuOptions 
 
     /// <summary>Makes a new release with the slug and config of <paramref name="releaseId"/>.</summary>
     public Task<HerokuRelease> RollbackAsync(string app, string releaseId, CancellationToken ct) =>
-        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/releases", Json(new HerokuRollbackRequest(releaseId), HerokuJson.Default.HerokuRollbackRequest),
+        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/releases", PlatformJson.Content(new HerokuRollbackRequest(releaseId), HerokuJson.Default.HerokuRollbackRequest),
             HerokuJson.Default.HerokuRelease, ct, retry: false);
 
     public Task<HerokuLogSession> CreateLogSessionAsync(string app, HerokuLogSessionRequest request, CancellationToken ct) =>
-        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/log-sessions", Json(request, HerokuJson.Default.HerokuLogSessionRequest),
+        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/log-sessions", PlatformJson.Content(request, HerokuJson.Default.HerokuLogSessionRequest),
             HerokuJson.Default.HerokuLogSession, ct);
 
     public async Task<IReadOnlyList<HerokuFormation>> ListFormationAsync(string app, CancellationToken ct) =>
         await CallAsync(HttpMethod.Get, $"apps/{Seg(app)}/formation", null, HerokuJson.Default.ListHerokuFormation, ct).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<HerokuFormation>> UpdateFormationAsync(string app, IReadOnlyList<HerokuFormationUpdate> updates, CancellationToken ct) =>
-        await CallAsync(HttpMethod.Patch, $"apps/{Seg(app)}/formation", Json(new HerokuFormationRequest(updates), HerokuJson.Default.HerokuFormationRequest),
+        await CallAsync(HttpMethod.Patch, $"apps/{Seg(app)}/formation", PlatformJson.Content(new HerokuFormationRequest(updates), HerokuJson.Default.HerokuFormationRequest),
             HerokuJson.Default.ListHerokuFormation, ct).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<HerokuDyno>> ListDynosAsync(string app, CancellationToken ct) =>
@@ -79,10 +80,10 @@ public sealed partial class HerokuApi(IHttpClientFactory clients, HerokuOptions 
         await CallAsync(HttpMethod.Get, $"apps/{Seg(app)}/webhooks", null, HerokuJson.Default.ListHerokuWebhook, ct).ConfigureAwait(false);
 
     public Task<HerokuWebhook> CreateWebhookAsync(string app, HerokuWebhookRequest request, CancellationToken ct) =>
-        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/webhooks", Json(request, HerokuJson.Default.HerokuWebhookRequest), HerokuJson.Default.HerokuWebhook, ct);
+        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/webhooks", PlatformJson.Content(request, HerokuJson.Default.HerokuWebhookRequest), HerokuJson.Default.HerokuWebhook, ct);
 
     public Task<HerokuWebhook> UpdateWebhookAsync(string app, string id, HerokuWebhookRequest request, CancellationToken ct) =>
-        CallAsync(HttpMethod.Patch, $"apps/{Seg(app)}/webhooks/{Seg(id)}", Json(request, HerokuJson.Default.HerokuWebhookRequest), HerokuJson.Default.HerokuWebhook, ct);
+        CallAsync(HttpMethod.Patch, $"apps/{Seg(app)}/webhooks/{Seg(id)}", PlatformJson.Content(request, HerokuJson.Default.HerokuWebhookRequest), HerokuJson.Default.HerokuWebhook, ct);
 
     private static string Seg(string value) => Uri.EscapeDataString(value);
 }

@@ -12,7 +12,8 @@ public static class HerokuServices
     {
         services.AddSingleton(HerokuOptions.From(configuration));
         services.TryAddSingleton(TimeProvider.System);
-        // HerokuApi waits out a 429 itself and marks the calls that start a build, which are never sent twice.
+        // The pipeline waits out a 429 (first wait HerokuApi.RateLimitWait); HerokuApi marks the calls that start a build,
+        // which it never sends twice.
         services.AddHttpClient(HerokuApi.ApiClient).AddPlatformResilience(HerokuApi.RateLimitWait);
         // Output streams last as long as a build; the deployment's token ends them, not a client timeout.
         services.AddHttpClient(HerokuApi.BlobClient, http => http.Timeout = Timeout.InfiniteTimeSpan);

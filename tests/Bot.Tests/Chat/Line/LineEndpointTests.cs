@@ -44,6 +44,9 @@ public class LineEndpointTests
             Assert.Equal(HttpStatusCode.Unauthorized, (await host.PostLineAsync(body, signature: (string?)negative!["signature"])).StatusCode);
         var changed = body.Replace("test message", "test massage");
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.PostLineAsync(changed, signature: (string)v["expected"]!)).StatusCode);
+        // The 401 says which it was, as Slack's and the alert sources' do.
+        Assert.Equal("missing X-Line-Signature", await (await host.PostLineAsync(body, signature: null)).Content.ReadAsStringAsync());
+        Assert.Equal("invalid signature", await (await host.PostLineAsync(changed, signature: (string)v["expected"]!)).Content.ReadAsStringAsync());
 
         var extra = v["extra"]!;
         var notJson = await host.PostLineAsync((string)extra["body"]!, signature: (string)extra["signature"]!, contentType: "text/plain");

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Bot.Chat.Line;
+using Bot.Security;
 using Bot.Tests.Support;
 
 namespace Bot.Tests.Chat.Line;
@@ -16,12 +17,13 @@ public class LineSignatureTests
         var v = Specs.Vector(id);
         var secret = (string)v["secret"]!;
         var body = Encoding.UTF8.GetBytes((string)v["body"]!);
-        Assert.True(LineSignature.Verify(secret, body, (string)v["expected"]!));
+        Assert.Equal(SignatureCheck.Valid, LineSignature.Verify(secret, body, (string)v["expected"]!));
         Assert.Equal((string)v["expected"]!, LineSignature.Sign(secret, body));
         foreach (var negative in v["negatives"]!.AsArray())
         {
             var signature = (string?)negative!["signature"] ?? (string?)negative["value"];
-            Assert.False(LineSignature.Verify(secret, body, signature), $"{id}: {negative}");
+            // The SDKs' "no X-Line-Signature header" case is missing; every other negative is a signature that does not match.
+            Assert.True(LineSignature.Verify(secret, body, signature) == (signature is null ? SignatureCheck.Missing : SignatureCheck.Mismatch), $"{id}: {negative}");
         }
     }
 
@@ -43,15 +45,15 @@ public class LineSignatureTests
         {
             var changed = (byte[])body.Clone();
             changed[i] ^= 0x20;
-            Assert.False(LineSignature.Verify((string)v["secret"]!, changed, (string)v["expected"]!));
+            Assert.Equal(SignatureCheck.Mismatch, LineSignature.Verify((string)v["secret"]!, changed, (string)v["expected"]!));
         }
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData("not base64 at all!")]
-    [InlineData("WqJD7WAIZ6plkQGkj48w=")]
-    public void Missing_or_malformed_signatures_fail(string? signature) =>
-        Assert.False(LineSignature.Verify("test_channel_secret", "{}"u8, signature));
+    [InlineData(null, SignatureCheck.Missing)]
+    [InlineData("", SignatureCheck.Missing)]
+    [InlineData("not base64 at all!", SignatureCheck.Mismatch)]
+    [InlineData("WqJD7WAIZ6plkQGkj48w=", SignatureCheck.Mismatch)]
+    public void Missing_or_malformed_signatures_fail(string? signature, SignatureCheck expected) =>
+        Assert.Equal(expected, LineSignature.Verify("test_channel_secret", "{}"u8, signature));
 }
