@@ -5,9 +5,6 @@ using Google.Apis.Auth;
 
 namespace Bot.Alerts;
 
-/// <summary>What checking a Pub/Sub push's OIDC token found; each maps to a 401 reason.</summary>
-public enum OidcCheck { Valid, Missing, Invalid, Expired, WrongAudience, WrongAccount }
-
 /// <summary>
 /// The two ways Google proves a request to <c>/alerts/gcp</c> is its own: a Cloud Monitoring webhook's shared token
 /// (constant time), and a Pub/Sub push's OIDC token, verified by Google.Apis.Auth against Google's signing keys: RS256

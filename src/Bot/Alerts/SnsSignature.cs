@@ -1,23 +1,10 @@
 using System.Security.Cryptography;
-using Bot.Http;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Bot.Security;
 
 namespace Bot.Alerts;
-
-/// <summary>The fields of an SNS HTTP/S message that are signed or read.</summary>
-public sealed record SnsMessage(
-    string? Type, string? MessageId, string? TopicArn, string? Subject, string? Message, string? Timestamp,
-    string? SignatureVersion, string? Signature, string? SigningCertUrl, string? SubscribeUrl, string? Token)
-{
-    public static SnsMessage From(JsonObject json) => new(
-        json.StringAt("Type"), json.StringAt("MessageId"), json.StringAt("TopicArn"), json.StringAt("Subject"), json.StringAt("Message"),
-        json.StringAt("Timestamp"), json.StringAt("SignatureVersion"), json.StringAt("Signature"), json.StringAt("SigningCertURL"),
-        json.StringAt("SubscribeURL"), json.StringAt("Token"));
-}
 
 /// <summary>
 /// Amazon SNS message signatures: RSA PKCS#1 v1.5 over <c>key\nvalue\n</c> of the signed fields in their fixed order,

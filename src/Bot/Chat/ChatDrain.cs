@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Chat;
 
 /// <summary>
-/// Stops last: by then the worker has ended its jobs and the notifier has shown their ends, and this waits (within
+/// Stops last: by then the worker has ended its jobs and the cards have shown their ends, and this waits (within
 /// <see cref="Budget"/>) until every platform has delivered what it was given: final card edits, result pushes,
 /// announcements. A bot stopped by <c>SIGTERM</c> (as Heroku and Cloud Run stop one) leaves no card at "deploying".
 /// </summary>

@@ -3,9 +3,6 @@ using Bot.Deployments;
 
 namespace Bot.Commands;
 
-/// <summary>What a person may do with an app in one environment.</summary>
-public enum Role { View, Deploy, Admin }
-
 /// <summary>
 /// Who may do what, from where: <c>Channels</c>, <c>Viewers</c> and <c>Deployers</c> per app and environment, <c>Admins</c>
 /// process-wide, each a list of entries <see cref="PeopleDirectory"/> reads. An empty list means anyone (in an allowed channel).

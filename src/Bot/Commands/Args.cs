@@ -1,13 +1,7 @@
 using Bot.Text;
 using System.Globalization;
-using System.Text;
 
 namespace Bot.Commands;
-
-internal sealed class UsageException(string message, ParseErrorKind kind = ParseErrorKind.Usage) : Exception(message)
-{
-    public ParseErrorKind Kind { get; } = kind;
-}
 
 /// <summary>The words after the verb, taken from the front as the grammar reads them.</summary>
 internal sealed class Args(VerbInfo verb, List<string> words)

@@ -116,11 +116,3 @@ public sealed record AuditCommand(string? AppName, int Count) : Command
 
 /// <summary>A command that could not be read: what went wrong and what to type instead.</summary>
 public sealed record ParseError(string Message, ParseErrorKind Kind = ParseErrorKind.Usage, string? Verb = null) : Command;
-
-public enum ParseErrorKind
-{
-    Empty,
-    UnknownVerb,
-    MissingApp,
-    Usage,
-}

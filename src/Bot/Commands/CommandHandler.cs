@@ -8,19 +8,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Bot.Commands;
 
-/// <summary>A line of chat from someone, with where it came from.</summary>
-public sealed record ChatRequest(Origin Origin, string Text);
-
-/// <summary>What to answer; <see cref="Started"/> is the deployment queued by the command, if any.</summary>
-public sealed record CommandResult(IReadOnlyList<ChatMessage> Messages, bool Ok, Deployment? Started = null)
-{
-    public static CommandResult Reply(string text, Tone tone = Tone.Info, params ChatAction[] actions) =>
-        new([new ChatMessage(text, tone, actions)], true);
-
-    public static CommandResult Refuse(string text, params ChatAction[] actions) =>
-        new([new ChatMessage(text, Tone.Error, actions)], false);
-}
-
 /// <summary>
 /// Turns a chat line into an answer: parse, find the app and environment, check who may do it from
 /// where, then answer at once or queue the work. Every command and its outcome goes to the audit log.

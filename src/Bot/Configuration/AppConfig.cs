@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace Bot.Configuration;
 
 /// <summary>One configured app with its environments. The first environment is the default.</summary>
@@ -16,39 +14,4 @@ public sealed record AppConfig(
     public AppEnvConfig Default => ByEnv[DefaultEnv];
 
     public bool HasEnv(string env) => ByEnv.ContainsKey(env);
-}
-
-/// <summary>
-/// An app's settings as they apply to one environment: the app's own keys with the keys under
-/// <c>Environments:&lt;env&gt;</c> laid over them. <see cref="Section"/> is that merged view, from which
-/// each target reads its own sub-section (<c>Shell</c>, <c>Heroku</c>, ...).
-/// </summary>
-public sealed record AppEnvConfig(
-    string App,
-    string Env,
-    string Target,
-    string? Repository,
-    string? DefaultBranch,
-    IReadOnlyList<string> Deployers,
-    IReadOnlyList<string> Approvers,
-    IReadOnlyList<string> Channels,
-    IReadOnlyList<string> AlertChannels,
-    string? Url,
-    IConfiguration Section,
-    string KeyPath)
-{
-    /// <summary>Whether deploys here wait for approvals, and how many (<see cref="ApprovalSettings"/>).</summary>
-    public ApprovalSettings Approval { get; init; } = ApprovalSettings.None;
-
-    /// <summary>The configuration path of a key of this app, for error messages (<c>Apps:web:Shell:Build</c>).</summary>
-    public string KeyOf(string relative) => $"{KeyPath}:{relative}";
-
-    /// <summary>Who may use the read-only commands (status, history, logs, alerts); empty means anyone in an allowed channel.</summary>
-    public IReadOnlyList<string> Viewers { get; init; } = [];
-
-    /// <summary>The environment's own section (<c>Apps:web:Environments:production</c>), when it has one.</summary>
-    public IConfigurationSection? Overrides { get; init; }
-
-    /// <summary>Where a list such as <c>Deployers</c> that applies here is set: the environment's key if it sets one, else the app's.</summary>
-    public string SetAt(string key) => Overrides?.GetSection(key).Exists() == true ? $"{Overrides.Path}:{key}" : KeyOf(key);
 }

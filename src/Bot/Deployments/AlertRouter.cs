@@ -1,6 +1,4 @@
 using System.Globalization;
-using Bot.Configuration;
-using Bot.Text;
 
 namespace Bot.Deployments;
 
@@ -46,17 +44,5 @@ public sealed class AlertRouter(IDeploymentStore store, IEnumerable<IAlertSink> 
             $"{(d.Kind == DeploymentKind.Rollback ? "Rollback" : "Deploy")} #{d.Number} of {d.RefLabel} {what}",
             $"{d.Message} (asked by {d.Origin.UserName} in {d.Origin.Platform})", d.Url, $"deployment:{d.Id}", false, time.GetUtcNow());
         return ReceiveAsync(alert, cancellationToken, d.Origin);
-    }
-}
-
-/// <summary><c>ALERTS_SECRET</c> signs <c>/alerts/generic</c> requests; <c>Alerts:Window</c> (default 10m) is how long repeats count as one alert.</summary>
-public sealed record AlertOptions(string? Secret, TimeSpan Window)
-{
-    public static AlertOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration)
-    {
-        var window = TimeSpan.FromMinutes(10);
-        if (configuration["Alerts:Window"] is { Length: > 0 } w)
-            window = Durations.Parse(w) ?? throw new ConfigException("Alerts:Window", $"'{w}' is not a duration; write it as 10m or 1h");
-        return new AlertOptions(configuration["ALERTS_SECRET"] is { Length: > 0 } s ? s : null, window);
     }
 }

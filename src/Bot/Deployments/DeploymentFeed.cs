@@ -6,15 +6,6 @@ namespace Bot.Deployments;
 /// <summary>A deployment as it stood when <see cref="Event"/> was recorded.</summary>
 public sealed record DeploymentUpdate(Deployment Deployment, DeploymentEvent Event);
 
-/// <summary>How a follower waits for new events when nothing wakes it (another process writing to a SQLite file).</summary>
-public sealed record FeedOptions(TimeSpan LookEvery)
-{
-    public static readonly FeedOptions Sqlite = new(TimeSpan.FromSeconds(1));
-
-    /// <summary>PostgreSQL announces every event (<c>NOTIFY</c>); looking now and then only covers a lost connection.</summary>
-    public static readonly FeedOptions Postgres = new(TimeSpan.FromSeconds(10));
-}
-
 /// <summary>
 /// Deployment updates. <see cref="FollowAsync"/> is the story of one deployment as the store has it, whichever
 /// process runs it: what cards, <c>send</c> and pages read. <see cref="Publish"/> is this process's own news
@@ -140,24 +131,5 @@ public sealed class DeploymentFeed(IDeploymentStore store, FeedOptions options, 
         public ChannelReader<DeploymentUpdate> Reader => channel.Reader;
 
         public void Dispose() => feed.Remove(channel);
-    }
-}
-
-/// <summary>Wakes the job worker when work is queued or a slot frees up, so it never polls busily.</summary>
-public sealed class JobSignal
-{
-    private readonly SemaphoreSlim _pulse = new(0, 1);
-
-    public void Pulse()
-    {
-        try { _pulse.Release(); }
-        catch (SemaphoreFullException) { /* a wake-up is already pending */ }
-    }
-
-    /// <summary>True when woken by a pulse, false when the time ran out or the wait was cancelled.</summary>
-    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        try { return await _pulse.WaitAsync(timeout, cancellationToken).ConfigureAwait(false); }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return false; /* stopping */ }
     }
 }

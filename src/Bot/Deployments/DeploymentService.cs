@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Bot.Configuration;
 
 namespace Bot.Deployments;
@@ -121,33 +120,5 @@ public sealed class DeploymentService(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { /* still running */ }
         return null;
-    }
-}
-
-/// <summary>The jobs this process is running, so a cancel can reach them without waiting for a lease renewal.</summary>
-public sealed class RunningJobs
-{
-    private readonly ConcurrentDictionary<long, CancellationTokenSource> _byDeployment = new();
-
-    public int Count => _byDeployment.Count;
-
-    public CancellationTokenSource Add(long deploymentId)
-    {
-        var cts = new CancellationTokenSource();
-        _byDeployment[deploymentId] = cts;
-        return cts;
-    }
-
-    public void Remove(long deploymentId)
-    {
-        if (_byDeployment.TryRemove(deploymentId, out var cts)) cts.Dispose();
-    }
-
-    public bool Cancel(long deploymentId)
-    {
-        if (!_byDeployment.TryGetValue(deploymentId, out var cts)) return false;
-        try { cts.Cancel(); }
-        catch (ObjectDisposedException) { return false; }
-        return true;
     }
 }

@@ -100,5 +100,3 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
         };
     }
 }
-
-public sealed class CliException(string message) : Exception(message);

@@ -6,7 +6,6 @@ using Bot.Commands;
 using Bot.Configuration;
 using Bot.Deployments;
 using Bot.Deployments.Postgres;
-using Bot.Deployments.Sqlite;
 using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;
@@ -34,20 +33,6 @@ public static class BotServices
         services.TryAddSingleton(Redactor.Default);
         // One line per failure, from our own code: not a line per HTTP request, nor Polly's own line (and stack trace) per attempt.
         services.AddLogging(logging => logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning).AddFilter("Polly", LogLevel.None));
-        if (options.DatabaseUrl is { } url)
-        {
-            // Read now, so a malformed URL stops startup with one line naming DATABASE_URL.
-            var connectionString = PostgresUrl.ToConnectionString(url);
-            services.TryAddSingleton(_ => new PostgresDeploymentStore(connectionString));
-            services.TryAddSingleton<IDeploymentStore>(sp => sp.GetRequiredService<PostgresDeploymentStore>());
-            services.TryAddSingleton(FeedOptions.Postgres);
-            services.AddSingleton<PostgresJobListener>();
-        }
-        else
-        {
-            services.TryAddSingleton<IDeploymentStore>(_ => new SqliteDeploymentStore(options.DatabasePath));
-            services.TryAddSingleton(FeedOptions.Sqlite);
-        }
 
         services.AddShell();
         services.AddHeroku(configuration);
@@ -60,28 +45,12 @@ public static class BotServices
         services.AddLogPages(configuration);
         services.AddSingleton<TargetRegistry>();
         services.AddSingleton(sp => LoadApps(configuration, sp.GetRequiredService<TargetRegistry>()));
-
         services.AddSingleton<GitRepositories>();
-        services.AddSingleton<DeploymentFeed>();
-        services.AddSingleton<JobSignal>();
-        services.AddSingleton<RunningJobs>();
-        services.AddSingleton<WorkerIdentity>();
-        services.TryAddSingleton(new WorkerOptions());
-        services.AddSingleton<AppSnapshots>();
-        services.AddSingleton<RollbackPlanner>();
-        services.AddSingleton<DeploymentService>();
-        services.AddSingleton<DeploymentRunner>();
-        services.AddSingleton<JobWorker>();
-        services.AddPeople(configuration);
-        services.AddSingleton<Access>();
-        services.AddSingleton<CommandHandler>();
-        services.AddSingleton<DeploymentCards>();
+
+        services.AddDeployments(options, configuration);
+        services.AddCommands(configuration);
+        services.AddChat();
         services.AddSingleton<BotStartup>();
-        services.TryAddSingleton<BackgroundWork>();
-        services.AddSingleton(AlertOptions.From(configuration));
-        services.AddSingleton<AlertRouter>();
-        services.AddSingleton<AlertShower>();
-        services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<AlertShower>());
         return services;
     }
 
@@ -93,13 +62,13 @@ public static class BotServices
         services.AddSlack(configuration, receive).AddLine(configuration, receive);
 
     /// <summary>
-    /// The background parts: migrations and repository set-up first, then the notifier and (optionally) the job worker.
+    /// The background parts: migrations and repository set-up first, then the deployment cards and (optionally) the job worker.
     /// Without <paramref name="cards"/> (<c>serve --no-worker</c>) the process that runs a job posts its card, so a web
     /// process frozen after answering (Lambda) leaves nothing half-sent.
     /// </summary>
     public static IServiceCollection AddBotBackground(this IServiceCollection services, bool worker, bool cards = true)
     {
-        // Stopped in the reverse order: the worker ends its jobs, the notifier shows their ends, the chat drain delivers them.
+        // Stopped in the reverse order: the worker ends its jobs, the cards show their ends, the chat drain delivers them.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<ChatDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<BotStartup>());

@@ -1,8 +1,7 @@
-using Bot.Chat;
 using Bot.Chat.Console;
-using Bot.Commands;
 using Bot.Configuration;
 using Bot.Deployments;
+using Bot.Deployments.Postgres;
 using Bot.Web;
 using System.Net;
 using System.Net.Sockets;
@@ -25,10 +24,9 @@ public static class ConsoleCommand
         Work = new WorkerOptions { RunsOwnRequests = !background, RecoversOnlyFrom = ConsolePlatform.PlatformName },
     };
 
-    private static void AddConsole(IServiceCollection services, bool background)
+    private static void AddTerminal(IServiceCollection services, bool background)
     {
-        services.AddSingleton(new ConsolePlatform(Console.Out));
-        services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<ConsolePlatform>());
+        services.AddConsole(Console.Out);
         if (background) services.AddSingleton<IHostLifetime, NoSignalLifetime>();
     }
 
@@ -50,7 +48,7 @@ public static class ConsoleCommand
             pages = $"http://127.0.0.1:{LoopbackPort(anyPort)}";
             builder.Configuration["BOT_PUBLIC_URL"] = pages;
             builder.WebHost.UseUrls(pages);
-        }, more: services => AddConsole(services, background: true));
+        }, more: services => AddTerminal(services, background: true));
         app.MapLogPages();
         return (app, pages);
     }
@@ -92,67 +90,26 @@ public static class ConsoleCommand
     /// <summary>Next to the example app's 8765.</summary>
     public const int PagePort = 8766;
 
-    private static Origin Me(BotCli cli)
-    {
-        var name = cli.UserName ?? Environment.GetEnvironmentVariable("USER") ?? Environment.UserName;
-        if (string.IsNullOrWhiteSpace(name)) name = "you";
-        return new Origin(ConsolePlatform.PlatformName, "console", null, name, name);
-    }
-
     /// <summary>Runs one command, follows any deployment it started to the end, and returns the exit code.</summary>
     public static async Task<int> SendAsync(BotCli cli)
     {
-        using var host = BotHost.Build(cli, Role(background: false), services => AddConsole(services, background: false));
+        using var host = BotHost.Build(cli, Role(background: false), services => AddTerminal(services, background: false));
         var services = host.Services;
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 
         await services.GetRequiredService<BotStartup>().EnsureAsync(stop.Token).ConfigureAwait(false);
         // With PostgreSQL, events recorded by the process that runs the job wake this one's follower at once.
-        var listener = services.GetService<Deployments.Postgres.PostgresJobListener>();
+        var listener = services.GetService<PostgresJobListener>();
         if (listener is not null) await listener.StartAsync(stop.Token).ConfigureAwait(false);
         try
         {
-            return await RunCommandAsync(cli, services, stop.Token).ConfigureAwait(false);
+            return await ConsoleSend.RunAsync(services, ConsolePlatform.User(cli.UserName), cli.Text!, stop.Token).ConfigureAwait(false) ? 0 : 1;
         }
         finally
         {
             if (listener is not null) await listener.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
-    }
-
-    private static async Task<int> RunCommandAsync(BotCli cli, IServiceProvider services, CancellationToken stop)
-    {
-        var console = services.GetRequiredService<ConsolePlatform>();
-        var notifier = services.GetRequiredService<DeploymentCards>();
-        var worker = services.GetRequiredService<JobWorker>();
-        using (var recovered = services.GetRequiredService<DeploymentFeed>().Subscribe())
-        {
-            // Tell about console work a crashed run left behind before anything new (never another platform's work).
-            await worker.RecoverAsync(stop).ConfigureAwait(false);
-            while (recovered.Reader.TryRead(out var old))
-                if (old.Deployment.IsFinished) await notifier.ShowOnceAsync(old, stop).ConfigureAwait(false);
-        }
-
-        var me = Me(cli);
-        console.Echo(me.UserName, cli.Text!);
-        var result = await services.GetRequiredService<CommandHandler>().HandleAsync(new ChatRequest(me, cli.Text!), stop).ConfigureAwait(false);
-        foreach (var message in result.Messages)
-            await console.SendAsync(new Conversation(me.Platform, me.Conversation), message, stop).ConfigureAwait(false);
-        if (result.Started is not { } started) return result.Ok ? 0 : 1;
-
-        // Follow the deployment through the store: whichever process runs it (this one, or a `serve` that took it first).
-        using var followStop = new CancellationTokenSource();
-        var follow = notifier.FollowToEndAsync(started.Id, followStop.Token);
-        // Run here, Ctrl-C ends the job (interrupted), which ends the follow; run elsewhere, Ctrl-C only stops watching.
-        if (await worker.RunOneAsync(started.Id, stop).ConfigureAwait(false) is null)
-            stop.Register(followStop.Cancel);
-        Deployment finished;
-        try { finished = await follow.ConfigureAwait(false) ?? started; }
-        catch (OperationCanceledException) { return 1; }
-        // Let announcements to other platforms (a failure in the app's alert channels) go out before exiting.
-        await services.GetRequiredService<BackgroundWork>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-        return finished.State == DeploymentState.Succeeded ? 0 : 1;
     }
 
     /// <summary>On leaving the chat, lets deployments that are still queued or running finish (Ctrl-C stops them).</summary>
@@ -182,7 +139,7 @@ public static class ConsoleCommand
         using var _ = host;
         var services = host.Services;
         var apps = services.GetRequiredService<AppCatalog>();
-        var me = Me(cli);
+        var me = ConsolePlatform.User(cli.UserName);
         Console.WriteLine($"Deploybot console. You are {me.UserName}. Apps: {string.Join(", ", apps.Names)}.");
         Console.WriteLine(apps.All.Count > 0
             ? $"Try: deploy {apps.Names.First()} · status · logs {apps.Names.First()} · help"

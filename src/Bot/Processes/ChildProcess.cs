@@ -4,17 +4,6 @@ using System.Text;
 
 namespace Bot.Processes;
 
-/// <summary>How to run one child process.</summary>
-public sealed record ProcessSpec(
-    string FileName,
-    IReadOnlyList<string> Arguments,
-    string? WorkingDirectory = null,
-    IReadOnlyDictionary<string, string?>? Environment = null,
-    TimeSpan? Timeout = null,
-    bool Held = false);
-
-public sealed record ProcessOutcome(int ExitCode, bool TimedOut, TimeSpan Elapsed);
-
 /// <summary>
 /// Runs a child in its own process group (through <c>setsid</c>) so that cancelling or timing out kills
 /// the whole tree it started, not just the shell. Output lines are handed to a callback as they come.
@@ -222,11 +211,4 @@ public static partial class ChildProcess
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
-}
-
-public sealed class ChildProcessException(ProcessSpec spec, int exitCode, string stderr)
-    : Exception($"{Path.GetFileName(spec.FileName)} {string.Join(' ', spec.Arguments.Take(3))} exited with {exitCode}: {stderr}")
-{
-    public int ExitCode { get; } = exitCode;
-    public string Stderr { get; } = stderr;
 }

@@ -4,9 +4,6 @@ using System.Text;
 
 namespace Bot.Security;
 
-/// <summary>What checking a page link's token found; anything but <see cref="Valid"/> is a 403.</summary>
-public enum LinkCheck { Valid, Malformed, WrongSignature, Expired }
-
 /// <summary>
 /// The token of a signed page link: <c>&lt;expiry&gt;.&lt;mac&gt;</c>, where mac is HMAC-SHA256 over what the link shows
 /// (<c>d</c>, app, number; or <c>a</c>, alert id) and the expiry in Unix seconds, cut to 128 bits, base64url. Pure, so

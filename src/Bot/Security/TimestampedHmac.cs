@@ -5,8 +5,6 @@ using System.Text;
 
 namespace Bot.Security;
 
-public enum SignatureCheck { Valid, Missing, Stale, Mismatch }
-
 /// <summary>
 /// The signing scheme Slack made common: the header is <c>{version}=</c> + hex HMAC-SHA256 of
 /// <c>{version}:{timestamp}:{raw body}</c>, and a timestamp more than five minutes from now either way is

@@ -231,9 +231,3 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
 
     private static string Redact(string s) => Security.Redactor.Default.Redact(s);
 }
-
-/// <summary>A source problem to show in chat (unreachable repository, no Repository key).</summary>
-public sealed class SourceException(string message, string hint) : Exception(message)
-{
-    public string Hint { get; } = hint;
-}

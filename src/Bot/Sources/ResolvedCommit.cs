@@ -8,9 +8,3 @@ public sealed record ResolvedCommit(string Ref, string Sha, string Subject)
     /// <summary><c>main@3f2a1c9</c>, or just the short sha when the ref was the sha itself.</summary>
     public string Label => Sha.StartsWith(Ref, StringComparison.OrdinalIgnoreCase) ? ShortSha : $"{Ref}@{ShortSha}";
 }
-
-/// <summary>The outcome of resolving a ref: a commit, or why not with the closest names that exist.</summary>
-public sealed record ResolveResult(ResolvedCommit? Commit, string? Error, IReadOnlyList<string> Closest)
-{
-    public static ResolveResult Found(ResolvedCommit commit) => new(commit, null, []);
-}

@@ -115,6 +115,14 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
         return Task.CompletedTask;
     }
 
+    /// <summary>Whoever types at this terminal: <paramref name="name"/> when given, else the login name.</summary>
+    public static Origin User(string? name)
+    {
+        name ??= Environment.GetEnvironmentVariable("USER") ?? Environment.UserName;
+        if (string.IsNullOrWhiteSpace(name)) name = "you";
+        return new Origin(PlatformName, "console", null, name, name);
+    }
+
     /// <summary>Prints what the user typed, as the conversation would show it.</summary>
     public void Echo(string userName, string text) => Write(Wrap($"{userName}> {text}", Indent));
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Bot.Chat.Slack;
 
 /// <summary>The user-group reads behind <c>slack:@oncall</c> and <c>slack:S0123</c> in Deployers and the like (scope <c>usergroups:read</c>).</summary>
@@ -19,16 +17,3 @@ public sealed partial class SlackApi
         return r.Users ?? throw Incomplete("usergroups.users.list", "users");
     }
 }
-
-public sealed record SlackUserGroup(string Id, string Handle, string? Name);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
-[JsonSerializable(typeof(SlackUserGroupsResponse))]
-[JsonSerializable(typeof(SlackUserGroupUsersResponse))]
-internal sealed partial class SlackGroupJson : JsonSerializerContext;
-
-internal sealed record SlackUserGroupsResponse(bool Ok, string? Error, List<SlackUserGroupBody>? Usergroups) : ISlackResponse;
-
-internal sealed record SlackUserGroupBody(string Id, string Handle, string? Name);
-
-internal sealed record SlackUserGroupUsersResponse(bool Ok, string? Error, List<string>? Users) : ISlackResponse;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Bot.Commands;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -86,12 +85,4 @@ public sealed class SlackUserGroups(SlackApi api, SlackOptions options, TimeProv
             _groups[group] = new Entry(Members(group), time.GetUtcNow(), e.Message);
         }
     }
-}
-
-/// <summary>Reads the configured user groups as the bot starts, so no command waits for the first read.</summary>
-public sealed class SlackUserGroupWarmup(PeopleDirectory people) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => people.PrepareAsync(wait: false, cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -130,6 +130,3 @@ internal static class QueueSql
         return (await DeploymentSql.GetAsync(db, deploymentId, cancellationToken).ConfigureAwait(false))!;
     }
 }
-
-/// <summary>Thrown inside an enqueue to roll it back when the app/env lock went to someone else first.</summary>
-internal sealed class LockTaken : Exception;

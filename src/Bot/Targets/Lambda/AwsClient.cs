@@ -7,15 +7,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Bot.Targets.Lambda;
 
-/// <summary>One call to an AWS API: where it goes, what it carries, whether it may be sent twice.</summary>
-/// <param name="Path">Relative to the service endpoint, already encoded (<c>2015-03-31/functions/api</c>).</param>
-/// <param name="Upload">A large body (a code zip): sent on the client without the short per-attempt timeout.</param>
-public sealed record AwsCall(AwsService Service, string Name, HttpMethod Method, string Path, byte[]? Body = null, string? ContentType = null,
-    string? Target = null, bool Retry = true, bool Upload = false, string? InvocationType = null);
-
-/// <summary>What came back: the status, the body, and the few headers callers read (<c>X-Amz-Function-Error</c>).</summary>
-public sealed record AwsResponse(int Status, byte[] Body, IReadOnlyDictionary<string, string> Headers);
-
 /// <summary>
 /// The transport under the Lambda, CloudWatch Logs and CloudWatch clients: signs each attempt with SigV4 and fresh keys,
 /// waits out throttling (<c>Retry-After</c>, else 1, 2, 4 s) and turns AWS's error answers into <see cref="AwsApiException"/>.

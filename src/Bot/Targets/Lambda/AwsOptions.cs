@@ -3,19 +3,6 @@ using Microsoft.Extensions.Configuration;
 
 namespace Bot.Targets.Lambda;
 
-/// <summary>One AWS service the bot calls: how it is signed and which <c>AWS_ENDPOINT_URL_*</c> variable overrides its endpoint.</summary>
-/// <param name="SigningName">The SigV4 service name (<c>signingName</c>, else <c>endpointPrefix</c>, in botocore's model).</param>
-/// <param name="EndpointPrefix">The host's first label: <c>https://{prefix}.{region}.amazonaws.com</c>.</param>
-/// <param name="EnvSuffix">The model's <c>serviceId</c>, upper case with spaces as underscores, as the SDKs read it.</param>
-public sealed record AwsService(string SigningName, string EndpointPrefix, string EnvSuffix)
-{
-    public static readonly AwsService Lambda = new("lambda", "lambda", "LAMBDA");
-    public static readonly AwsService Logs = new("logs", "logs", "CLOUDWATCH_LOGS");
-    public static readonly AwsService CloudWatch = new("monitoring", "monitoring", "CLOUDWATCH");
-    public static readonly AwsService Sns = new("sns", "sns", "SNS");
-    public static readonly AwsService S3 = new("s3", "s3", "S3");
-}
-
 /// <summary>
 /// AWS settings as the SDKs read them: <c>AWS_REGION</c> (else <c>AWS_DEFAULT_REGION</c>), <c>AWS_ENDPOINT_URL</c> and the
 /// service-specific <c>AWS_ENDPOINT_URL_LAMBDA</c>, <c>_CLOUDWATCH_LOGS</c>, <c>_CLOUDWATCH</c>, <c>_SNS</c> (which win),
@@ -67,10 +54,4 @@ public sealed record AwsOptions(string? Region, IReadOnlyDictionary<string, Uri>
             : throw new ConfigException(key, $"'{value}' is not an http(s) URL");
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-}
-
-/// <summary>A resolved access key (with its session token when temporary).</summary>
-public sealed record AwsKeys(string AccessKeyId, string SecretAccessKey, string? SessionToken)
-{
-    public override string ToString() => $"AwsKeys({AccessKeyId})";
 }

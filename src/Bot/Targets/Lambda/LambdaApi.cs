@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -86,16 +85,4 @@ public sealed class LambdaApi(AwsClient aws)
         var present = pairs.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
         return present.Count == 0 ? "" : "?" + string.Join('&', present);
     }
-}
-
-/// <summary>What an invoke returned: the status, <c>X-Amz-Function-Error</c> (<c>Unhandled</c>/<c>Handled</c>) and the payload.</summary>
-public sealed record InvokeResult(int Status, string? FunctionError, byte[] Payload)
-{
-    public string PayloadText(int max = 300)
-    {
-        var text = System.Text.Encoding.UTF8.GetString(Payload).Trim();
-        return text.Length <= max ? text : text[..max] + "…";
-    }
-
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Status} {FunctionError}");
 }

@@ -9,13 +9,6 @@ using Bot.Sources;
 
 namespace Bot.Targets.Lambda;
 
-/// <summary>What a build left: the zip's bytes when it worked, else why not.</summary>
-public sealed class BuildOutcome
-{
-    public byte[]? Zip { get; set; }
-    public string? Failure { get; set; }
-}
-
 /// <summary>
 /// Makes the zip: the commit is written out into a fresh folder under <c>DATA_DIR/lambda</c>, <c>Lambda:Build</c> runs there
 /// (its output streamed as progress, the bot's secrets left out of its environment), and <c>Lambda:Artifact</c> is read back.

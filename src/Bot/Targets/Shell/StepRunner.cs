@@ -4,16 +4,6 @@ using Bot.Processes;
 
 namespace Bot.Targets.Shell;
 
-/// <summary>The result of one shell step, filled in when its event stream ends.</summary>
-public sealed class StepResult
-{
-    public int ExitCode { get; set; } = -1;
-    public bool TimedOut { get; set; }
-    public TimeSpan Elapsed { get; set; }
-    public List<string> LastLines { get; } = [];
-    public bool Succeeded => ExitCode == 0 && !TimedOut;
-}
-
 /// <summary>Runs one shell command and turns its output into <see cref="OutputLine"/> events as it prints.</summary>
 public static class StepRunner
 {

@@ -1,11 +1,10 @@
-using Bot.Chat.Console;
 using Bot.Commands;
 using Bot.Configuration;
 using Bot.Deployments;
 using Bot.Targets;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bot.Hosting;
+namespace Bot.Chat.Console;
 
 /// <summary>
 /// The <c>chat</c> conversation as a terminal program: Ctrl-C once stops waiting for an answer and asks whether to cancel

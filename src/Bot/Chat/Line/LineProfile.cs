@@ -1,0 +1,3 @@
+namespace Bot.Chat.Line;
+
+public sealed record LineProfile(string UserId, string DisplayName);

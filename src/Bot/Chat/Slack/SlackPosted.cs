@@ -1,0 +1,3 @@
+namespace Bot.Chat.Slack;
+
+public sealed record SlackPosted(string Channel, string Ts);

@@ -1,0 +1,3 @@
+namespace Bot.Chat.Slack;
+
+public enum SlackResponseMode { Ephemeral, InChannel, ReplaceOriginal }

@@ -1,0 +1,4 @@
+namespace Bot.Commands;
+
+/// <summary>A next step offered as a button or quick reply; tapping it runs <see cref="Command"/> as if typed.</summary>
+public sealed record ChatAction(string Label, string Command, string? Confirm = null);

@@ -1,0 +1,9 @@
+namespace Bot.Commands;
+
+public enum ParseErrorKind
+{
+    Empty,
+    UnknownVerb,
+    MissingApp,
+    Usage,
+}

@@ -1,0 +1,3 @@
+namespace Bot.Commands;
+
+public enum Tone { Info, Success, Warning, Error }

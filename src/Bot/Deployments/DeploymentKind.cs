@@ -1,0 +1,3 @@
+namespace Bot.Deployments;
+
+public enum DeploymentKind { Deploy, Rollback }

@@ -1,0 +1,3 @@
+namespace Bot.Deployments;
+
+public enum EventKind { State, Step, Output, ErrorOutput, Notice, Warning }

@@ -1,0 +1,3 @@
+namespace Bot.Deployments;
+
+public sealed record Job(long Id, string Kind, long? DeploymentId, string? Payload, int Attempts);

@@ -1,0 +1,3 @@
+namespace Bot.Hosting;
+
+public sealed class CliException(string message) : Exception(message);

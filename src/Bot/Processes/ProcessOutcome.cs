@@ -1,0 +1,3 @@
+namespace Bot.Processes;
+
+public sealed record ProcessOutcome(int ExitCode, bool TimedOut, TimeSpan Elapsed);

@@ -1,0 +1,3 @@
+namespace Bot.Security;
+
+public enum SignatureCheck { Valid, Missing, Stale, Mismatch }

@@ -1,0 +1,3 @@
+namespace Bot.Targets;
+
+public sealed record LogRequest(int Lines, TimeSpan? Since, string? Grep, IReadOnlyDictionary<string, string> Options);
