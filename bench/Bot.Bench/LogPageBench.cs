@@ -46,8 +46,8 @@ public static class LogPageBench
             var steps = new[] { "build", "deploy", "health" };
             for (var i = 0; i < lines; i++)
             {
-                if (i % (lines / steps.Length + 1) == 0) await store.AppendEventAsync(big.Id, EventKind.Step, steps[i / (lines / steps.Length + 1)], DateTimeOffset.UtcNow, default);
-                await store.AppendEventAsync(big.Id, i % 97 == 0 ? EventKind.ErrorOutput : EventKind.Output,
+                if (i % (lines / steps.Length + 1) == 0) await store.AppendEventAsync(big.Id, LineKind.Step, steps[i / (lines / steps.Length + 1)], DateTimeOffset.UtcNow, default);
+                await store.AppendEventAsync(big.Id, i % 97 == 0 ? LineKind.ErrorOutput : LineKind.Output,
                     $"\u001b[32m#{i}\u001b[0m Step {i}/{lines} : RUN npm ci --no-audit --prefer-offline && node build.js --target=production <ok>", DateTimeOffset.UtcNow, default);
             }
             await store.FinishAsync(big.Id, DeploymentState.Failed, "The health step failed.", null, null, DateTimeOffset.UtcNow, default);
@@ -82,8 +82,8 @@ public static class LogPageBench
             {
                 var marker = $"line-{i}-of-the-bench";
                 var t0 = Stopwatch.GetTimestamp();
-                var e = await store.AppendEventAsync(live.Id, EventKind.Output, marker, DateTimeOffset.UtcNow, default);
-                feed.Publish(new DeploymentUpdate(live, e));
+                var e = await store.AppendEventAsync(live.Id, LineKind.Output, marker, DateTimeOffset.UtcNow, default);
+                feed.Publish(new FeedItem(live, e));
                 while (await reader.ReadLineAsync() is { } line && !line.Contains(marker)) { }
                 if (i >= 10) delays.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
             }

@@ -15,8 +15,8 @@ public static class ChatSetup
     {
         services.AddSingleton<DeploymentCards>();
         services.TryAddSingleton<BackgroundWork>();
-        services.AddSingleton<AlertShower>();
-        services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<AlertShower>());
+        services.AddSingleton<ChatAlertSink>();
+        services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<ChatAlertSink>());
         return services;
     }
 }

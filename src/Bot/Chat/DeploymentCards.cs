@@ -14,17 +14,9 @@ namespace Bot.Chat;
 /// been delivered; a claim left by a process that is gone, or let go at its shutdown, is taken over by the next sweep,
 /// so a card reaches its final state whichever processes die, even in the moment between the end and its last edit.
 /// </summary>
-public sealed class DeploymentCards(
-    DeploymentFeed feed,
-    IEnumerable<IChatPlatform> platforms,
-    IDeploymentStore store,
-    WorkerIdentity identity,
-    WorkerOptions options,
-    AlertRouter alerts,
-    BackgroundWork background,
-    TimeProvider time,
-    ILogger<DeploymentCards> logger,
-    LogLinks links) : BackgroundService
+public sealed partial class DeploymentCards(
+    DeploymentFeed feed, IEnumerable<IChatPlatform> platforms, IDeploymentStore store, WorkerIdentity identity, WorkerOptions options,
+    AlertRouter alerts, BackgroundWork background, TimeProvider time, ILogger<DeploymentCards> logger, LogLinks links) : BackgroundService
 {
     public const string FollowerNote = "follower";
 
@@ -43,13 +35,9 @@ public sealed class DeploymentCards(
     private volatile bool _busy;
     private TaskCompletionSource _progress = NewSignal();
 
-    private sealed record Following(LiveCard Card, CancellationTokenSource Stop)
-    {
-        public Task Task { get; set; } = Task.CompletedTask;
-    }
+    private sealed record Following(LiveCard Card, CancellationTokenSource Stop) { public Task Task { get; set; } = Task.CompletedTask; }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     /// <summary>Subscribes at once, so updates published before the host starts the loop are not missed.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -105,7 +93,7 @@ public sealed class DeploymentCards(
     }
 
     /// <summary>This process queued, started, ended or recovered a deployment: follow it, unless another process does.</summary>
-    private async Task HeardAsync(DeploymentUpdate update, CancellationToken cancellationToken)
+    private async Task HeardAsync(FeedItem update, CancellationToken cancellationToken)
     {
         var d = update.Deployment;
         if (!_platforms.TryGetValue(d.Origin.Platform, out var platform) || _cards.ContainsKey(d.Id)) return;
@@ -130,7 +118,7 @@ public sealed class DeploymentCards(
     }
 
     /// <summary>Starts the card's loop: what this process knows shown at once ("queued" before a worker can start it), then the store's story.</summary>
-    private void Follow(long id, IChatPlatform platform, DeploymentUpdate? first, long afterSeq = 0)
+    private void Follow(long id, IChatPlatform platform, FeedItem? first, long afterSeq = 0)
     {
         var following = new Following(new LiveCard(id, platform, feed, store, links, time, logger), new CancellationTokenSource());
         if (!_cards.TryAdd(id, following)) return;
@@ -140,7 +128,7 @@ public sealed class DeploymentCards(
             try
             {
                 if (first is not null) await card.ShowAsync(first, following.Stop.Token).ConfigureAwait(false);
-                if (card.Last is not { IsFinished: true }) await card.FollowAsync(first?.Event.Seq ?? afterSeq, following.Stop.Token).ConfigureAwait(false);
+                if (card.Last is not { IsFinished: true }) await card.FollowAsync(first?.Line.Seq ?? afterSeq, following.Stop.Token).ConfigureAwait(false);
                 if (card.Last is { IsFinished: true } end)
                 {
                     Announce(end);
@@ -158,40 +146,6 @@ public sealed class DeploymentCards(
         });
     }
 
-    /// <summary>
-    /// Takes over the cards whose follower is gone or let go and whose end has not been delivered: a deployment that ended
-    /// in the moment its follower was killed still gets its final state, within a sweep of a live process noticing.
-    /// Read-only console processes take over console cards only.
-    /// </summary>
-    private async Task SweepAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(SweepEvery, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    foreach (var (key, holder) in await store.NotesAsync(FollowerNote, Delivered, time.GetUtcNow() - TimeSpan.FromDays(1), 100, stoppingToken).ConfigureAwait(false))
-                    {
-                        if (!long.TryParse(key, CultureInfo.InvariantCulture, out var id) || _cards.ContainsKey(id)) continue;
-                        if (holder.Length > 0 && holder != identity.Id && !identity.IsGone(holder)) continue;
-                        if (await store.GetAsync(id, stoppingToken).ConfigureAwait(false) is not { } d || !_platforms.TryGetValue(d.Origin.Platform, out var platform)) continue;
-                        if (options.RecoversOnlyFrom is { } only && d.Origin.Platform != only) continue;
-                        if (holder != identity.Id && await store.ClaimNoteAsync(FollowerNote, key, identity.Id, holder, time.GetUtcNow(), stoppingToken).ConfigureAwait(false) != identity.Id) continue;
-                        logger.LogInformation("Taking over the card of {App} #{Number} (its follower {Holder} is gone)", d.App, d.Number, holder.Length == 0 ? "let it go" : holder);
-                        Follow(id, platform, null, (await store.TailAsync(id, 1, stoppingToken).ConfigureAwait(false)).LastOrDefault()?.Seq ?? 0);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogWarning("Looking for cards nobody follows failed: {Error}", e.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { /* stopping */ }
-    }
-
     /// <summary>Shows one deployment from its current state to its end, here and unclaimed; returns how it ended (the console's <c>send</c>).</summary>
     public async Task<Deployment?> FollowToEndAsync(long id, CancellationToken cancellationToken)
     {
@@ -203,7 +157,7 @@ public sealed class DeploymentCards(
     }
 
     /// <summary>Shows one moment of a deployment this process does not follow (what a crashed console run left behind).</summary>
-    public Task ShowOnceAsync(DeploymentUpdate update, CancellationToken cancellationToken) =>
+    public Task ShowOnceAsync(FeedItem update, CancellationToken cancellationToken) =>
         _platforms.TryGetValue(update.Deployment.Origin.Platform, out var platform)
             ? new LiveCard(update.Deployment.Id, platform, feed, store, links, time, logger).ShowAsync(update, cancellationToken)
             : Task.CompletedTask;
@@ -216,7 +170,7 @@ public sealed class DeploymentCards(
     }
 
     /// <summary>
-    /// Completes once every update heard so far, and every event recorded for what this process follows, has been shown,
+    /// Completes once every update heard so far, and every line recorded for what this process follows, has been shown,
     /// and the platforms have sent what is due now (what waits for a slot or a pause on the clock still waits).
     /// </summary>
     public async Task IdleAsync()

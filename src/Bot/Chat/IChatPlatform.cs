@@ -11,7 +11,7 @@ public interface IChatPlatform
     Task SendAsync(Conversation to, ChatMessage message, CancellationToken cancellationToken);
 
     /// <summary>Shows the card after <paramref name="trigger"/>; platforms that can edit messages update one card in place.</summary>
-    Task ShowDeploymentAsync(DeploymentCard card, DeploymentEvent trigger, CancellationToken cancellationToken);
+    Task ShowDeploymentAsync(DeploymentCard card, StoryLine trigger, CancellationToken cancellationToken);
 
     /// <summary>
     /// Shows an alert in <paramref name="to"/>: its first occurrence as a new message, repeats and its resolution

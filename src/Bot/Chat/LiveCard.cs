@@ -18,7 +18,7 @@ internal sealed class LiveCard(long id, IChatPlatform platform, DeploymentFeed f
     private string? _openStep, _stepNote;
     private DateTimeOffset? _stepSince;
     private ApprovalStatus? _approval;
-    private DeploymentUpdate? _last;
+    private FeedItem? _last;
     private long _seen;
 
     /// <summary>The sequence number of the last event shown, or read and left out.</summary>
@@ -75,10 +75,10 @@ internal sealed class LiveCard(long id, IChatPlatform platform, DeploymentFeed f
     }
 
     /// <summary>Shows one moment of the deployment; a view older than the one shown (it would turn the card back) is left out.</summary>
-    public async Task ShowAsync(DeploymentUpdate update, CancellationToken cancellationToken)
+    public async Task ShowAsync(FeedItem update, CancellationToken cancellationToken)
     {
-        var (d, e) = (update.Deployment, update.Event);
-        if (Last is { } shown && Stage(d.State) < Stage(shown.State))
+        var (d, e) = (update.Deployment, update.Line);
+        if (Last is { } shown && DeploymentStages.Stage(d.State) < DeploymentStages.Stage(shown.State))
         {
             Passed(e.Seq);
             return;
@@ -92,17 +92,17 @@ internal sealed class LiveCard(long id, IChatPlatform platform, DeploymentFeed f
         }
         Note(e);
         // Every answer to an approval is an event, so the card that shows it is redrawn wherever it is followed.
-        if (!_approvalRead || (_approval is not null && e.Kind is EventKind.State or EventKind.Notice)) await ReadApprovalAsync(cancellationToken).ConfigureAwait(false);
+        if (!_approvalRead || (_approval is not null && e.Kind is LineKind.State or LineKind.Notice)) await ReadApprovalAsync(cancellationToken).ConfigureAwait(false);
         _last = update;
         await HandOverAsync(d, e, cancellationToken).ConfigureAwait(false);
         Passed(e.Seq);
     }
 
     private Task RedrawAsync(CancellationToken cancellationToken) => _last is { Deployment: { State: DeploymentState.Running } d } last
-        ? HandOverAsync(d, new DeploymentEvent(id, last.Event.Seq, time.GetUtcNow(), EventKind.State, "running"), cancellationToken)
+        ? HandOverAsync(d, StoryLine.StateOf(d, last.Line.Seq, time.GetUtcNow()), cancellationToken)
         : Task.CompletedTask;
 
-    private async Task HandOverAsync(Deployment d, DeploymentEvent e, CancellationToken cancellationToken)
+    private async Task HandOverAsync(Deployment d, StoryLine e, CancellationToken cancellationToken)
     {
         var card = new DeploymentCard(d, _recent.ToArray(), time.GetUtcNow())
         {
@@ -119,19 +119,19 @@ internal sealed class LiveCard(long id, IChatPlatform platform, DeploymentFeed f
     }
 
     /// <summary>A step event is its name when it begins and "name done in …" when it ends; what a step said goes with it.</summary>
-    private void Note(DeploymentEvent e)
+    private void Note(StoryLine e)
     {
         switch (e.Kind)
         {
-            case EventKind.Step:
+            case LineKind.Step:
                 _stepNote = null;
                 if (_openStep is { } open && e.Text.StartsWith(open + " done in ", StringComparison.Ordinal)) (_openStep, _stepSince) = (null, null);
                 else if (!e.Text.Contains(" done in ", StringComparison.Ordinal)) (_openStep, _stepSince) = (e.Text, e.At);
                 break;
-            case EventKind.Notice or EventKind.Warning when _openStep is not null:
+            case LineKind.Notice or LineKind.Warning when _openStep is not null:
                 _stepNote = e.Text;
                 break;
-            case EventKind.Output or EventKind.ErrorOutput:
+            case LineKind.Output or LineKind.ErrorOutput:
                 _recent.Enqueue(e.Text);
                 while (_recent.Count > DeploymentCard.RecentLineCount) _recent.Dequeue();
                 break;
@@ -157,7 +157,4 @@ internal sealed class LiveCard(long id, IChatPlatform platform, DeploymentFeed f
         do seen = Volatile.Read(ref _seen);
         while (seq > seen && Interlocked.CompareExchange(ref _seen, seq, seen) != seen);
     }
-
-    private static int Stage(DeploymentState state) =>
-        state switch { DeploymentState.AwaitingApproval => -1, DeploymentState.Queued => 0, DeploymentState.Running => 1, _ => 2 };
 }

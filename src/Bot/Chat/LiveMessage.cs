@@ -3,36 +3,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Bot.Chat;
 
-/// <summary>What a live message has not sent yet: the latest view (if it changed), lines to add, and whether that view is the last.</summary>
-public sealed class LiveBatch<TView>
-{
-    public TView? View { get; set; }
-
-    /// <summary>The view differs from what the platform shows; the sender clears it once it has sent the view.</summary>
-    public bool Changed { get; set; }
-
-    public bool Final { get; set; }
-
-    /// <summary>Lines to add (a card's output); the sender removes those it has sent.</summary>
-    public List<string> Lines { get; } = [];
-
-    /// <summary>Lines dropped before <see cref="Lines"/> because more waited than a message takes.</summary>
-    public int Skipped { get; set; }
-}
-
-/// <summary>How one platform sends one live message: when the next send is due, and the send itself.</summary>
-public interface ILiveSender<TView>
-{
-    /// <summary>How long until something of <paramref name="pending"/> is due: zero for now, infinite for nothing until news.</summary>
-    TimeSpan Due(LiveBatch<TView> pending);
-
-    /// <summary>Sends what is due, clearing from <paramref name="batch"/> what went out; throws when the platform failed it.</summary>
-    Task SendAsync(LiveBatch<TView> batch, CancellationToken cancellationToken);
-
-    /// <summary>A failure worth trying again after a pause (<see cref="Redelivery"/>); any other drops what failed.</summary>
-    bool MayPass(Exception e);
-}
-
 /// <summary>
 /// One message that changes over time (a card, an alert), sent by one loop: it keeps only the latest view and the lines
 /// not yet sent, waits the platform's turn (<see cref="ILiveSender{TView}.Due"/>) or a pause after a failure, sends,

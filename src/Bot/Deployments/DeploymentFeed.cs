@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
+using static Bot.Deployments.DeploymentStages;
+
 namespace Bot.Deployments;
 
-/// <summary>A deployment as it stood when <see cref="Event"/> was recorded.</summary>
-public sealed record DeploymentUpdate(Deployment Deployment, DeploymentEvent Event);
 
 /// <summary>
 /// Deployment updates. <see cref="FollowAsync"/> is the story of one deployment as the store has it, whichever
@@ -16,26 +16,26 @@ public sealed class DeploymentFeed(IDeploymentStore store, FeedOptions options, 
 {
     private const int Batch = 200;
     private readonly Lock _gate = new();
-    private Channel<DeploymentUpdate>[] _subscribers = [];
-    private Action<DeploymentUpdate>[] _listeners = [];
+    private Channel<FeedItem>[] _subscribers = [];
+    private Action<FeedItem>[] _listeners = [];
     private TaskCompletionSource _changed = NewSignal();
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Calls <paramref name="listener"/> on the publishing thread for each update; it must be quick and not throw.</summary>
-    public void Listen(Action<DeploymentUpdate> listener)
+    public void Listen(Action<FeedItem> listener)
     {
         lock (_gate) _listeners = [.. _listeners, listener];
     }
 
     public Subscription Subscribe()
     {
-        var channel = Channel.CreateUnbounded<DeploymentUpdate>();
+        var channel = Channel.CreateUnbounded<FeedItem>();
         lock (_gate) _subscribers = [.. _subscribers, channel];
         return new Subscription(this, channel);
     }
 
-    public void Publish(DeploymentUpdate update)
+    public void Publish(FeedItem update)
     {
         foreach (var l in Volatile.Read(ref _listeners))
             l(update);
@@ -54,12 +54,12 @@ public sealed class DeploymentFeed(IDeploymentStore store, FeedOptions options, 
     /// </summary>
     /// <param name="shown">The state the follower has shown already (from this process's own news), if any: not repeated.</param>
     /// <param name="passed">Told the sequence number of each event read and left out (so a follower knows it is caught up).</param>
-    public async IAsyncEnumerable<DeploymentUpdate> FollowAsync(
+    public async IAsyncEnumerable<FeedItem> FollowAsync(
         long deploymentId, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken, DeploymentState? shown = null, Action<long>? passed = null)
     {
         var seen = afterSeq;
         var first = true;
-        var lastState = shown is { } s ? Name(s) : null;
+        var lastState = shown;
         while (true)
         {
             var changed = Volatile.Read(ref _changed).Task;
@@ -69,7 +69,7 @@ public sealed class DeploymentFeed(IDeploymentStore store, FeedOptions options, 
             var events = await store.EventsAsync(deploymentId, seen, Batch, cancellationToken).ConfigureAwait(false);
             // A state recorded between the two reads (the worker started it, or ended it) is shown with the deployment
             // as it stood then, never under the older snapshot: read it again, it is at least that far now.
-            if (events.Any(e => e.Kind == EventKind.State && Stage(e.Text) > Stage(Name(current.State))))
+            if (events.Any(e => Stage(e.State) > Stage(current.State)))
                 current = await store.GetAsync(deploymentId, cancellationToken).ConfigureAwait(false) ?? current;
             if (first)
             {
@@ -80,22 +80,22 @@ public sealed class DeploymentFeed(IDeploymentStore store, FeedOptions options, 
                     yield break;
                 }
                 var now = current.IsFinished ? Running(current) : current;
-                if (Name(now.State) != lastState)
-                    yield return new DeploymentUpdate(now, new DeploymentEvent(deploymentId, seen, time.GetUtcNow(), EventKind.State, Name(now.State)));
-                lastState = Name(now.State);
+                if (now.State != lastState)
+                    yield return new FeedItem(now, StoryLine.StateOf(now, seen, time.GetUtcNow()));
+                lastState = now.State;
             }
             foreach (var e in events)
             {
                 seen = e.Seq;
-                var ends = current.IsFinished && e.Kind == EventKind.State && e.Text == Name(current.State);
+                var ends = current.IsFinished && e.State == current.State;
                 // A state already shown, or one before it (the snapshot can be ahead of the events), is not shown again.
-                if (e.Kind == EventKind.State && !ends && Stage(e.Text) <= Stage(lastState))
+                if (e.State is { } state && !ends && Stage(state) <= Stage(lastState))
                 {
                     passed?.Invoke(seen);
                     continue;
                 }
-                if (e.Kind == EventKind.State) lastState = e.Text;
-                yield return new DeploymentUpdate(ends || !current.IsFinished ? current : Running(current), e);
+                if (e.State is { } reached) lastState = reached;
+                yield return new FeedItem(ends || !current.IsFinished ? current : Running(current), e);
                 if (ends) yield break;
             }
             if (current.IsFinished && events.Count < Batch)
@@ -112,23 +112,22 @@ public sealed class DeploymentFeed(IDeploymentStore store, FeedOptions options, 
 
     public static string Name(DeploymentState state) => StoreNames.Name(state);
 
-    private static int Stage(string? state) => state switch { null => -2, StoreNames.AwaitingApproval => -1, "queued" => 0, "running" => 1, _ => 2 };
 
-    private DeploymentUpdate Final(Deployment d, long seq) =>
-        new(d, new DeploymentEvent(d.Id, seq, d.FinishedAt ?? time.GetUtcNow(), EventKind.State, Name(d.State)));
+    private FeedItem Final(Deployment d, long seq) =>
+        new(d, StoryLine.StateOf(d, seq, d.FinishedAt ?? time.GetUtcNow()));
 
     /// <summary>How a finished deployment looked before its final event, for the events that came before it.</summary>
     private static Deployment Running(Deployment d) => d with { State = DeploymentState.Running, FinishedAt = null, Message = null };
 
-    private void Remove(Channel<DeploymentUpdate> channel)
+    private void Remove(Channel<FeedItem> channel)
     {
         lock (_gate) _subscribers = _subscribers.Where(c => c != channel).ToArray();
         channel.Writer.TryComplete();
     }
 
-    public sealed class Subscription(DeploymentFeed feed, Channel<DeploymentUpdate> channel) : IDisposable
+    public sealed class Subscription(DeploymentFeed feed, Channel<FeedItem> channel) : IDisposable
     {
-        public ChannelReader<DeploymentUpdate> Reader => channel.Reader;
+        public ChannelReader<FeedItem> Reader => channel.Reader;
 
         public void Dispose() => feed.Remove(channel);
     }

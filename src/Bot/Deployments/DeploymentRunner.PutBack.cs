@@ -21,7 +21,7 @@ public sealed partial class DeploymentRunner
         var summary = await run.PutBackAsync(release).ConfigureAwait(false);
         var message = $"The bot stopped during {ServingNote.During(run.Step)}, so this did not finish. {summary}";
         var finished = await _store.FinishPutBackAsync(deployment.Id, _redactor.Redact(message), _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-        await RecordStateAsync(finished).ConfigureAwait(false);
+        PublishState(finished);
         return finished;
     }
 

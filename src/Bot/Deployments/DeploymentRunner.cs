@@ -35,7 +35,7 @@ public sealed partial class DeploymentRunner(
     {
         var deployment = await _store.GetAsync(deploymentId, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"deployment {deploymentId} is not in the store");
-        await RecordStateAsync(deployment).ConfigureAwait(false);
+        PublishState(deployment);
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancelled, stopping);
         var run = new Run(this, deployment);
@@ -79,19 +79,16 @@ public sealed partial class DeploymentRunner(
 
         var finished = await _store.FinishAsync(deployment.Id, state, message is null ? null : _redactor.Redact(message),
             run.Release, run.Url, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-        await RecordStateAsync(finished).ConfigureAwait(false);
+        PublishState(finished);
         return finished;
     }
 
     /// <summary>
-    /// Tells this process that a deployment changed state. The store recorded the change as one of its events in the
-    /// same step, which is what followers in every process read; this only wakes them and the listeners here.
+    /// Tells this process that a deployment changed state: wakes its followers and the listeners here. The store recorded
+    /// the change as a line of the deployment's story in the same step, which is what followers in every process read.
     /// </summary>
-    public Task RecordStateAsync(Deployment deployment)
-    {
-        Publish(deployment, new DeploymentEvent(deployment.Id, 0, deployment.FinishedAt ?? _time.GetUtcNow(), EventKind.State, DeploymentFeed.Name(deployment.State)));
-        return Task.CompletedTask;
-    }
+    public void PublishState(Deployment deployment) =>
+        Publish(deployment, StoryLine.StateOf(deployment, 0, deployment.FinishedAt ?? _time.GetUtcNow()));
 
     /// <summary>
     /// After a crash: lets the target stop or put back what the interrupted deployment left going, and notes it. Returns
@@ -105,7 +102,7 @@ public sealed partial class DeploymentRunner(
         {
             if (await target.CleanUpAsync(app, deployment.Number, cancellationToken).ConfigureAwait(false) is not { } what) return deployment;
             what = _redactor.Redact(what);
-            await _store.AppendEventAsync(deployment.Id, EventKind.Warning, what, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await _store.AppendEventAsync(deployment.Id, LineKind.Warning, what, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             return deployment with { Message = deployment.Message is { } said ? $"{said} {what}" : what };
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -117,7 +114,7 @@ public sealed partial class DeploymentRunner(
 
     private static string Join(string message, string? hint) => hint is null ? message : $"{message} {hint}";
 
-    private void Publish(Deployment deployment, DeploymentEvent e) => feed.Publish(new DeploymentUpdate(deployment, e));
+    private void Publish(Deployment deployment, StoryLine e) => feed.Publish(new FeedItem(deployment, e));
 
     /// <summary>The state of one run: the deployment as it changes, and what the target reported.</summary>
     private sealed partial class Run(DeploymentRunner owner, Deployment deployment)
@@ -180,14 +177,14 @@ public sealed partial class DeploymentRunner(
         {
             var (kind, text) = e switch
             {
-                StepStarted s => (EventKind.Step, s.Step),
-                StepFinished f => (EventKind.Step, $"{f.Step} done in {Format.Duration(f.Elapsed)}"),
-                OutputLine { IsError: true } o => (EventKind.ErrorOutput, o.Text),
-                OutputLine o => (EventKind.Output, o.Text),
-                Notice { IsWarning: true } n => (EventKind.Warning, n.Text),
-                Notice n => (EventKind.Notice, n.Text),
-                Released r => (EventKind.Notice, r.Url is null ? $"{r.Release} released." : $"{r.Release} released: {r.Url}"),
-                _ => (EventKind.Notice, e.ToString()),
+                StepStarted s => (LineKind.Step, s.Step),
+                StepFinished f => (LineKind.Step, $"{f.Step} done in {Format.Duration(f.Elapsed)}"),
+                OutputLine { IsError: true } o => (LineKind.ErrorOutput, o.Text),
+                OutputLine o => (LineKind.Output, o.Text),
+                Notice { IsWarning: true } n => (LineKind.Warning, n.Text),
+                Notice n => (LineKind.Notice, n.Text),
+                Released r => (LineKind.Notice, r.Url is null ? $"{r.Release} released." : $"{r.Release} released: {r.Url}"),
+                _ => (LineKind.Notice, e.ToString()),
             };
             if (e is StepStarted started && !_puttingBack)
             {

@@ -59,7 +59,7 @@ public sealed class DeploymentService(
         if (result is Enqueued queued)
         {
             // Tell listeners before waking the worker, so "queued" never arrives after "running".
-            feed.Publish(new DeploymentUpdate(queued.Deployment, new DeploymentEvent(queued.Deployment.Id, 0, request.At, EventKind.State, DeploymentFeed.Name(queued.Deployment.State))));
+            feed.Publish(new FeedItem(queued.Deployment, StoryLine.StateOf(queued.Deployment, 0, request.At)));
             if (queued.Deployment.State == DeploymentState.AwaitingApproval) return result;
             signal.Pulse();
             foreach (var waker in wakers) await waker.WakeAsync(cancellationToken).ConfigureAwait(false);
@@ -73,7 +73,7 @@ public sealed class DeploymentService(
         var outcome = await store.VoteAsync(deployment.Id, vote, cancellationToken).ConfigureAwait(false);
         if (outcome is VoteCounted { Deployment: var d })
         {
-            feed.Publish(new DeploymentUpdate(d, new DeploymentEvent(d.Id, 0, vote.At, EventKind.State, DeploymentFeed.Name(d.State))));
+            feed.Publish(new FeedItem(d, StoryLine.StateOf(d, 0, vote.At)));
             if (d.State == DeploymentState.Queued)
             {
                 signal.Pulse();
@@ -92,7 +92,7 @@ public sealed class DeploymentService(
             case CancelOutcome.CancelledWhileQueued:
                 var ended = await store.GetAsync(deployment.Id, cancellationToken).ConfigureAwait(false);
                 if (ended is not null)
-                    feed.Publish(new DeploymentUpdate(ended, new DeploymentEvent(ended.Id, 0, now, EventKind.State, "cancelled")));
+                    feed.Publish(new FeedItem(ended, StoryLine.StateOf(ended, 0, now)));
                 break;
             case CancelOutcome.Signalled:
                 // Runs here: stop it now. Runs in another process: PostgreSQL's NOTIFY reaches it (its lease renewal, at worst).

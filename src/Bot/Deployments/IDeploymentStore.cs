@@ -51,12 +51,12 @@ public interface IDeploymentStore
 
     Task SetCommitAsync(long id, string? gitRef, string sha, string subject, CancellationToken cancellationToken);
 
-    Task<DeploymentEvent> AppendEventAsync(long deploymentId, EventKind kind, string text, DateTimeOffset at, CancellationToken cancellationToken);
+    Task<StoryLine> AppendEventAsync(long deploymentId, LineKind kind, string text, DateTimeOffset at, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<DeploymentEvent>> EventsAsync(long deploymentId, long afterSeq, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoryLine>> EventsAsync(long deploymentId, long afterSeq, int limit, CancellationToken cancellationToken);
 
     /// <summary>The last <paramref name="count"/> output lines of a deployment, oldest first.</summary>
-    Task<IReadOnlyList<DeploymentEvent>> TailAsync(long deploymentId, int count, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoryLine>> TailAsync(long deploymentId, int count, CancellationToken cancellationToken);
 
     /// <summary>Ends a deployment and its job, and frees its app/env lock, in one step.</summary>
     Task<Deployment> FinishAsync(long id, DeploymentState state, string? message, string? release, string? url, DateTimeOffset at, CancellationToken cancellationToken);

@@ -31,12 +31,12 @@ public sealed class JobWorker(
         foreach (var d in interrupted)
         {
             logger.LogWarning("{App} #{Number} was running in a process that stopped; marked interrupted", d.App, d.Number);
-            await runner.RecordStateAsync(await runner.CleanUpAsync(d, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            runner.PublishState(await runner.CleanUpAsync(d, cancellationToken).ConfigureAwait(false));
         }
         foreach (var d in await store.ExpireApprovalsAsync(now, options.RecoversOnlyFrom, cancellationToken).ConfigureAwait(false))
         {
             logger.LogInformation("{App} #{Number} was not approved in time; it expired", d.App, d.Number);
-            await runner.RecordStateAsync(d).ConfigureAwait(false);
+            runner.PublishState(d);
         }
         foreach (var d in interrupted)
         {

@@ -44,7 +44,7 @@ internal static class StoreNames
         _ => "interrupted",
     };
 
-    public static string Name(EventKind value) => value.ToString().ToLowerInvariant();
+    public static string Name(LineKind value) => value.ToString().ToLowerInvariant();
 
     public static string Name(AlertSeverity value) => value switch
     {
@@ -70,7 +70,7 @@ internal static class StoreNames
         _ => DeploymentState.Interrupted,
     };
 
-    public static EventKind EventKindOf(string s) => Enum.Parse<EventKind>(s, true);
+    public static LineKind LineKindOf(string s) => Enum.Parse<LineKind>(s, true);
 
     public static AlertSeverity SeverityOf(string s) => s switch
     {

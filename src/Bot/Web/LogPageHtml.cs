@@ -78,13 +78,13 @@ public sealed partial class LogPageHtml(Redactor redactor)
         sb.Append("</span></summary><div class=\"b\">");
     }
 
-    public void Line(StringBuilder sb, DeploymentEvent e, DateTimeOffset start)
+    public void Line(StringBuilder sb, StoryLine e, DateTimeOffset start)
     {
         sb.Append("<div id=\"L").Append(e.Seq).Append("\" class=\"l ").Append(e.Kind switch
         {
-            EventKind.ErrorOutput => "e",
-            EventKind.Warning => "w",
-            EventKind.Notice => "n",
+            LineKind.ErrorOutput => "e",
+            LineKind.Warning => "w",
+            LineKind.Notice => "n",
             _ => "o",
         }).Append("\"><span class=\"t\">").Append(Offset(e.At - start)).Append("</span><span class=\"x\">");
         Ansi.AppendHtml(sb, redactor.Redact(e.Text));

@@ -71,7 +71,7 @@ public sealed class LogPages(IDeploymentStore store, LogLinks links, LogPageHtml
     }
 
     /// <summary>Every event of a deployment up to <paramref name="upTo"/>, read in batches.</summary>
-    internal async IAsyncEnumerable<DeploymentEvent> EventsAsync(long deploymentId, long upTo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    internal async IAsyncEnumerable<StoryLine> EventsAsync(long deploymentId, long upTo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var after = 0L;
         while (after < upTo)
@@ -98,8 +98,8 @@ public sealed class LogPages(IDeploymentStore store, LogLinks links, LogPageHtml
         var step = LogStory.Before;
         await foreach (var e in EventsAsync(d.Id, long.MaxValue, ct).ConfigureAwait(false))
         {
-            if (e.Kind == EventKind.State) continue;
-            if (e.Kind == EventKind.Step && !e.Text.StartsWith(step + " done", StringComparison.Ordinal)) step = e.Text;
+            if (e.Kind == LineKind.State) continue;
+            if (e.Kind == LineKind.Step && !e.Text.StartsWith(step + " done", StringComparison.Ordinal)) step = e.Text;
             sb.Append(LogPageHtml.Offset(e.At - start)).Append(" [").Append(step).Append("] ").Append(html.Plain(e.Text)).Append('\n');
             if (sb.Length > 64 * 1024) await FlushAsync(context, sb, ct).ConfigureAwait(false);
         }

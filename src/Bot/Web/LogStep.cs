@@ -8,7 +8,7 @@ public sealed class LogStep(int index, string name, DateTimeOffset at)
     public int Index { get; } = index;
     public string Name { get; } = name;
     public DateTimeOffset At { get; } = at;
-    public List<DeploymentEvent> Lines { get; } = [];
+    public List<StoryLine> Lines { get; } = [];
     /// <summary>"done in 3.2s" once it finished.</summary>
     public string? Done { get; set; }
     public bool Failed { get; set; }

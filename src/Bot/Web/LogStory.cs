@@ -21,24 +21,24 @@ public sealed partial class LogStory
 
     public LogStep? Current => _steps.Count > 0 ? _steps[^1] : null;
 
-    public static LogStory Of(IEnumerable<DeploymentEvent> events)
+    public static LogStory Of(IEnumerable<StoryLine> events)
     {
         var story = new LogStory();
         foreach (var e in events) story.Add(e);
         return story;
     }
 
-    public Change Add(DeploymentEvent e)
+    public Change Add(StoryLine e)
     {
         if (e.Seq > LastSeq) LastSeq = e.Seq;
         switch (e.Kind)
         {
-            case EventKind.State:
+            case LineKind.State:
                 return Change.None;
-            case EventKind.Step when Current is { Done: null } open && e.Text.StartsWith(open.Name + " done", StringComparison.Ordinal):
+            case LineKind.Step when Current is { Done: null } open && e.Text.StartsWith(open.Name + " done", StringComparison.Ordinal):
                 open.Done = e.Text[open.Name.Length..].Trim();
                 return Change.StepDone;
-            case EventKind.Step:
+            case LineKind.Step:
                 _steps.Add(new LogStep(_steps.Count, e.Text, e.At));
                 return Change.NewStep;
             default:
@@ -66,8 +66,8 @@ public sealed partial class LogStory
     /// <summary>Folded unless it failed, or it is the step running now.</summary>
     public bool IsOpen(LogStep step, Deployment d) => step.Failed || (d.IsActive && step == Current && step.Done is null);
 
-    private static bool LooksLikeError(DeploymentEvent e) =>
-        e.Kind == EventKind.Warning || (e.Kind is EventKind.Output or EventKind.ErrorOutput && ErrorWord().IsMatch(Ansi.Strip(e.Text)));
+    private static bool LooksLikeError(StoryLine e) =>
+        e.Kind == LineKind.Warning || (e.Kind is LineKind.Output or LineKind.ErrorOutput && ErrorWord().IsMatch(Ansi.Strip(e.Text)));
 
     [GeneratedRegex(@"\b(error|errors|fatal|failed|failure|exception|panic|traceback)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ErrorWord();

@@ -38,9 +38,9 @@ public sealed class LogStream(LogPages pages, DeploymentFeed feed, LogPageHtml h
             await SendAsync(r, gate, null, null, "retry: 2000", ct).ConfigureAwait(false);
             await foreach (var update in feed.FollowAsync(d.Id, after, ct).ConfigureAwait(false))
             {
-                var e = update.Event;
+                var e = update.Line;
                 var now = update.Deployment;
-                if (e.Kind == EventKind.State)
+                if (e.Kind == LineKind.State)
                 {
                     var head = new StringBuilder();
                     if (now.IsFinished)

@@ -25,10 +25,10 @@ public class ConsolePlatformTests
         var now = new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
         var d = new Deployment(1, "web", "production", 7, DeploymentKind.Deploy, "main", "3f2a1c9aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "Fix login",
             new Origin("console", "console", null, "alice", "alice"), DeploymentState.Running, now, now, null, null, null, null, null, false);
-        await console.ShowDeploymentAsync(new DeploymentCard(d, [], now), new DeploymentEvent(1, 1, now, EventKind.State, "running"), default);
-        await console.ShowDeploymentAsync(new DeploymentCard(d, [], now), new DeploymentEvent(1, 2, now, EventKind.Output, "compiling"), default);
+        await console.ShowDeploymentAsync(new DeploymentCard(d, [], now), new StoryLine(1, 1, now, LineKind.State, "running"), default);
+        await console.ShowDeploymentAsync(new DeploymentCard(d, [], now), new StoryLine(1, 2, now, LineKind.Output, "compiling"), default);
         var done = d with { State = DeploymentState.Succeeded, FinishedAt = now.AddSeconds(12), Url = "https://web.example" };
-        await console.ShowDeploymentAsync(new DeploymentCard(done, [], now), new DeploymentEvent(1, 3, now, EventKind.State, "succeeded"), default);
+        await console.ShowDeploymentAsync(new DeploymentCard(done, [], now), new StoryLine(1, 3, now, LineKind.State, "succeeded"), default);
 
         Assert.Equal("""
             bot> ⏳ web #7 → production: deploying main@3f2a1c9 "Fix login" · alice · 0.0s

@@ -30,7 +30,7 @@ public sealed class DeploymentFeedTests : IDisposable
         await using var follow = feed.FollowAsync(d.Id, queued, default, shown: DeploymentState.Queued).GetAsyncEnumerator();
         Assert.True(await follow.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
 
-        Assert.Equal((EventKind.State, "running"), (follow.Current.Event.Kind, follow.Current.Event.Text));
+        Assert.Equal((LineKind.State, "running"), (follow.Current.Line.Kind, follow.Current.Line.Text));
         Assert.Equal(DeploymentState.Running, follow.Current.Deployment.State);
     }
 
@@ -44,14 +44,14 @@ public sealed class DeploymentFeedTests : IDisposable
         var racing = BetweenReads(store, async () =>
         {
             await store.ClaimAsync("worker", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), d.Id, default);
-            await store.AppendEventAsync(d.Id, EventKind.Output, "built", DateTimeOffset.UtcNow, default);
+            await store.AppendEventAsync(d.Id, LineKind.Output, "built", DateTimeOffset.UtcNow, default);
             await store.FinishAsync(d.Id, DeploymentState.Succeeded, null, "r1", null, DateTimeOffset.UtcNow, default);
         });
         var feed = new DeploymentFeed(racing, FeedOptions.Sqlite, TimeProvider.System);
 
         var seen = new List<(string, DeploymentState)>();
         await foreach (var update in feed.FollowAsync(d.Id, queued, default, shown: DeploymentState.Queued))
-            seen.Add((update.Event.Text, update.Deployment.State));
+            seen.Add((update.Line.Text, update.Deployment.State));
 
         Assert.Equal([("running", DeploymentState.Running), ("built", DeploymentState.Running), ("succeeded", DeploymentState.Succeeded)], seen);
     }

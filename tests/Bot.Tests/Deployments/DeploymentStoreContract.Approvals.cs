@@ -55,7 +55,7 @@ public abstract partial class DeploymentStoreContract
         Assert.Equal([("slack:bob", T0.AddMinutes(1)), ("slack:carol", T0.AddMinutes(3))], status.Votes.Select(v => (v.UserId, v.At)));
         var events = await store.EventsAsync(d.Id, 0, 100, default);
         Assert.Equal(["awaiting_approval", "Approved by bob (1 of 2).", "Approved by carol (2 of 2).", "queued", "running"],
-            events.Where(e => e.Kind is EventKind.State or EventKind.Notice).Select(e => e.Text));
+            events.Where(e => e.Kind is LineKind.State or LineKind.Notice).Select(e => e.Text));
         Assert.IsType<NotAwaiting>(await store.VoteAsync(d.Id, Vote("dave", minute: 4), default));
     }
 
@@ -120,6 +120,6 @@ public abstract partial class DeploymentStoreContract
         Assert.Single(both, o => o is NotAwaiting);
         Assert.Equal(DeploymentState.Queued, (await second.GetAsync(d.Id, default))!.State);
         Assert.Equal(2, (await second.ApprovalAsync(d.Id, default))!.Approvals.Count);
-        Assert.Single(await first.EventsAsync(d.Id, 0, 100, default), e => e is { Kind: EventKind.State, Text: "queued" });
+        Assert.Single(await first.EventsAsync(d.Id, 0, 100, default), e => e is { Kind: LineKind.State, Text: "queued" });
     }
 }

@@ -61,7 +61,7 @@ public abstract partial class DeploymentStoreContract
         Assert.Equal((DeploymentState.Failed, "Build failed"), (done.State, done.Message));
         Assert.Equal(DeploymentState.Failed, again.State);
         Assert.Empty(await store.LocksAsync("web", default));
-        var states = (await store.EventsAsync(d.Id, 0, 100, default)).Where(e => e.Kind == EventKind.State).Select(e => e.Text);
+        var states = (await store.EventsAsync(d.Id, 0, 100, default)).Where(e => e.Kind == LineKind.State).Select(e => e.Text);
         Assert.Equal(["queued", "failed"], states);
         Queued(await store.EnqueueAsync(New(), default));
     }
@@ -255,7 +255,7 @@ public abstract partial class DeploymentStoreContract
         var store = await CreateStoreAsync();
         var d = Queued(await store.EnqueueAsync(New(), default));
         for (var i = 1; i <= 10; i++)
-            await store.AppendEventAsync(d.Id, i % 2 == 0 ? EventKind.Output : EventKind.Step, $"e{i}", T0, default);
+            await store.AppendEventAsync(d.Id, i % 2 == 0 ? LineKind.Output : LineKind.Step, $"e{i}", T0, default);
         Assert.Equal(["e6", "e8", "e10"], (await store.TailAsync(d.Id, 3, default)).Select(e => e.Text));
         var all = await store.EventsAsync(d.Id, 0, 100, default);
         Assert.Equal(all.OrderBy(e => e.Seq).Select(e => e.Seq), all.Select(e => e.Seq));
@@ -280,7 +280,7 @@ public abstract partial class DeploymentStoreContract
             for (var i = 0; i < 25; i++)
             {
                 var d = Queued(await store.EnqueueAsync(New(app: $"app{w % 4}", env: $"e{w}-{i}"), default));
-                await store.AppendEventAsync(d.Id, EventKind.Output, "line", T0, default);
+                await store.AppendEventAsync(d.Id, LineKind.Output, "line", T0, default);
                 Assert.True(await store.TryRecordDeliveryAsync("test", $"{w}-{i}", T0, default));
                 await store.FinishAsync(d.Id, DeploymentState.Succeeded, null, "r", null, T0, default);
             }

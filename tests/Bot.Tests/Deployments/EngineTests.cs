@@ -38,7 +38,7 @@ public class EngineTests
         var final = bot.Chat.Cards.Last().Card;
         Assert.Equal(["building", "done"], final.RecentLines);
         Assert.Contains(final.Actions, a => a.Command == "rollback web in production");
-        var output = (await bot.Store.EventsAsync(done.Id, 0, 100, default)).Where(e => e.Kind == EventKind.Output).Select(e => e.Text);
+        var output = (await bot.Store.EventsAsync(done.Id, 0, 100, default)).Where(e => e.Kind == LineKind.Output).Select(e => e.Text);
         Assert.Equal(["building", "done"], output);
     }
 
@@ -54,8 +54,8 @@ public class EngineTests
         var card = new Bot.Chat.LiveCard(queued.Id, bot.Chat, bot.Services.GetRequiredService<DeploymentFeed>(), bot.Store,
             bot.Services.GetRequiredService<Bot.Security.LogLinks>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var running = queued with { State = DeploymentState.Running };
-        await card.ShowAsync(new DeploymentUpdate(running, new DeploymentEvent(queued.Id, 0, queued.CreatedAt, EventKind.State, "running")), default);
-        await card.ShowAsync(new DeploymentUpdate(queued, new DeploymentEvent(queued.Id, 0, queued.CreatedAt, EventKind.State, "queued")), default);
+        await card.ShowAsync(new FeedItem(running, StoryLine.StateOf(running, 0, queued.CreatedAt)), default);
+        await card.ShowAsync(new FeedItem(queued, StoryLine.StateOf(queued, 0, queued.CreatedAt)), default);
 
         Assert.Equal([DeploymentState.Running], bot.Chat.StatesOf(queued.Id));
     }

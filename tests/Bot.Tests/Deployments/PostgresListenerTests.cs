@@ -61,10 +61,10 @@ public sealed class PostgresListenerTests(PostgresFixture postgres)
 
             await there.ClaimAsync("elsewhere", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), d.Id, default);
             Assert.True(await follow.MoveNextAsync().AsTask().WaitAsync(Patience));
-            Assert.Equal(("running", DeploymentState.Running), (follow.Current.Event.Text, follow.Current.Deployment.State));
-            await there.AppendEventAsync(d.Id, EventKind.Output, "compiling", DateTimeOffset.UtcNow, default);
+            Assert.Equal(("running", DeploymentState.Running), (follow.Current.Line.Text, follow.Current.Deployment.State));
+            await there.AppendEventAsync(d.Id, LineKind.Output, "compiling", DateTimeOffset.UtcNow, default);
             Assert.True(await follow.MoveNextAsync().AsTask().WaitAsync(Patience));
-            Assert.Equal(("compiling", DeploymentState.Running), (follow.Current.Event.Text, follow.Current.Deployment.State));
+            Assert.Equal(("compiling", DeploymentState.Running), (follow.Current.Line.Text, follow.Current.Deployment.State));
 
             await there.FinishAsync(d.Id, DeploymentState.Succeeded, null, "r1", null, DateTimeOffset.UtcNow, default);
             Assert.True(await follow.MoveNextAsync().AsTask().WaitAsync(Patience));

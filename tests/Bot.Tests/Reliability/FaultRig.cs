@@ -106,7 +106,7 @@ public sealed class FaultRig : IAsyncDisposable
         {
             Assert.True(d.IsFinished, $"{d.App} #{d.Number} is still {d.State}");
             var ends = (await Store.EventsAsync(d.Id, 0, 1000, default))
-                .Count(e => e.Kind == EventKind.State && e.Text is "succeeded" or "failed" or "cancelled" or "interrupted");
+                .Count(e => e.Kind == LineKind.State && e.Text is "succeeded" or "failed" or "cancelled" or "interrupted");
             Assert.True(ends == 1, $"{d.App} #{d.Number} ended {ends} times");
         }
         lock (Target.Deploys) Assert.Equal(count, Target.Deploys.Count);

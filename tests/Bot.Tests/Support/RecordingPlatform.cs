@@ -10,7 +10,7 @@ public sealed class RecordingPlatform : IChatPlatform
     public string Name => "test";
 
     public List<(Conversation To, ChatMessage Message)> Sent { get; } = [];
-    public List<(DeploymentCard Card, DeploymentEvent Trigger)> Cards { get; } = [];
+    public List<(DeploymentCard Card, StoryLine Trigger)> Cards { get; } = [];
     public List<(Conversation To, AlertCard Card, AlertChange Change)> Alerts { get; } = [];
 
     public Task ShowAlertAsync(Conversation to, AlertCard card, AlertChange change, CancellationToken cancellationToken)
@@ -30,7 +30,7 @@ public sealed class RecordingPlatform : IChatPlatform
 
     private readonly System.Threading.Channels.Channel<DeploymentCard> _shown = System.Threading.Channels.Channel.CreateUnbounded<DeploymentCard>();
 
-    public Task ShowDeploymentAsync(DeploymentCard card, DeploymentEvent trigger, CancellationToken cancellationToken)
+    public Task ShowDeploymentAsync(DeploymentCard card, StoryLine trigger, CancellationToken cancellationToken)
     {
         lock (Cards) Cards.Add((card, trigger));
         _shown.Writer.TryWrite(card);
@@ -51,7 +51,7 @@ public sealed class RecordingPlatform : IChatPlatform
     public List<DeploymentState> StatesOf(long deploymentId)
     {
         lock (Cards)
-            return Cards.Where(c => c.Card.Deployment.Id == deploymentId && c.Trigger.Kind == EventKind.State)
+            return Cards.Where(c => c.Card.Deployment.Id == deploymentId && c.Trigger.Kind == LineKind.State)
                 .Select(c => c.Card.Deployment.State).ToList();
     }
 }

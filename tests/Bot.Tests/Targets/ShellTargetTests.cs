@@ -8,7 +8,7 @@ public sealed class ShellTargetTests : IDisposable
 {
     private readonly TempDir _dir = new("shell");
 
-    private static async Task<List<string>> TextsAsync(TestBot bot, Deployment d, params EventKind[] kinds) =>
+    private static async Task<List<string>> TextsAsync(TestBot bot, Deployment d, params LineKind[] kinds) =>
         (await bot.Store.EventsAsync(d.Id, 0, 1000, default)).Where(e => kinds.Contains(e.Kind)).Select(e => e.Text).ToList();
 
     [Fact]
@@ -28,8 +28,8 @@ public sealed class ShellTargetTests : IDisposable
         Assert.Equal("2", File.ReadAllText(Path.Combine(folder, "version.txt")));
         Assert.Equal($"sha={app.V2} ref=main port=9999 env=production", File.ReadAllText(Path.Combine(folder, "build-info.txt")).Trim());
         Assert.Equal(["checkout", "checkout done in", "build", "build done in", "deploy", "deploy done in", "health", "health done in"],
-            (await TextsAsync(bot, done, EventKind.Step)).Select(t => t.Split(" in ")[0].Replace(" done", " done in")));
-        Assert.Contains($"building {release}", await TextsAsync(bot, done, EventKind.Output));
+            (await TextsAsync(bot, done, LineKind.Step)).Select(t => t.Split(" in ")[0].Replace(" done", " done in")));
+        Assert.Contains($"building {release}", await TextsAsync(bot, done, LineKind.Output));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class ShellTargetTests : IDisposable
         Assert.Contains($"the live release is still 1-{app.V1[..7]}", done.Message);
         Assert.Contains("type `deploy web` again", done.Message);
         Assert.Equal($"1-{app.V1[..7]}", ShellApp.Live(bot));
-        Assert.Contains("error: missing semicolon", (await bot.Store.EventsAsync(done.Id, 0, 100, default)).Where(e => e.Kind == EventKind.ErrorOutput).Select(e => e.Text));
+        Assert.Contains("error: missing semicolon", (await bot.Store.EventsAsync(done.Id, 0, 100, default)).Where(e => e.Kind == LineKind.ErrorOutput).Select(e => e.Text));
         Assert.Empty(await bot.Store.LocksAsync("web", default));
     }
 
@@ -76,7 +76,7 @@ public sealed class ShellTargetTests : IDisposable
         Assert.StartsWith("Health check failed for 2.0s.", done.Message);
         Assert.Contains($"The previous release 1-{app.V1[..7]} (#1 v1@{app.V1[..7]}) is back and healthy: it is what is live now.", done.Message);
         Assert.Equal($"1-{app.V1[..7]}", ShellApp.Live(bot));
-        Assert.Contains("restore", await TextsAsync(bot, done, EventKind.Step));
+        Assert.Contains("restore", await TextsAsync(bot, done, LineKind.Step));
         var live = Assert.Single(await bot.Store.SucceededAsync("web", "production", 10, default));
         Assert.Equal(1, live.Number);
     }
@@ -141,8 +141,8 @@ public sealed class ShellTargetTests : IDisposable
 
         Assert.Equal((DeploymentState.Succeeded, $"1-{app.V1[..7]}", app.V1), (back.State, back.Release, back.Sha));
         Assert.Equal($"1-{app.V1[..7]}", ShellApp.Live(bot));
-        Assert.DoesNotContain("build", await TextsAsync(bot, back, EventKind.Step));
-        Assert.Contains($"Putting release 1-{app.V1[..7]} back.", await TextsAsync(bot, back, EventKind.Notice));
+        Assert.DoesNotContain("build", await TextsAsync(bot, back, LineKind.Step));
+        Assert.Contains($"Putting release 1-{app.V1[..7]} back.", await TextsAsync(bot, back, LineKind.Notice));
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public sealed class ShellTargetTests : IDisposable
 
         Assert.Equal(DeploymentState.Succeeded, back.State);
         Assert.Equal($"5-{app.V1[..7]}", ShellApp.Live(bot));
-        Assert.Contains("build", await TextsAsync(bot, back, EventKind.Step));
+        Assert.Contains("build", await TextsAsync(bot, back, LineKind.Step));
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public sealed class ShellTargetTests : IDisposable
         await using var bot = await TestBot.StartAsync(app.Config());
         using var updates = bot.Feed.Subscribe();
         var started = (await bot.SendAsync("deploy web")).Started!;
-        while ((await updates.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30))).Event.Text != "started") { }
+        while ((await updates.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30))).Line.Text != "started") { }
         var child = int.Parse(File.ReadAllText(ShellApp.Shared(bot, "child.pid")).Trim());
         Assert.NotNull(ChildProcess.StartTicks(child));
 
@@ -269,7 +269,7 @@ public sealed class ShellTargetTests : IDisposable
         var done = await bot.DeployAsync("deploy web");
 
         Assert.True(leftover.WaitForExit(TimeSpan.FromSeconds(10)));
-        Assert.Contains(await TextsAsync(bot, done, EventKind.Warning), t => t.StartsWith("Stopped processes an interrupted run left going"));
+        Assert.Contains(await TextsAsync(bot, done, LineKind.Warning), t => t.StartsWith("Stopped processes an interrupted run left going"));
         Assert.Equal(DeploymentState.Succeeded, done.State);
     }
 

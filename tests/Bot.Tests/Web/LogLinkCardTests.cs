@@ -32,7 +32,7 @@ public sealed class LogLinkCardTests
         var output = new StringWriter();
         var console = new ConsolePlatform(output);
         console.ShowDeploymentAsync(new DeploymentCard(Web(DeploymentState.Failed, "console"), [], Now) { LogUrl = Link },
-            new DeploymentEvent(1, 9, Now, EventKind.State, "failed"), default).GetAwaiter().GetResult();
+            new StoryLine(1, 9, Now, LineKind.State, "failed"), default).GetAwaiter().GetResult();
         // The console wraps at 80 columns: the link may stand on a line of its own, whole.
         Assert.Matches($@"Full log:\s+{System.Text.RegularExpressions.Regex.Escape(Link)}\n", output.ToString());
     }

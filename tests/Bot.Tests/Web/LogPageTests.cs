@@ -17,12 +17,12 @@ public sealed partial class LogPageTests : IAsyncLifetime
     private async Task<Deployment> FailedAsync()
     {
         var d = await _host.RunningAsync();
-        await _host.AppendAsync(d, EventKind.Step, "build");
-        await _host.AppendAsync(d, EventKind.Output, "compiling \u001b[32mok\u001b[0m");
-        await _host.AppendAsync(d, EventKind.Step, "build done in 2.0s");
-        await _host.AppendAsync(d, EventKind.Step, "deploy");
-        await _host.AppendAsync(d, EventKind.Output, "<script>alert('pwned')</script>");
-        await _host.AppendAsync(d, EventKind.ErrorOutput, $"error: token {PageHost.Hidden} refused");
+        await _host.AppendAsync(d, LineKind.Step, "build");
+        await _host.AppendAsync(d, LineKind.Output, "compiling \u001b[32mok\u001b[0m");
+        await _host.AppendAsync(d, LineKind.Step, "build done in 2.0s");
+        await _host.AppendAsync(d, LineKind.Step, "deploy");
+        await _host.AppendAsync(d, LineKind.Output, "<script>alert('pwned')</script>");
+        await _host.AppendAsync(d, LineKind.ErrorOutput, $"error: token {PageHost.Hidden} refused");
         await _host.FinishAsync(d, DeploymentState.Failed, "The deploy step failed (exit code 1).");
         return d;
     }
@@ -51,15 +51,15 @@ public sealed partial class LogPageTests : IAsyncLifetime
     public async Task After_a_put_back_the_step_that_failed_is_the_one_open_not_the_lines_that_followed()
     {
         var d = await _host.RunningAsync();
-        await _host.AppendAsync(d, EventKind.Step, "build");
-        await _host.AppendAsync(d, EventKind.Step, "build done in 0.6s");
-        await _host.AppendAsync(d, EventKind.Step, "health");
-        await _host.AppendAsync(d, EventKind.Output, "curl: (7) connection refused");
-        await _host.AppendAsync(d, EventKind.Step, "restore");
-        await _host.AppendAsync(d, EventKind.Step, "restore done in 0.1s");
-        await _host.AppendAsync(d, EventKind.Step, "health");
-        await _host.AppendAsync(d, EventKind.Step, "health done in 1.7s");
-        await _host.AppendAsync(d, EventKind.Notice, "The previous release is back and healthy.");
+        await _host.AppendAsync(d, LineKind.Step, "build");
+        await _host.AppendAsync(d, LineKind.Step, "build done in 0.6s");
+        await _host.AppendAsync(d, LineKind.Step, "health");
+        await _host.AppendAsync(d, LineKind.Output, "curl: (7) connection refused");
+        await _host.AppendAsync(d, LineKind.Step, "restore");
+        await _host.AppendAsync(d, LineKind.Step, "restore done in 0.1s");
+        await _host.AppendAsync(d, LineKind.Step, "health");
+        await _host.AppendAsync(d, LineKind.Step, "health done in 1.7s");
+        await _host.AppendAsync(d, LineKind.Notice, "The previous release is back and healthy.");
         await _host.FinishAsync(d, DeploymentState.Failed, "Health check failed for 20s.");
 
         var html = await (await _host.Client.GetAsync(_host.PathOf(d))).Content.ReadAsStringAsync();
@@ -180,8 +180,8 @@ public sealed partial class LogPageTests : IAsyncLifetime
     public async Task A_running_deployment_page_follows_from_its_last_event()
     {
         var d = await _host.RunningAsync();
-        await _host.AppendAsync(d, EventKind.Step, "build");
-        var last = await _host.AppendAsync(d, EventKind.Output, "step one");
+        await _host.AppendAsync(d, LineKind.Step, "build");
+        var last = await _host.AppendAsync(d, LineKind.Output, "step one");
         var html = await _host.Client.GetStringAsync(_host.PathOf(d));
 
         Assert.Contains($"/d/web/{d.Number}/events?t=", html);

@@ -28,10 +28,10 @@ public sealed class LogStreamTests : IAsyncLifetime
     public async Task A_reconnect_resumes_after_Last_Event_ID_and_the_stream_ends_with_the_final_state()
     {
         var d = await _host.RunningAsync();
-        await _host.AppendAsync(d, EventKind.Step, "build");
-        await _host.AppendAsync(d, EventKind.Output, "line A");
-        var b = await _host.AppendAsync(d, EventKind.Output, "line B");
-        var c = await _host.AppendAsync(d, EventKind.Output, "line C");
+        await _host.AppendAsync(d, LineKind.Step, "build");
+        await _host.AppendAsync(d, LineKind.Output, "line A");
+        var b = await _host.AppendAsync(d, LineKind.Output, "line B");
+        var c = await _host.AppendAsync(d, LineKind.Output, "line C");
 
         // Last-Event-ID wins over the page's own `after`.
         using var sse = await OpenAsync(d, lastEventId: b.Seq.ToString(), after: "0");
@@ -41,14 +41,14 @@ public sealed class LogStreamTests : IAsyncLifetime
         Assert.Contains("line C", line.Data);
         Assert.DoesNotContain(first, e => e.Data.Contains("line A") || e.Data.Contains("line B"));
 
-        var d2 = await _host.AppendAsync(d, EventKind.Output, "line D");
+        var d2 = await _host.AppendAsync(d, LineKind.Output, "line D");
         var next = await sse.UntilAsync("line", Patience);
         Assert.Equal(d2.Seq.ToString(), next[^1].Id);
         Assert.Contains("<div id=\"L" + d2.Seq + "\" class=\"l o\">", next[^1].Data);
 
-        await _host.AppendAsync(d, EventKind.Step, "build done in 4.0s");
-        await _host.AppendAsync(d, EventKind.Step, "deploy");
-        await _host.AppendAsync(d, EventKind.ErrorOutput, "error: <boom>");
+        await _host.AppendAsync(d, LineKind.Step, "build done in 4.0s");
+        await _host.AppendAsync(d, LineKind.Step, "deploy");
+        await _host.AppendAsync(d, LineKind.ErrorOutput, "error: <boom>");
         await _host.FinishAsync(d, DeploymentState.Failed, "The deploy step failed.");
         var rest = await sse.UntilAsync("end", Patience);
         Assert.Contains(rest, e => e.Name == "done" && e.Data == "0|done in 4.0s");
@@ -67,7 +67,7 @@ public sealed class LogStreamTests : IAsyncLifetime
     public async Task The_stream_of_a_finished_deployment_says_it_ended_at_once()
     {
         var d = await _host.RunningAsync();
-        await _host.AppendAsync(d, EventKind.Output, "only line");
+        await _host.AppendAsync(d, LineKind.Output, "only line");
         await _host.FinishAsync(d, DeploymentState.Succeeded, null);
         var events = (await _host.Store.EventsAsync(d.Id, 0, 100, default)).ToList();
 

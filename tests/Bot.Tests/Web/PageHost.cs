@@ -46,7 +46,7 @@ public sealed class PageHost : IAsyncDisposable
         return (await Store.GetAsync(d.Id, default))!;
     }
 
-    public async Task<DeploymentEvent> AppendAsync(Deployment d, EventKind kind, string text)
+    public async Task<StoryLine> AppendAsync(Deployment d, LineKind kind, string text)
     {
         Time.Advance(TimeSpan.FromSeconds(1));
         var e = await Store.AppendEventAsync(d.Id, kind, text, Time.GetUtcNow(), default);

@@ -43,7 +43,7 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
     }
 
     /// <summary>A terminal cannot edit what it printed: each step of a card is printed as it comes, by the card's own live message.</summary>
-    public async Task ShowDeploymentAsync(DeploymentCard card, DeploymentEvent trigger, CancellationToken cancellationToken)
+    public async Task ShowDeploymentAsync(DeploymentCard card, StoryLine trigger, CancellationToken cancellationToken)
     {
         if (Render(card, trigger) is not { } text) return;
         var d = card.Deployment;
@@ -53,7 +53,7 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
             m.Completion.ContinueWith(_ => _cards.TryRemove(new(id, m)), TaskScheduler.Default);
             return m;
         });
-        message.Show(card, text, final: d.IsFinished && trigger.Kind == EventKind.State);
+        message.Show(card, text, final: d.IsFinished && trigger.Kind == LineKind.State);
         await message.IdleAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -74,19 +74,19 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
         }
     }
 
-    private static string? Render(DeploymentCard card, DeploymentEvent trigger)
+    private static string? Render(DeploymentCard card, StoryLine trigger)
     {
         var d = card.Deployment;
         var text = trigger.Kind switch
         {
-            EventKind.State when d.State == DeploymentState.Queued => null,
-            EventKind.State when d.State == DeploymentState.AwaitingApproval => Wrap($"bot> ⏸ {d.App} #{d.Number} → {d.Env}: {card.StateWord} · {card.LiveNote}", Indent),
-            EventKind.State when d.State == DeploymentState.Running => Wrap($"bot> ⏳ {d.App} #{d.Number} → {d.Env}: {card.StateWord} {card.Summary}", Indent)
+            LineKind.State when d.State == DeploymentState.Queued => null,
+            LineKind.State when d.State == DeploymentState.AwaitingApproval => Wrap($"bot> ⏸ {d.App} #{d.Number} → {d.Env}: {card.StateWord} · {card.LiveNote}", Indent),
+            LineKind.State when d.State == DeploymentState.Running => Wrap($"bot> ⏳ {d.App} #{d.Number} → {d.Env}: {card.StateWord} {card.Summary}", Indent)
                 + (card.LogUrl is { } log ? Wrap($"{Indent}Full log: {log}", Indent) : ""),
-            EventKind.State => Final(card),
-            EventKind.Step => Wrap($"{Indent}▸ {trigger.Text}", Indent + "  "),
-            EventKind.Output or EventKind.ErrorOutput => Wrap($"{Indent}│ {trigger.Text}", Indent + "│ "),
-            EventKind.Warning => Wrap($"{Indent}! {trigger.Text}", Indent + "  "),
+            LineKind.State => Final(card),
+            LineKind.Step => Wrap($"{Indent}▸ {trigger.Text}", Indent + "  "),
+            LineKind.Output or LineKind.ErrorOutput => Wrap($"{Indent}│ {trigger.Text}", Indent + "│ "),
+            LineKind.Warning => Wrap($"{Indent}! {trigger.Text}", Indent + "  "),
             _ => Wrap($"{Indent}• {trigger.Text}", Indent + "  "),
         };
         return text;

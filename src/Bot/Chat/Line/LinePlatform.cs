@@ -31,7 +31,7 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
         await api.PushAsync(to.Channel, LineMessages.From([message]), Guid.NewGuid(), cancellationToken).ConfigureAwait(false);
     }
 
-    public Task ShowDeploymentAsync(DeploymentCard shown, DeploymentEvent trigger, CancellationToken cancellationToken)
+    public Task ShowDeploymentAsync(DeploymentCard shown, StoryLine trigger, CancellationToken cancellationToken)
     {
         if (!options.CanSend) return Task.CompletedTask;
         var d = shown.Deployment;

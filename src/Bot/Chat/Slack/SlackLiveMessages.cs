@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using Bot.Deployments;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Chat.Slack;
-
-/// <summary>What a live message should say now, and where it goes the first time.</summary>
-public sealed record LiveUpdate(
-    string Key, string NoteScope, string Channel, string? Thread, string Text, JsonArray Blocks, bool Final, string? Line = null, string? FallbackUser = null);
 
 /// <summary>
 /// The Slack messages that change over time (deployment cards, alert counts): one <see cref="LiveMessage{TView}"/> each,

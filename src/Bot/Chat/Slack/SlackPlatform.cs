@@ -23,11 +23,11 @@ public sealed class SlackPlatform(SlackApi api, SlackOptions options, SlackLiveM
     /// <summary>An edit costs nothing but a slot of the 1-per-second budget, which the live message keeps.</summary>
     public bool RedrawsInPlace => true;
 
-    public Task ShowDeploymentAsync(DeploymentCard card, DeploymentEvent trigger, CancellationToken cancellationToken)
+    public Task ShowDeploymentAsync(DeploymentCard card, StoryLine trigger, CancellationToken cancellationToken)
     {
         if (!options.CanSend) return Task.CompletedTask;
         var d = card.Deployment;
-        var line = trigger.Kind is EventKind.Output or EventKind.ErrorOutput ? trigger.Text : null;
+        var line = trigger.Kind is LineKind.Output or LineKind.ErrorOutput ? trigger.Text : null;
         return live.ShowAsync(new LiveUpdate(d.Id.ToString(), CardNote, d.Origin.Conversation, d.Origin.Thread, card.Title, SlackBlocks.Card(card),
             d.IsFinished, line, d.Origin.UserId), cancellationToken);
     }

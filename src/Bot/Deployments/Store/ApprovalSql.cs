@@ -52,7 +52,7 @@ internal static class ApprovalSql
             ("approved", vote.Approved), ("reason", vote.Reason), ("at", vote.At)).ConfigureAwait(false);
         status = status with { Votes = [.. status.Votes, vote] };
         // An event for every answer: whichever replica follows the card redraws it with who acted.
-        await EventSql.AppendAsync(db, deploymentId, EventKind.Notice, Describe(vote, status), vote.At, cancellationToken).ConfigureAwait(false);
+        await EventSql.AppendAsync(db, deploymentId, LineKind.Notice, Describe(vote, status), vote.At, cancellationToken).ConfigureAwait(false);
         if (!vote.Approved)
         {
             var message = $"Rejected by {vote.UserName}" + (string.IsNullOrWhiteSpace(vote.Reason) ? "." : $": \"{vote.Reason}\"");

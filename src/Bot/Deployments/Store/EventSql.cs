@@ -19,24 +19,24 @@ internal static class EventSql
         WHERE deployment_id = @id AND kind IN ('output', 'erroroutput') ORDER BY seq DESC LIMIT @count
         """;
 
-    public static async Task<DeploymentEvent> AppendAsync(StoreSession db, long deploymentId, EventKind kind, string text, DateTimeOffset at, CancellationToken cancellationToken)
+    public static async Task<StoryLine> AppendAsync(StoreSession db, long deploymentId, LineKind kind, string text, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var seq = await db.ScalarAsync<long>(db.Dialect.AppendEvent, cancellationToken,
             ("id", deploymentId), ("at", at), ("kind", Name(kind)), ("text", text)).ConfigureAwait(false);
-        return new DeploymentEvent(deploymentId, seq, at, kind, text);
+        return new StoryLine(deploymentId, seq, at, kind, text) { State = kind == LineKind.State ? StateOf(text) : null };
     }
 
     /// <summary>The event that says a deployment is now in <paramref name="state"/>.</summary>
-    public static Task<DeploymentEvent> StateAsync(StoreSession db, long deploymentId, DeploymentState state, DateTimeOffset at, CancellationToken cancellationToken) =>
-        AppendAsync(db, deploymentId, EventKind.State, Name(state), at, cancellationToken);
+    public static Task<StoryLine> StateAsync(StoreSession db, long deploymentId, DeploymentState state, DateTimeOffset at, CancellationToken cancellationToken) =>
+        AppendAsync(db, deploymentId, LineKind.State, Name(state), at, cancellationToken);
 
-    public static async Task<IReadOnlyList<DeploymentEvent>> AfterAsync(StoreSession db, long deploymentId, long afterSeq, int limit, CancellationToken cancellationToken) =>
-        await db.QueryAsync(After, Event, cancellationToken, ("id", deploymentId), ("after", afterSeq), ("limit", limit)).ConfigureAwait(false);
+    public static async Task<IReadOnlyList<StoryLine>> AfterAsync(StoreSession db, long deploymentId, long afterSeq, int limit, CancellationToken cancellationToken) =>
+        await db.QueryAsync(After, Line, cancellationToken, ("id", deploymentId), ("after", afterSeq), ("limit", limit)).ConfigureAwait(false);
 
     /// <summary>The last <paramref name="count"/> output lines, oldest first.</summary>
-    public static async Task<IReadOnlyList<DeploymentEvent>> TailAsync(StoreSession db, long deploymentId, int count, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<StoryLine>> TailAsync(StoreSession db, long deploymentId, int count, CancellationToken cancellationToken)
     {
-        var newestFirst = await db.QueryAsync(LastOutput, Event, cancellationToken, ("id", deploymentId), ("count", count)).ConfigureAwait(false);
+        var newestFirst = await db.QueryAsync(LastOutput, Line, cancellationToken, ("id", deploymentId), ("count", count)).ConfigureAwait(false);
         newestFirst.Reverse();
         return newestFirst;
     }

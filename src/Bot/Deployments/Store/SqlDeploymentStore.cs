@@ -59,13 +59,13 @@ public abstract class SqlDeploymentStore : IDeploymentStore
     public Task SetCommitAsync(long id, string? gitRef, string sha, string subject, CancellationToken cancellationToken) =>
         WriteOneAsync(db => DeploymentSql.SetCommitAsync(db, id, gitRef, sha, subject, cancellationToken), cancellationToken);
 
-    public Task<DeploymentEvent> AppendEventAsync(long deploymentId, EventKind kind, string text, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task<StoryLine> AppendEventAsync(long deploymentId, LineKind kind, string text, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteOneAsync(db => EventSql.AppendAsync(db, deploymentId, kind, text, at, cancellationToken), cancellationToken);
 
-    public Task<IReadOnlyList<DeploymentEvent>> EventsAsync(long deploymentId, long afterSeq, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<StoryLine>> EventsAsync(long deploymentId, long afterSeq, int limit, CancellationToken cancellationToken) =>
         ReadAsync(db => EventSql.AfterAsync(db, deploymentId, afterSeq, limit, cancellationToken), cancellationToken);
 
-    public Task<IReadOnlyList<DeploymentEvent>> TailAsync(long deploymentId, int count, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<StoryLine>> TailAsync(long deploymentId, int count, CancellationToken cancellationToken) =>
         ReadAsync(db => EventSql.TailAsync(db, deploymentId, count, cancellationToken), cancellationToken);
 
     public virtual Task<LockInfo?> LockAsync(LockInfo wanted, CancellationToken cancellationToken) =>

@@ -166,7 +166,7 @@ public sealed class HerokuDeployTests : IAsyncLifetime
         _rig.Heroku.NextBuild = new BuildScript(Hold: true);
         using var updates = _rig.Bot.Feed.Subscribe();
         var queued = await _rig.Bot.SendAsync("deploy web");
-        while ((await updates.Reader.ReadAsync()).Event.Text != "-----> Launching...") { }
+        while ((await updates.Reader.ReadAsync()).Line.Text != "-----> Launching...") { }
 
         var cancel = await _rig.Bot.SendAsync("cancel web");
         var d = await _rig.Bot.WaitFinishedAsync(queued.Started!.Id);

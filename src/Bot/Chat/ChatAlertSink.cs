@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Chat;
 
 /// <summary>Shows each recorded alert in the app's (environment's) <c>AlertChannels</c>, on each channel's platform.</summary>
-public sealed class AlertShower(AppCatalog apps, IEnumerable<IChatPlatform> platforms, TimeProvider time, ILogger<AlertShower> logger, Security.LogLinks links) : IAlertSink
+public sealed class ChatAlertSink(AppCatalog apps, IEnumerable<IChatPlatform> platforms, TimeProvider time, ILogger<ChatAlertSink> logger, Security.LogLinks links) : IAlertSink
 {
     private readonly Dictionary<string, IChatPlatform> _platforms = platforms.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 

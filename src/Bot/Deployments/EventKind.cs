@@ -1,3 +1,0 @@
-namespace Bot.Deployments;
-
-public enum EventKind { State, Step, Output, ErrorOutput, Notice, Warning }
