@@ -22,13 +22,11 @@ public static class GenericAlerts
 
     private static async Task HandleAsync(HttpContext context, [FromServices] AlertOptions options, [FromServices] AppCatalog apps, [FromServices] TimeProvider time)
     {
-        if (await Webhook.RequireSecretAsync(context, options.Secret, "generic alerts", "ALERTS_SECRET").ConfigureAwait(false) is not { } secret) return;
-        var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
-        if (body is null) return;
         var headers = context.Request.Headers;
         var signature = headers["X-Deploybot-Signature"].ToString();
-        var check = AlertSignature.Verify(secret, headers["X-Deploybot-Timestamp"], body.Value.Span, signature, time.GetUtcNow());
-        if (!await Webhook.RequireSignatureAsync(context, check, "X-Deploybot-Signature or X-Deploybot-Timestamp").ConfigureAwait(false)) return;
+        var body = await Webhook.ReadSignedAsync(context, options.Secret, "generic alerts", "ALERTS_SECRET", "X-Deploybot-Signature or X-Deploybot-Timestamp",
+            (secret, bytes) => AlertSignature.Verify(secret, headers["X-Deploybot-Timestamp"], bytes.Span, signature, time.GetUtcNow())).ConfigureAwait(false);
+        if (body is null) return;
         if (context.Request.ContentType is { Length: > 0 } type && !IsJson(type))
         {
             await Webhook.TextAsync(context, 415, "expected application/json").ConfigureAwait(false);

@@ -22,11 +22,9 @@ public static class HerokuAlerts
 
     private static async Task HandleAsync(HttpContext context, [FromServices] HerokuOptions options, [FromServices] AppCatalog apps, [FromServices] TimeProvider time)
     {
-        if (await Webhook.RequireSecretAsync(context, options.WebhookSecret, "Heroku webhooks", "HEROKU_WEBHOOK_SECRET").ConfigureAwait(false) is not { } secret) return;
-        var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
+        var body = await Webhook.ReadSignedAsync(context, options.WebhookSecret, "Heroku webhooks", "HEROKU_WEBHOOK_SECRET", "Heroku-Webhook-Hmac-SHA256",
+            (secret, bytes) => HerokuSignature.Verify(secret, bytes.Span, context.Request.Headers["Heroku-Webhook-Hmac-SHA256"])).ConfigureAwait(false);
         if (body is null) return;
-        var check = HerokuSignature.Verify(secret, body.Value.Span, context.Request.Headers["Heroku-Webhook-Hmac-SHA256"]);
-        if (!await Webhook.RequireSignatureAsync(context, check, "Heroku-Webhook-Hmac-SHA256").ConfigureAwait(false)) return;
         if (Webhook.ParseObject(body.Value.Span) is not { } json)
         {
             await Webhook.TextAsync(context, 400, "expected a JSON object").ConfigureAwait(false);

@@ -50,6 +50,20 @@ public static class Webhook
     }
 
     /// <summary>
+    /// The opening every webhook signed with a shared secret has: the secret must be set (401 naming the variable to set),
+    /// the body readable (400 or 413), the signature over it valid (401 saying which <paramref name="headers"/> failed).
+    /// Returns the body, or null when the request has been answered here.
+    /// </summary>
+    public static async Task<ReadOnlyMemory<byte>?> ReadSignedAsync(
+        HttpContext context, string? secret, string what, string variable, string headers, Func<string, ReadOnlyMemory<byte>, SignatureCheck> verify)
+    {
+        if (await RequireSecretAsync(context, secret, what, variable).ConfigureAwait(false) is not { } key) return null;
+        if (await ReadBodyAsync(context).ConfigureAwait(false) is not { } body) return null;
+        // A bare null here would become an empty body (byte[] converts to memory), not "answered".
+        return await RequireSignatureAsync(context, verify(key, body), headers).ConfigureAwait(false) ? body : (ReadOnlyMemory<byte>?)null;
+    }
+
+    /// <summary>
     /// The secret that proves a request is the platform's, or null after answering 401: a request arriving for a platform
     /// whose secret is not set is rejected, never trusted. <paramref name="what"/> names its requests ("LINE webhooks").
     /// </summary>

@@ -19,11 +19,9 @@ public static class LineEndpoints
 
     private static async Task HandleAsync(HttpContext context, [FromServices] LineOptions options, [FromServices] LineInbound inbound, [FromServices] ILoggerFactory loggers)
     {
-        if (await Webhook.RequireSecretAsync(context, options.ChannelSecret, "LINE webhooks", "LINE_CHANNEL_SECRET").ConfigureAwait(false) is not { } secret) return;
-        var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
+        var body = await Webhook.ReadSignedAsync(context, options.ChannelSecret, "LINE webhooks", "LINE_CHANNEL_SECRET", "X-Line-Signature",
+            (secret, bytes) => LineSignature.Verify(secret, bytes.Span, context.Request.Headers["X-Line-Signature"])).ConfigureAwait(false);
         if (body is null) return;
-        var check = LineSignature.Verify(secret, body.Value.Span, context.Request.Headers["X-Line-Signature"]);
-        if (!await Webhook.RequireSignatureAsync(context, check, "X-Line-Signature").ConfigureAwait(false)) return;
         if (Webhook.ParseObject(body.Value.Span) is not { } callback || callback["events"] is not JsonArray events)
         {
             await Webhook.TextAsync(context, 400, "expected a JSON object with an events array").ConfigureAwait(false);

@@ -31,13 +31,10 @@ public static class SlackEndpoints
 
     private static async Task HandleAsync(HttpContext context, Kind kind, SlackOptions options, ISlackInbound inbound, TimeProvider time, ILoggerFactory loggers)
     {
-        if (await Webhook.RequireSecretAsync(context, options.SigningSecret, "Slack requests", "SLACK_SIGNING_SECRET").ConfigureAwait(false) is not { } secret) return;
-        var body = await Webhook.ReadBodyAsync(context).ConfigureAwait(false);
-        if (body is null) return;
-
         var headers = context.Request.Headers;
-        var check = SlackSignature.Verify(secret, headers["X-Slack-Request-Timestamp"], body.Value.Span, headers["X-Slack-Signature"], time.GetUtcNow());
-        if (!await Webhook.RequireSignatureAsync(context, check, "X-Slack-Signature or X-Slack-Request-Timestamp").ConfigureAwait(false)) return;
+        var body = await Webhook.ReadSignedAsync(context, options.SigningSecret, "Slack requests", "SLACK_SIGNING_SECRET", "X-Slack-Signature or X-Slack-Request-Timestamp",
+            (secret, bytes) => SlackSignature.Verify(secret, headers["X-Slack-Request-Timestamp"], bytes.Span, headers["X-Slack-Signature"], time.GetUtcNow())).ConfigureAwait(false);
+        if (body is null) return;
 
         try
         {
