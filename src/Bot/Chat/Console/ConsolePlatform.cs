@@ -15,7 +15,10 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
     private const string Indent = "     ";
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, LiveMessage<DeploymentCard>> _cards = new();
+    private LiveMessages<long, DeploymentCard>? _cards;
+
+    private LiveMessages<long, DeploymentCard> Cards =>
+        LazyInitializer.EnsureInitialized(ref _cards, () => new(_ => new Printer(this), "the console card of deployment", TimeProvider.System, NullLogger.Instance));
 
     public string Name => PlatformName;
 
@@ -46,14 +49,7 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
     public async Task ShowDeploymentAsync(DeploymentCard card, StoryLine trigger, CancellationToken cancellationToken)
     {
         if (Render(card, trigger) is not { } text) return;
-        var d = card.Deployment;
-        var message = _cards.GetOrAdd(d.Id, id =>
-        {
-            var m = new LiveMessage<DeploymentCard>(new Printer(this), $"the console card of {d.App} #{d.Number}", TimeProvider.System, NullLogger.Instance);
-            m.Completion.ContinueWith(_ => _cards.TryRemove(new(id, m)), TaskScheduler.Default);
-            return m;
-        });
-        message.Show(card, text, final: d.IsFinished && trigger.Kind == LineKind.State);
+        var message = Cards.Show(card.Deployment.Id, card, text, card.Deployment.IsFinished && trigger.Kind == LineKind.State, out _);
         await message.IdleAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Bot.Commands;
 using Bot.Text;
 using System.Globalization;
@@ -21,7 +20,7 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
     public static readonly TimeSpan LoadingEvery = TimeSpan.FromSeconds(55);
     public const int LoadingSeconds = 60;
 
-    private readonly ConcurrentDictionary<long, LiveMessage<DeploymentCard>> _cards = new();
+    private readonly LiveMessages<long, DeploymentCard> _cards = new(_ => new LineCardMessage(api, options, store, time, logger), "the LINE card of deployment", time, logger);
 
     public string Name => "line";
 
@@ -34,24 +33,16 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
     public Task ShowDeploymentAsync(DeploymentCard shown, StoryLine trigger, CancellationToken cancellationToken)
     {
         if (!options.CanSend) return Task.CompletedTask;
-        var d = shown.Deployment;
-        var card = _cards.GetOrAdd(d.Id, id =>
-        {
-            var message = new LiveMessage<DeploymentCard>(new LineCardMessage(api, options, store, time, logger), $"the LINE card of {d.App} #{d.Number}", time, logger);
-            message.Completion.ContinueWith(_ => _cards.TryRemove(new(id, message)), TaskScheduler.Default);
-            return message;
-        });
         // LINE sends only on a change of state, so each is sent (or waiting for its pause) before the next is shown.
-        card.Show(shown, final: d.IsFinished);
+        var card = _cards.Show(shown.Deployment.Id, shown, null, shown.Deployment.IsFinished, out _);
         return card.IdleAsync().WaitAsync(cancellationToken);
     }
 
-    public Task CardDeliveredAsync(Deployment d) => _cards.TryGetValue(d.Id, out var m) ? m.Completion : Task.CompletedTask;
+    public Task CardDeliveredAsync(Deployment d) => _cards.DeliveredAsync(d.Id);
 
-    public Task IdleAsync() => Task.WhenAll(_cards.Values.Select(m => m.IdleAsync()));
+    public Task IdleAsync() => _cards.IdleAsync();
 
-    public Task SettleAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_cards.Values.Where(m => m.HasFinal).Select(m => m.Completion)).WaitAsync(cancellationToken);
+    public Task SettleAsync(CancellationToken cancellationToken) => _cards.SettleFinalsAsync(cancellationToken);
 
     /// <summary>
     /// A LINE message cannot be edited, and every push counts against the month's quota: an alert is pushed when
@@ -73,9 +64,5 @@ public sealed class LinePlatform(LineApi api, LineOptions options, IDeploymentSt
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var message in _cards.Values) message.Stop();
-        await Task.WhenAll(_cards.Values.Select(m => m.Completion)).ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _cards.DisposeAsync();
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Bot.Deployments;
 using Microsoft.Extensions.Logging;
 
@@ -13,37 +12,23 @@ public sealed class SlackLiveMessages(SlackApi api, IDeploymentStore store, Work
     public static readonly TimeSpan UpdateInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan OutputInterval = TimeSpan.FromSeconds(2);
 
-    private readonly ConcurrentDictionary<string, LiveMessage<LiveUpdate>> _messages = new();
+    private readonly LiveMessages<string, LiveUpdate> _messages = new(_ => new SlackLiveMessage(api, store, identity, time), "the Slack message", time, logger);
 
     /// <summary>Hands the message its latest view; the first one is awaited until posted, so a card first says what was shown first.</summary>
     public Task ShowAsync(LiveUpdate update, CancellationToken cancellationToken)
     {
-        var added = false;
-        var message = _messages.GetOrAdd(update.Key, key => { added = true; return Start(key); });
-        message.Show(update, update.Line, update.Final);
-        return added ? message.IdleAsync().WaitAsync(cancellationToken) : Task.CompletedTask;
+        var message = _messages.Show(update.Key, update, update.Line, update.Final, out var started);
+        return started ? message.IdleAsync().WaitAsync(cancellationToken) : Task.CompletedTask;
     }
 
-    private LiveMessage<LiveUpdate> Start(string key)
-    {
-        var message = new LiveMessage<LiveUpdate>(new SlackLiveMessage(api, store, identity, time), $"the Slack message {key}", time, logger);
-        message.Completion.ContinueWith(_ => _messages.TryRemove(new(key, message)), TaskScheduler.Default);
-        return message;
-    }
+    /// <inheritdoc cref="LiveMessages{TKey, TView}.DeliveredAsync"/>
+    public Task DeliveredAsync(string key) => _messages.DeliveredAsync(key);
 
-    /// <summary>Completes once the message of <paramref name="key"/> has sent its final view (at once when there is none).</summary>
-    public Task DeliveredAsync(string key) => _messages.TryGetValue(key, out var message) ? message.Completion : Task.CompletedTask;
+    /// <inheritdoc cref="LiveMessages{TKey, TView}.IdleAsync"/>
+    public Task SettleAsync() => _messages.IdleAsync();
 
-    /// <summary>Completes when no message is sending or has anything due now (tests).</summary>
-    public Task SettleAsync() => Task.WhenAll(_messages.Values.Select(m => m.IdleAsync()));
+    /// <inheritdoc cref="LiveMessages{TKey, TView}.SettleFinalsAsync"/>
+    public Task SettleFinalsAsync(CancellationToken cancellationToken) => _messages.SettleFinalsAsync(cancellationToken);
 
-    /// <summary>Completes when every message that has reached its final view has sent it, waiting for slots and tries (shutdown).</summary>
-    public Task SettleFinalsAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_messages.Values.Where(m => m.HasFinal).Select(m => m.Completion)).WaitAsync(cancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var message in _messages.Values) message.Stop();
-        await Task.WhenAll(_messages.Values.Select(m => m.Completion)).ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _messages.DisposeAsync();
 }
