@@ -28,6 +28,11 @@ public sealed class ManyProcessesTests(PostgresFixture postgres, ITestOutputHelp
     private static async Task<Deployment> FinishedAsync(IDeploymentStore store, string app, int number, TimeSpan patience) =>
         await ProcessRig.UntilAsync(async () => await store.FindAsync(app, number, default) is { IsFinished: true } d ? d : null, patience, $"{app} #{number} to end");
 
+    /// <summary>The pid a deploy step wrote to <paramref name="file"/> once it started.</summary>
+    private static async Task<int> StepPidAsync(string file) =>
+        (int)(await ProcessRig.UntilAsync(() => Task.FromResult(File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), out var p) ? p : (int?)null),
+            Patience, "the step to start"))!;
+
     [Fact]
     public async Task A_long_deploy_run_by_one_process_ends_live_while_peers_sweep_and_another_process_asks_for_status()
     {
@@ -104,8 +109,7 @@ public sealed class ManyProcessesTests(PostgresFixture postgres, ITestOutputHelp
         await using var store = rig.Store();
 
         Assert.True((await rig.CommandAsync(a, ProcessRig.Deploy("victim"))).IsSuccessStatusCode);
-        var step = (int)(await ProcessRig.UntilAsync(() => Task.FromResult(File.Exists(stepPid) && int.TryParse(File.ReadAllText(stepPid).Trim(), out var p) ? p : (int?)null),
-            Patience, "the step to start"))!;
+        var step = await StepPidAsync(stepPid);
         var running = (await store.FindAsync("victim", 1, default))!;
         var runner = await rig.RunnerOfAsync(running.Id) ?? throw new InvalidOperationException("no runner found for victim #1");
 
@@ -166,8 +170,7 @@ public sealed class ManyProcessesTests(PostgresFixture postgres, ITestOutputHelp
         await using var store = rig.Store();
 
         Assert.True((await rig.CommandAsync(web, ProcessRig.Deploy("slow"))).IsSuccessStatusCode);
-        var step = (int)(await ProcessRig.UntilAsync(() => Task.FromResult(File.Exists(stepPid) && int.TryParse(File.ReadAllText(stepPid).Trim(), out var p) ? p : (int?)null),
-            Patience, "the step to start"))!;
+        var step = await StepPidAsync(stepPid);
         var cancel = await rig.CommandAsync(web, SlackPayloads.SlashCommand("/ops", "cancel slow"));
         var answer = (string?)JsonNode.Parse(await cancel.Content.ReadAsStringAsync())!["text"] ?? "";
 
