@@ -53,24 +53,33 @@ internal sealed class LiveCard(long id, IChatPlatform platform, DeploymentFeed f
     {
         await using var story = feed.FollowAsync(id, Seen, stop, Last?.State, Passed).GetAsyncEnumerator(stop);
         var next = story.MoveNextAsync().AsTask();
-        while (true)
+        try
         {
-            // A running step without output is drawn again now and then where that is free, so its times move on.
-            if (platform.RedrawsInPlace && Last is { State: DeploymentState.Running })
+            while (true)
             {
-                using var quiet = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                var redraw = Task.Delay(DeploymentCards.RedrawEvery, time, quiet.Token);
-                if (await Task.WhenAny(next, redraw).ConfigureAwait(false) == redraw)
+                // A running step without output is drawn again now and then where that is free, so its times move on.
+                if (platform.RedrawsInPlace && Last is { State: DeploymentState.Running })
                 {
-                    if (redraw.IsCompletedSuccessfully) await RedrawAsync(stop).ConfigureAwait(false);
-                    continue;
+                    using var quiet = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                    var redraw = Task.Delay(DeploymentCards.RedrawEvery, time, quiet.Token);
+                    if (await Task.WhenAny(next, redraw).ConfigureAwait(false) == redraw)
+                    {
+                        stop.ThrowIfCancellationRequested();
+                        await RedrawAsync(stop).ConfigureAwait(false);
+                        continue;
+                    }
+                    await quiet.CancelAsync().ConfigureAwait(false);
                 }
-                await quiet.CancelAsync().ConfigureAwait(false);
+                if (!await next.ConfigureAwait(false)) return;
+                await ShowAsync(story.Current, stop).ConfigureAwait(false);
+                if (story.Current.Deployment.IsFinished) return;
+                next = story.MoveNextAsync().AsTask();
             }
-            if (!await next.ConfigureAwait(false)) return;
-            await ShowAsync(story.Current, stop).ConfigureAwait(false);
-            if (story.Current.Deployment.IsFinished) return;
-            next = story.MoveNextAsync().AsTask();
+        }
+        finally
+        {
+            // The story is closed only once its read in flight has ended (it ends soon after a stop).
+            if (!next.IsCompleted) await next.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
     }
 
