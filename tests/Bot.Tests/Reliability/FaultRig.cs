@@ -39,7 +39,10 @@ public sealed class FaultRig : IAsyncDisposable
     public string LineHost => Line.ApiBase.Host;
     public IDeploymentStore Store => Host.Get<IDeploymentStore>();
 
-    public static async Task<FaultRig> StartAsync(params string[] apps)
+    public static Task<FaultRig> StartAsync(params string[] apps) => StartAsync(new Dictionary<string, string?>(), apps);
+
+    /// <param name="more">More configuration (an app's approval rules).</param>
+    public static async Task<FaultRig> StartAsync(IReadOnlyDictionary<string, string?> more, params string[] apps)
     {
         var rig = new FaultRig(new WatchedTime(DateTimeOffset.UtcNow));
         var settings = new Dictionary<string, string?>
@@ -52,6 +55,7 @@ public sealed class FaultRig : IAsyncDisposable
             ["LINE_API_URL"] = rig.Line.ApiBase.ToString(),
         };
         foreach (var app in apps.DefaultIfEmpty("example")) settings[$"Apps:{app}:Target"] = "fake";
+        foreach (var (key, value) in more) settings[key] = value;
         rig.Host = await BotWebHost.StartAsync(settings, services =>
         {
             services.AddSingleton<IDeployTarget>(rig.Target);

@@ -127,4 +127,37 @@ public sealed partial class FaultTests
         await _rig.AssertEachDeploymentRanOnceAsync(1);
         _rig.Line.AssertNoViolations();
     }
+
+    [Fact]
+    public async Task A_LINE_approval_card_whose_answer_breaks_off_is_sent_again_counted_once_and_the_result_still_gets_its_push()
+    {
+        const string bob = "U0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b";
+        await using var rig = await FaultRig.StartAsync(new Dictionary<string, string?>
+        {
+            ["Apps:example:RequireApproval"] = "true", ["Apps:example:Approvers:0"] = $"line:{bob}",
+        }, "example");
+        rig.Line.AddProfile(bob, "Bob");
+        rig.Network.FailNext(LineApi.PushPath, NetFault.CutAnswer);
+
+        // Two pushes per deploy (the default): the approval card and the result. The approval's push is sent twice
+        // (its answer broke off), and must still count once.
+        var body = LinePayloads.Body(LinePayloads.Text("deploy example", "01JBFAULTAPPROVAL000000001", replyToken: "t-a1", source: LinePayloads.Source(LinePayloads.Group)));
+        Assert.Equal(HttpStatusCode.OK, (await rig.Host.PostLineAsync(body)).StatusCode);
+        await rig.SettleAsync();
+        await rig.PassAsync(FirstRedelivery);
+        await rig.SettleAsync();
+        var approve = LinePayloads.Body(LinePayloads.Text("approve example #1", "01JBFAULTAPPROVAL000000002", replyToken: "t-a2", source: LinePayloads.Source(LinePayloads.Group, bob)));
+        Assert.Equal(HttpStatusCode.OK, (await rig.Host.PostLineAsync(approve)).StatusCode);
+        var d = await rig.FinishedAsync(1);
+        await rig.SettleAsync();
+
+        Assert.Equal(DeploymentState.Succeeded, d.State);
+        Assert.Equal([200, 409, 200], rig.Line.RequestsOf(LineCallKind.Push).Select(p => p.Status));
+        var shown = rig.Line.Pushes.Select(p => (string?)p.Messages![0]!["altText"] ?? "").ToList();
+        Assert.Equal(2, shown.Count);
+        Assert.StartsWith("⏸ example #1 → production: awaiting approval", shown[0]);
+        Assert.StartsWith("✅ example #1 → production: live", shown[1]);
+        Assert.Equal("2", await rig.Store.GetNoteAsync("line-pushes", d.Id.ToString(), default));
+        rig.Line.AssertNoViolations();
+    }
 }

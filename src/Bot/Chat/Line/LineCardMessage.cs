@@ -17,7 +17,8 @@ namespace Bot.Chat.Line;
 internal sealed class LineCardMessage(LineApi api, LineOptions options, IDeploymentStore store, TimeProvider time, ILogger logger) : ILiveSender<DeploymentCard>
 {
     private const string PushNote = "line-pushes";
-    private bool _approvalPushed, _canaryPushed, _progressPushed, _resultCounted;
+    private bool _approvalPushed, _canaryPushed, _progressPushed;
+    private readonly Dictionary<string, bool> _allowed = [];
     private long _loadingShown;
     private DateTimeOffset? _runningSince;
 
@@ -44,8 +45,7 @@ internal sealed class LineCardMessage(LineApi api, LineOptions options, IDeploym
         var to = d.Origin.Conversation;
         if (d.IsFinished)
         {
-            // Counted once, however many tries the push takes.
-            if (!_resultCounted && !(_resultCounted = await TakePushAsync(d.Id, cancellationToken).ConfigureAwait(false)))
+            if (!await AllowedAsync(d.Id, "result", cancellationToken).ConfigureAwait(false))
                 logger.LogInformation("No push left for {App} #{Number} (Line:PushesPerDeploy is {Budget})", d.App, d.Number, options.PushesPerDeploy);
             else
                 await api.PushAsync(to, [LineMessages.Card(card)], LinePlatform.RetryKey(d.Id, "result"), cancellationToken).ConfigureAwait(false);
@@ -53,7 +53,7 @@ internal sealed class LineCardMessage(LineApi api, LineOptions options, IDeploym
         else if (d.State == DeploymentState.AwaitingApproval || card.CanaryLive && !_canaryPushed)
         {
             var purpose = d.State == DeploymentState.AwaitingApproval ? "approval" : "canary";
-            if (await TakePushAsync(d.Id, cancellationToken, keepForResult: 1).ConfigureAwait(false))
+            if (await AllowedAsync(d.Id, purpose, cancellationToken).ConfigureAwait(false))
                 await api.PushAsync(to, [LineMessages.Card(card)], LinePlatform.RetryKey(d.Id, purpose), cancellationToken).ConfigureAwait(false);
             if (purpose == "approval") _approvalPushed = true;
             else _canaryPushed = true;
@@ -67,7 +67,7 @@ internal sealed class LineCardMessage(LineApi api, LineOptions options, IDeploym
         else
         {
             _progressPushed = true;
-            if (!await TakePushAsync(d.Id, cancellationToken, keepForResult: 1).ConfigureAwait(false)) return;
+            if (!await AllowedAsync(d.Id, "progress", cancellationToken).ConfigureAwait(false)) return;
             var text = $"⏳ {d.App} #{d.Number} is still {(d.Kind == DeploymentKind.Rollback ? "rolling back" : "deploying")} " +
                        $"({Format.Duration(d.Elapsed(time.GetUtcNow()))}). I'll send the result when it's done.";
             var message = LineMessages.Text(text);
@@ -75,6 +75,14 @@ internal sealed class LineCardMessage(LineApi api, LineOptions options, IDeploym
             await api.PushAsync(to, [message], LinePlatform.RetryKey(d.Id, "progress"), cancellationToken).ConfigureAwait(false);
         }
         batch.Changed = false;
+    }
+
+    /// <summary>Whether a push for <paramref name="purpose"/> fits the budget (all but the result keep one for it), counted once however many tries it takes.</summary>
+    private async Task<bool> AllowedAsync(long id, string purpose, CancellationToken cancellationToken)
+    {
+        if (!_allowed.TryGetValue(purpose, out var allowed))
+            _allowed[purpose] = allowed = await TakePushAsync(id, cancellationToken, keepForResult: purpose == "result" ? 0 : 1).ConfigureAwait(false);
+        return allowed;
     }
 
     /// <summary>Counts a push against the deployment's budget; false when the budget is spent.</summary>
