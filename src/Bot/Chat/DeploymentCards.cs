@@ -92,11 +92,11 @@ public sealed partial class DeploymentCards(
         }
     }
 
-    /// <summary>This process queued, started, ended or recovered a deployment: follow it, unless another process does.</summary>
+    /// <summary>This process queued, started, ended or recovered a deployment (a state line): follow it, unless another process does.</summary>
     private async Task HeardAsync(FeedItem update, CancellationToken cancellationToken)
     {
         var d = update.Deployment;
-        if (!_platforms.TryGetValue(d.Origin.Platform, out var platform) || _cards.ContainsKey(d.Id)) return;
+        if (update.Line.State is null || !_platforms.TryGetValue(d.Origin.Platform, out var platform) || _cards.ContainsKey(d.Id)) return;
         bool mine;
         // A store that cannot answer the claim right now must not cost the card its story: this process heard of the
         // deployment itself, so it follows it (at worst two processes edit one card, whose message is claimed anyway).

@@ -5,7 +5,6 @@ using static Bot.Deployments.DeploymentStages;
 
 namespace Bot.Deployments;
 
-
 /// <summary>
 /// Deployment updates. <see cref="FollowAsync"/> is the story of one deployment as the store has it, whichever
 /// process runs it: what cards, <c>send</c> and pages read. <see cref="Publish"/> is this process's own news
@@ -111,7 +110,6 @@ public sealed class DeploymentFeed(IDeploymentStore store, FeedOptions options, 
     }
 
     public static string Name(DeploymentState state) => StoreNames.Name(state);
-
 
     private FeedItem Final(Deployment d, long seq) =>
         new(d, StoryLine.StateOf(d, seq, d.FinishedAt ?? time.GetUtcNow()));

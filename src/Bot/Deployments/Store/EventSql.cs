@@ -23,7 +23,7 @@ internal static class EventSql
     {
         var seq = await db.ScalarAsync<long>(db.Dialect.AppendEvent, cancellationToken,
             ("id", deploymentId), ("at", at), ("kind", Name(kind)), ("text", text)).ConfigureAwait(false);
-        return new StoryLine(deploymentId, seq, at, kind, text) { State = kind == LineKind.State ? StateOf(text) : null };
+        return StoryLine.Stored(deploymentId, seq, at, kind, text);
     }
 
     /// <summary>The event that says a deployment is now in <paramref name="state"/>.</summary>

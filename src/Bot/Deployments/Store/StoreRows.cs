@@ -32,12 +32,8 @@ internal static class StoreRows
         r.GetString(0), r.GetString(1), LockKindOf(r.GetString(2)),
         r.GetString(3), r.GetString(4), Str(r, 5), d.Time(r, 6), OptLong(r, 7));
 
-    public static StoryLine Line(DbDataReader r, StoreDialect d)
-    {
-        var kind = LineKindOf(r.GetString(3));
-        var text = r.GetString(4);
-        return new(r.GetInt64(0), r.GetInt64(1), d.Time(r, 2), kind, text) { State = kind == LineKind.State ? StateOf(text) : null };
-    }
+    public static StoryLine Line(DbDataReader r, StoreDialect d) =>
+        StoryLine.Stored(r.GetInt64(0), r.GetInt64(1), d.Time(r, 2), LineKindOf(r.GetString(3)), r.GetString(4));
 
     public static StoredAlert Alert(DbDataReader r, StoreDialect d) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), Str(r, 3), SeverityOf(r.GetString(4)),
