@@ -78,7 +78,7 @@ public sealed record MaintenanceCommand(string AppName, bool On, string? Env) : 
     public override string? App => AppName;
 }
 
-public sealed record PromoteCommand(string AppName, string FromEnv, string ToEnv) : Command
+public sealed record PromoteCommand(string AppName, string FromEnv, string ToEnv, bool Confirmed = false) : Command
 {
     public override string? App => AppName;
 }

@@ -10,6 +10,9 @@ public sealed partial class CommandHandler
     private async Task<CommandResult> DeployAsync(DeployCommand c, AppEnvConfig env, Origin origin, CancellationToken ct)
     {
         if (access.CheckDeployer(env, origin, "deploy") is { } no) return CommandResult.Refuse(no);
+        if (env.Push.PromoteFrom is { } source)
+            return CommandResult.Refuse($"{env.App} {env.Env} takes promotions only: what runs in {source} goes there as it is. Type `promote {env.App} {source} to {env.Env}`.",
+                [new ChatAction($"promote {env.App}", $"promote {env.App} {source} to {env.Env}")]);
         string? gitRef = c.Ref, sha = null, subject = null;
         if (env.Repository is not null)
         {
@@ -24,8 +27,15 @@ public sealed partial class CommandHandler
         }
         var request = new NewDeployment(env.App, env.Env, DeploymentKind.Deploy, gitRef, sha, subject, origin, null, c.SkipChecks, time.GetUtcNow(),
             Approval: ApprovalFor(env));
-        return await EnqueueAsync(request, ct).ConfigureAwait(false);
+        return await EnqueueAsync(Gated(request, env), ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Where <c>RequireChecks</c> applies (and <c>deploy!</c> did not skip them), a deploy of a known commit waits for its
+    /// checks without holding the lock; the gate then asks for approvals if the environment needs them.
+    /// </summary>
+    private static NewDeployment Gated(NewDeployment request, AppEnvConfig env) =>
+        env.Push.GatesOnChecks && !request.SkipChecks && request.Sha is not null ? request with { Waits = true, Approval = null } : request;
 
     private async Task<CommandResult> RollbackAsync(RollbackCommand c, AppEnvConfig env, Origin origin, CancellationToken ct)
     {
@@ -59,9 +69,15 @@ public sealed partial class CommandHandler
         if (result is Enqueued { Deployment: var d })
         {
             var subject = string.IsNullOrEmpty(d.Subject) ? "" : $" \"{d.Subject}\"";
-            var what = d.Kind == DeploymentKind.Rollback
-                ? $"rollback #{d.Number} of {d.App} in {d.Env} to " + (d.RollbackTo ?? d.RefLabel) + (d.RollbackTo is not null && d.Sha is not null ? $" ({d.RefLabel})" : "") + subject
-                : $"deploy #{d.Number} of {d.App} {d.RefLabel}{subject} to {d.Env}";
+            var what = d.Kind switch
+            {
+                DeploymentKind.Rollback => $"rollback #{d.Number} of {d.App} in {d.Env} to " + (d.RollbackTo ?? d.RefLabel) + (d.RollbackTo is not null && d.Sha is not null ? $" ({d.RefLabel})" : "") + subject,
+                DeploymentKind.Promote => $"promotion #{d.Number} of {d.App} {d.RefLabel}{subject} from {d.PromoteFrom} to {d.Env}",
+                _ => $"deploy #{d.Number} of {d.App} {d.RefLabel}{subject} to {d.Env}",
+            };
+            if (d.State == DeploymentState.Waiting)
+                return new CommandResult([new ChatMessage($"🚦 {char.ToUpperInvariant(what[0])}{what[1..]} waits for its checks ({ChecksNamed(d)}); its card says when it goes. " +
+                    $"To skip them, type `deploy! {d.App} {d.ShortSha} to {d.Env}`.", Tone.Info, [new ChatAction("Cancel", $"cancel {d.App} #{d.Number}")])], true, d);
             if (request.Approval is { } rule)
                 return new CommandResult([new ChatMessage($"⏸ {char.ToUpperInvariant(what[0])}{what[1..]} waits for approval: {rule.Needed} of {rule.Approvers} " +
                     $"must type `approve {d.App} #{d.Number}` within {Format.Duration(rule.ExpiresAt - request.At)}.", Tone.Info,
@@ -70,6 +86,10 @@ public sealed partial class CommandHandler
         }
         return CommandResult.Refuse(BlockedText((Blocked)result, request), BlockedActions((Blocked)result, request));
     }
+
+    private string ChecksNamed(Deployment d) => apps.Find(d.App)?.ByEnv.GetValueOrDefault(d.Env)?.Push is { } p
+        ? p.AllChecks ? "every check GitHub reports" : string.Join(", ", p.RequiredChecks)
+        : "its checks";
 
     private string BlockedText(Blocked blocked, NewDeployment wanted)
     {

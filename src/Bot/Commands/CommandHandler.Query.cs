@@ -7,9 +7,6 @@ namespace Bot.Commands;
 
 public sealed partial class CommandHandler
 {
-    /// <summary>Verbs the grammar knows but this version does not do yet; help leaves them out.</summary>
-    internal static readonly HashSet<string> NotYetVerbs = ["promote"];
-
     private CommandResult ListApps()
     {
         if (apps.All.Count == 0)
@@ -26,7 +23,7 @@ public sealed partial class CommandHandler
         if (verb is not null)
         {
             var info = Verbs.Find(verb);
-            if (info is null || NotYetVerbs.Contains(info.Name))
+            if (info is null)
             {
                 var best = Suggest.Best(verb, AvailableVerbs().Select(v => v.Name));
                 return CommandResult.Refuse($"There is no command `{Tokens.Clip(verb)}`." + (best is null ? "" : $" Did you mean `{best}`?") + " Type `help` for the list.");
@@ -48,7 +45,8 @@ public sealed partial class CommandHandler
     {
         var kinds = apps.All.Select(a => targets.Get(a.Target)).ToList();
         var approvals = apps.All.Any(a => a.ByEnv.Values.Any(e => e.Approval.Required));
-        return Verbs.All.Where(v => (!NotYetVerbs.Contains(v.Name) || v.Name == "promote" && kinds.Any(t => t is ICanPromote))
+        var promotes = kinds.Any(t => t is ICanPromote) || apps.All.Any(a => a.Environments.Count > 1);
+        return Verbs.All.Where(v => (v.Name != "promote" || promotes)
                                     && (approvals || v.Name is not ("approve" or "reject")) && v.Capability switch
         {
             "scale" => kinds.Any(t => t is ICanScale),

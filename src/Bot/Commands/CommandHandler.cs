@@ -110,7 +110,7 @@ public sealed partial class CommandHandler(
             UnlockCommand => await UnlockAsync(env, origin, ct).ConfigureAwait(false),
             ScaleCommand or RestartCommand or MaintenanceCommand or PromoteCanaryCommand => await TargetVerbAsync(command, env, origin, ct).ConfigureAwait(false),
             AuditCommand c => await AuditLogAsync(app.Name, c.Count, origin, ct).ConfigureAwait(false),
-            PromoteCommand c => NotYet("promote", $"Deploy the same ref instead: `deploy {app.Name} <ref> to {c.ToEnv}`."),
+            PromoteCommand c => await PromoteAsync(c, app, env, origin, ct).ConfigureAwait(false),
             AlertsCommand => await AlertListAsync(app.Name, ct).ConfigureAwait(false),
             MuteCommand c => await MuteAsync(app.Default, c, origin, ct).ConfigureAwait(false),
             _ => Help(null, origin),
@@ -131,6 +131,7 @@ public sealed partial class CommandHandler(
         RestartCommand c => c.Env,
         MaintenanceCommand c => c.Env,
         PromoteCanaryCommand c => c.Env,
+        PromoteCommand c => c.ToEnv,
         _ => null,
     };
 
@@ -150,9 +151,6 @@ public sealed partial class CommandHandler(
         var retry = closest is null ? null : CommandText.Render(command, closest);
         return CommandResult.Refuse(text, retry is null ? [] : [new ChatAction(retry, retry)]);
     }
-
-    private static CommandResult NotYet(string verb, string instead) =>
-        CommandResult.Refuse($"`{verb}` is not available in this version yet. {instead}");
 
     /// <summary>Writes the audit entry; with a delivery, as its de-duplication record too: false when that delivery was seen before.</summary>
     private async Task<bool> AuditAsync(ChatRequest request, Command command, CommandResult result, string outcome, (string Source, string Id)? delivery = null)

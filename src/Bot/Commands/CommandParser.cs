@@ -235,6 +235,7 @@ public static partial class CommandParser
     private static Command ParsePromote(Args args)
     {
         var app = args.App();
+        var confirmed = args.TakeFlag("--yes", "-y");
         var from = args.TakeBare();
         var to = args.TakeEnv("to");
         if (to is null && (from is null || from.Equals("canary", StringComparison.OrdinalIgnoreCase) || from.Equals("preview", StringComparison.OrdinalIgnoreCase)))
@@ -246,7 +247,7 @@ public static partial class CommandParser
         if (from is null || to is null)
             throw new UsageException($"Name both environments: `promote {app} staging to production`.");
         args.Done();
-        return new PromoteCommand(app, from, to);
+        return new PromoteCommand(app, from, to, confirmed);
     }
 
     private static Command ParseApproval(Args args, bool approve)

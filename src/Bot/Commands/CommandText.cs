@@ -8,6 +8,7 @@ public static class CommandText
     public static string? Render(Command command, string app) => command switch
     {
         DeployCommand c => Join(c.SkipChecks ? "deploy!" : "deploy", app, c.Ref, c.Env is null ? null : $"to {c.Env}"),
+        PromoteCommand c => Join("promote", app, c.FromEnv, $"to {c.ToEnv}", c.Confirmed ? "--yes" : null),
         RollbackCommand c => Join("rollback", app, c.Release, c.Env is null ? null : $"in {c.Env}", c.Confirmed ? "--yes" : null),
         CancelCommand c => Join("cancel", app, c.Number is { } n ? $"#{n}" : null),
         StatusCommand c => Join("status", app, c.Env),

@@ -23,19 +23,23 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
         DeploymentState.AwaitingApproval => "⏸",
         DeploymentState.Rejected => "🛑",
         DeploymentState.Expired => "⌛",
+        DeploymentState.Waiting => "🚦",
+        DeploymentState.Superseded => "⏭",
         _ => "⚠️",
     };
 
     public string StateWord => D.State switch
     {
         DeploymentState.Queued => "queued",
-        DeploymentState.Running => D.Kind == DeploymentKind.Rollback ? "rolling back" : "deploying",
+        DeploymentState.Running => D.Kind switch { DeploymentKind.Rollback => "rolling back", DeploymentKind.Promote => "promoting", _ => "deploying" },
         DeploymentState.Succeeded => D.Kind == DeploymentKind.Rollback ? "rolled back" : "live",
         DeploymentState.Failed => "failed",
         DeploymentState.Cancelled => "cancelled",
         DeploymentState.AwaitingApproval => "awaiting approval",
         DeploymentState.Rejected => "rejected",
         DeploymentState.Expired => "expired",
+        DeploymentState.Waiting => "waiting",
+        DeploymentState.Superseded => "superseded",
         _ => "interrupted",
     };
 
@@ -66,11 +70,17 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
     {
         get
         {
-            var what = D.Kind == DeploymentKind.Rollback && D.RollbackTo is { } to ? $"back to {to} ({D.RefLabel})" : D.RefLabel;
+            var what = D.Kind switch
+            {
+                DeploymentKind.Rollback when D.RollbackTo is { } to => $"back to {to} ({D.RefLabel})",
+                DeploymentKind.Promote => $"{D.RefLabel} from {D.PromoteFrom}",
+                _ => D.RefLabel,
+            };
             var subject = string.IsNullOrEmpty(D.Subject) ? "" : $" \"{Clip(D.Subject, 60)}\"";
             var time = D.State switch
             {
                 DeploymentState.Queued => $"queued {Format.Ago(D.CreatedAt, Now)}",
+                DeploymentState.Waiting => $"waiting {Format.Duration(Now - D.CreatedAt)}",
                 DeploymentState.AwaitingApproval => $"asked {Format.Ago(D.CreatedAt, Now)}",
                 _ => Format.Duration(D.Elapsed(Now)),
             };
@@ -78,7 +88,9 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
             var step = D.State == DeploymentState.Running && OpenStep is { } open && open != "canary" && StepSince is { } since
                 ? $" · {open} {Format.Duration(Now - since)}" : "";
             var approved = D.State != DeploymentState.AwaitingApproval && Approval is { Approvals.Count: > 0 } a ? $" · approved by {a.ApprovedBy}" : "";
-            return $"{what}{subject} · {D.Origin.UserName}{approved} · {time}{step}";
+            var who = D.Via is null ? D.Origin.UserName : $"{D.Origin.UserName} (push)";
+            var skipped = D.SkipChecks ? " · checks skipped (deploy!)" : "";
+            return $"{what}{subject} · {who}{approved}{skipped} · {time}{step}";
         }
     }
 
@@ -110,7 +122,8 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
 
     public IReadOnlyList<ChatAction> Actions => CanaryLive ? CanaryActions : D.State switch
     {
-        DeploymentState.Queued or DeploymentState.Running => [new("Cancel", $"cancel {D.App} #{D.Number}", $"Stop {D.Verb} #{D.Number} of {D.App}?")],
+        DeploymentState.Queued or DeploymentState.Running or DeploymentState.Waiting => [new("Cancel", $"cancel {D.App} #{D.Number}", $"Stop {D.Verb} #{D.Number} of {D.App}?")],
+        DeploymentState.Superseded => [new("Status", $"status {D.App}"), new("History", $"history {D.App}{InEnv}")],
         // Each asks first: an approval tapped by accident while scrolling on a phone ships to production.
         DeploymentState.AwaitingApproval =>
         [
@@ -131,7 +144,12 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
         _ =>
         [
             new("View logs", $"logs {D.App}{InEnv}"),
-            new("Try again", D.Kind == DeploymentKind.Rollback ? $"rollback {D.App}{InEnv}" : $"deploy {D.App} {D.Ref ?? D.ShortSha} to {D.Env}"),
+            new("Try again", D.Kind switch
+            {
+                DeploymentKind.Rollback => $"rollback {D.App}{InEnv}",
+                DeploymentKind.Promote => $"promote {D.App} {D.PromoteFrom} to {D.Env}",
+                _ => $"deploy {D.App} {D.Ref ?? D.ShortSha} to {D.Env}",
+            }),
             new("History", $"history {D.App}{InEnv}"),
         ],
     };
@@ -147,5 +165,5 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
 
     private string InEnv => $" in {D.Env}";
 
-    private static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+    private static string Clip(string s, int max) => Tokens.Clip(s, max);
 }

@@ -69,7 +69,7 @@ public sealed class HelpMenu(AppCatalog apps, TargetRegistry targets, Access acc
             if (target is ICanScale) verbs.Add("scale");
             if (target is ICanRestart) verbs.Add("restart");
             if (target is ICanMaintain) verbs.Add("maintenance");
-            if (target is ICanPromote) verbs.Add("promote");
+            if (target is ICanPromote || apps.Find(env.App)?.Environments.Count > 1) verbs.Add("promote");
         }
         if (access.May(Role.View, env, origin)) verbs.AddRange(ViewVerbs);
         return verbs;

@@ -12,7 +12,7 @@ public sealed class AppCatalog
     public static readonly string[] CommonKeys =
     [
         "Target", "Repository", "DefaultBranch", "Environments", "Deployers", "Approvers", "Viewers", "Channels",
-        "AlertChannels", "Url", "InitRepository", .. ApprovalSettings.Keys,
+        "AlertChannels", "Url", "InitRepository", .. ApprovalSettings.Keys, .. PushSettings.Keys,
     ];
 
     /// <summary>
@@ -81,8 +81,15 @@ public sealed class AppCatalog
         foreach (var envName in envNames)
         {
             var env = ReadEnv(name, target, envName, section, envSections[envName], path);
-            byEnv[envName] = env with { Approval = ApprovalSettings.Read(env.Section, path, envName, env.Approvers) };
+            byEnv[envName] = env with
+            {
+                Approval = ApprovalSettings.Read(env.Section, path, envName, env.Approvers),
+                Push = PushSettings.Read(env.Section, env.SetAt, env.Repository),
+            };
         }
+        foreach (var env in byEnv.Values)
+            if (env.Push.PromoteFrom is { } from && (!byEnv.ContainsKey(from) || from.Equals(env.Env, StringComparison.OrdinalIgnoreCase)))
+                throw new ConfigException(env.SetAt("PromoteFrom"), $"'{from}' is not another environment of {name}; expected one of {string.Join(", ", envNames.Where(e => !e.Equals(env.Env, StringComparison.OrdinalIgnoreCase)))}");
         return new AppConfig(name, target, envNames, byEnv);
     }
 

@@ -24,6 +24,9 @@ public sealed record AppEnvConfig(
     /// <summary>Whether deploys here wait for approvals, and how many (<see cref="ApprovalSettings"/>).</summary>
     public ApprovalSettings Approval { get; init; } = ApprovalSettings.None;
 
+    /// <summary>The branch that deploys here by itself, the CI gate, promotion and the GitHub repository (<see cref="PushSettings"/>).</summary>
+    public PushSettings Push { get; init; } = PushSettings.None;
+
     /// <summary>The configuration path of a key of this app, for error messages (<c>Apps:web:Shell:Build</c>).</summary>
     public string KeyOf(string relative) => $"{KeyPath}:{relative}";
 

@@ -21,7 +21,16 @@ public sealed record Deployment(
     string? RollbackTo,
     bool SkipChecks)
 {
-    public bool IsActive => State is DeploymentState.Queued or DeploymentState.Running or DeploymentState.AwaitingApproval;
+    public bool IsActive => State is DeploymentState.Queued or DeploymentState.Running or DeploymentState.AwaitingApproval or DeploymentState.Waiting;
+
+    /// <summary>A promotion's source environment (<see cref="DeploymentKind.Promote"/>).</summary>
+    public string? PromoteFrom { get; init; }
+
+    /// <summary>How the push that asked for it reached the bot (<c>webhook</c>, <c>poll</c>); null when someone typed it.</summary>
+    public string? Via { get; init; }
+
+    /// <summary>It deploys exactly its commit: a push's head, or a commit that passed the CI gate, not whatever its branch points at by then.</summary>
+    public bool Pinned(bool gated) => Sha is not null && (Via is not null || gated && !SkipChecks);
 
     public bool IsFinished => !IsActive;
 
@@ -38,7 +47,7 @@ public sealed record Deployment(
         _ => $"{Ref}@{ShortSha}",
     };
 
-    public string Verb => Kind == DeploymentKind.Rollback ? "rollback" : "deploy";
+    public string Verb => Kind switch { DeploymentKind.Rollback => "rollback", DeploymentKind.Promote => "promotion", _ => "deploy" };
 
     public TimeSpan Elapsed(DateTimeOffset now) => (FinishedAt ?? now) - (StartedAt ?? CreatedAt);
 }

@@ -1,3 +1,4 @@
 namespace Bot.Deployments;
 
-public enum DeploymentKind { Deploy, Rollback }
+/// <summary><see cref="Promote"/>: what serves in another environment (<see cref="Deployment.PromoteFrom"/>) put here as it is.</summary>
+public enum DeploymentKind { Deploy, Rollback, Promote }

@@ -144,24 +144,50 @@ public sealed partial class DeploymentRunner(
                 ?? throw new DeployFailedException($"{deployment.App} ({deployment.Env}) is no longer in the configuration.", "Type `apps` to see what can be deployed.");
             var target = owner._targets.Get(app.Target);
             (_app, _target) = (app, target);
-            var (commit, source) = await PrepareSourceAsync(app, cancellationToken).ConfigureAwait(false);
-            var events = deployment.Kind == DeploymentKind.Rollback
-                ? target.RollbackAsync(new RollbackRequest(app, deployment.Number, deployment.RollbackTo, commit, source), cancellationToken)
-                : target.DeployAsync(new DeployRequest(app, deployment.Number, deployment.Ref, commit, source, deployment.Origin.UserName), cancellationToken);
+            var events = deployment.Kind == DeploymentKind.Promote && target is IPromotesArtifact promoter
+                ? promoter.PromoteAsync(await PromotionAsync(app, promoter, cancellationToken).ConfigureAwait(false), cancellationToken)
+                : await DeployEventsAsync(app, target, cancellationToken).ConfigureAwait(false);
             await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
                 await RecordAsync(e, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<IAsyncEnumerable<DeployEvent>> DeployEventsAsync(AppEnvConfig app, IDeployTarget target, CancellationToken cancellationToken)
+        {
+            var (commit, source) = await PrepareSourceAsync(app, cancellationToken).ConfigureAwait(false);
+            if (deployment.Kind == DeploymentKind.Promote)
+                await RecordAsync(new Notice($"{app.Target} cannot move a build between environments, so this builds {deployment.RefLabel} again: the same commit as {deployment.PromoteFrom}."), cancellationToken).ConfigureAwait(false);
+            return deployment.Kind == DeploymentKind.Rollback
+                ? target.RollbackAsync(new RollbackRequest(app, deployment.Number, deployment.RollbackTo, commit, source), cancellationToken)
+                : target.DeployAsync(new DeployRequest(app, deployment.Number, deployment.Ref, commit, source, deployment.Origin.UserName), cancellationToken);
+        }
+
+        /// <summary>
+        /// What a promotion puts here: what serves in its source environment now, which must still be what was confirmed
+        /// (<see cref="Deployment.RollbackTo"/> holds its id), so a release that changed meanwhile is never shipped unseen.
+        /// </summary>
+        private async Task<PromoteRequest> PromotionAsync(AppEnvConfig app, IPromotesArtifact promoter, CancellationToken cancellationToken)
+        {
+            var from = owner._apps.Find(deployment.App)?.ByEnv.GetValueOrDefault(deployment.PromoteFrom ?? "")
+                ?? throw new DeployFailedException($"{deployment.App} has no environment {deployment.PromoteFrom} any more.", $"Type `apps` to see its environments.");
+            var live = await promoter.LiveArtifactAsync(from, cancellationToken).ConfigureAwait(false)
+                ?? throw new DeployFailedException($"Nothing serves in {from.Env} now, so there is nothing to promote.", $"Deploy it first: `deploy {app.App} to {from.Env}`.");
+            if (deployment.RollbackTo is { } confirmed && live.Id != confirmed)
+                throw new DeployFailedException($"{from.Env} changed after this promotion was confirmed: it now serves {live.Label}.",
+                    $"Type `promote {app.App} {from.Env} to {app.Env}` to see what would change now.");
+            await RecordAsync(new Notice($"Promoting {live.Label} from {from.Env}: no build, the same artifact."), cancellationToken).ConfigureAwait(false);
+            return new PromoteRequest(from, app, deployment.Number, live, deployment.Origin.UserName);
         }
 
         /// <summary>Fetches and re-resolves the ref, so a branch that moved since it was queued deploys its newest commit.</summary>
         private async Task<(ResolvedCommit?, SourceSnapshot?)> PrepareSourceAsync(AppEnvConfig app, CancellationToken cancellationToken)
         {
             if (app.Repository is null) return (null, null);
-            var wanted = deployment.Kind == DeploymentKind.Rollback ? deployment.Sha : deployment.Ref ?? deployment.Sha;
-            if (deployment.Kind == DeploymentKind.Rollback && wanted is null) return (null, null);
+            var wanted = deployment.Kind != DeploymentKind.Deploy || deployment.Pinned(app.Push.GatesOnChecks) ? deployment.Sha : deployment.Ref ?? deployment.Sha;
+            if (deployment.Kind != DeploymentKind.Deploy && wanted is null) return (null, null);
             var resolved = await owner._git.ResolveAsync(app, wanted, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             if (resolved.Commit is not { } commit)
                 throw new DeployFailedException(resolved.Error!, resolved.Closest.Count > 0 ? $"Closest: {string.Join(", ", resolved.Closest.Select(c => $"`{c}`"))}." : null);
-            if (deployment.Kind == DeploymentKind.Rollback)
+            if (deployment.Kind != DeploymentKind.Deploy || deployment.Pinned(app.Push.GatesOnChecks))
                 commit = commit with { Ref = deployment.Ref ?? commit.ShortSha };
             if (deployment.Sha is { } queued && queued != commit.Sha)
                 await RecordAsync(new Notice($"{commit.Ref} moved since it was queued: deploying {commit.ShortSha} (was {queued[..7]})."), cancellationToken).ConfigureAwait(false);

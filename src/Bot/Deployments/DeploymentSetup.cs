@@ -1,5 +1,7 @@
 using Bot.Configuration;
 using Bot.Deployments.Postgres;
+using Bot.Deployments.Pushes;
+using Bot.Sources;
 using Bot.Deployments.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +45,12 @@ public static class DeploymentSetup
         services.AddSingleton<JobWorker>();
         services.AddSingleton(AlertOptions.From(configuration));
         services.AddSingleton<AlertRouter>();
+        services.AddSingleton<GateSignal>();
+        services.TryAddSingleton<ICommitChecks, GitHubChecks>();
+        services.AddSingleton<PushDeploys>();
+        services.AddSingleton<IPushSink>(sp => sp.GetRequiredService<PushDeploys>());
+        services.AddSingleton<WaitingDeployments>();
+        services.AddSingleton<RepositoryPoller>();
         return services;
     }
 }

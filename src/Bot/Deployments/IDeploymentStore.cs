@@ -123,4 +123,16 @@ public interface IDeploymentStore
     /// <summary>Ends deployments still awaiting approval whose time ran out (<see cref="DeploymentState.Expired"/>) and frees their locks.</summary>
     /// <param name="onlyPlatform">Only deployments asked for on this platform, as in <see cref="RecoverAsync"/>.</param>
     Task<IReadOnlyList<Deployment>> ExpireApprovalsAsync(DateTimeOffset now, string? onlyPlatform, CancellationToken cancellationToken);
+
+    /// <summary>Deployments that wait without the lock (<see cref="DeploymentState.Waiting"/>), oldest first.</summary>
+    Task<IReadOnlyList<Deployment>> WaitingAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lets a waiting deployment go: takes its app/env lock and queues it (or, with <paramref name="approval"/>, makes it
+    /// await approval), as one step. Returns who holds the app/env when it cannot go yet, and null when it no longer waits.
+    /// </summary>
+    Task<EnqueueResult?> ReleaseWaitingAsync(long id, ApprovalRule? approval, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Ends a deployment where it waits (superseded, its checks failed or never finished); null when it no longer waits.</summary>
+    Task<Deployment?> EndWaitingAsync(long id, DeploymentState state, string message, DateTimeOffset at, CancellationToken cancellationToken);
 }

@@ -10,6 +10,9 @@ internal static class StoreNames
     /// <summary>A deployment's state, and its job's, while it waits for approvals (the job is not claimable until then).</summary>
     public const string AwaitingApproval = "awaiting_approval";
 
+    /// <summary>The states of a deployment that has not ended, as a SQL list.</summary>
+    public const string ActiveStates = "('queued', 'running', 'awaiting_approval', 'waiting')";
+
     /// <summary>
     /// The <c>SELECT</c> of the lock a put-back job holds: the interrupted deployment's own, since <c>at</c>, in the words
     /// both dialects share; <paramref name="p"/> is the dialect's parameter sign (<c>$</c> or <c>@</c>).
@@ -27,7 +30,7 @@ internal static class StoreNames
         _ => $"The bot stopped while this was going live, so it did not finish; putting the previous release {putBack} back.",
     };
 
-    public static string Name(DeploymentKind value) => value == DeploymentKind.Rollback ? "rollback" : "deploy";
+    public static string Name(DeploymentKind value) => value switch { DeploymentKind.Rollback => "rollback", DeploymentKind.Promote => "promote", _ => "deploy" };
 
     public static string Name(LockKind value) => value switch { LockKind.Manual => "manual", LockKind.Freeze => "freeze", _ => "deploy" };
 
@@ -41,6 +44,8 @@ internal static class StoreNames
         DeploymentState.AwaitingApproval => AwaitingApproval,
         DeploymentState.Rejected => "rejected",
         DeploymentState.Expired => "expired",
+        DeploymentState.Waiting => "waiting",
+        DeploymentState.Superseded => "superseded",
         _ => "interrupted",
     };
 
@@ -53,7 +58,7 @@ internal static class StoreNames
         _ => "warning",
     };
 
-    public static DeploymentKind DeploymentKindOf(string s) => s == "rollback" ? DeploymentKind.Rollback : DeploymentKind.Deploy;
+    public static DeploymentKind DeploymentKindOf(string s) => s switch { "rollback" => DeploymentKind.Rollback, "promote" => DeploymentKind.Promote, _ => DeploymentKind.Deploy };
 
     public static LockKind LockKindOf(string s) => s switch { "manual" => LockKind.Manual, "freeze" => LockKind.Freeze, _ => LockKind.Deploy };
 
@@ -67,6 +72,8 @@ internal static class StoreNames
         AwaitingApproval => DeploymentState.AwaitingApproval,
         "rejected" => DeploymentState.Rejected,
         "expired" => DeploymentState.Expired,
+        "waiting" => DeploymentState.Waiting,
+        "superseded" => DeploymentState.Superseded,
         _ => DeploymentState.Interrupted,
     };
 

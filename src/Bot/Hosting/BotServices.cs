@@ -6,6 +6,7 @@ using Bot.Commands;
 using Bot.Configuration;
 using Bot.Deployments;
 using Bot.Deployments.Postgres;
+using Bot.Deployments.Pushes;
 using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;
@@ -73,7 +74,13 @@ public static class BotServices
         services.AddHostedService<ChatDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<BotStartup>());
         if (cards) services.AddHostedService(sp => sp.GetRequiredService<DeploymentCards>());
-        if (worker) services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
+        if (worker)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
+            // Only workers let waiting deployments go and poll repositories (the gate and the poll coordinate through the store).
+            services.AddHostedService(sp => sp.GetRequiredService<WaitingDeployments>());
+            services.AddHostedService(sp => sp.GetRequiredService<RepositoryPoller>());
+        }
         // With PostgreSQL, other processes queue work and record events too: their NOTIFY wakes this worker and its followers.
         if (services.Any(s => s.ServiceType == typeof(PostgresJobListener)))
             services.AddHostedService<PostgresJobListener>();

@@ -101,6 +101,74 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
 
     public SourceSnapshot Snapshot(AppEnvConfig app, ResolvedCommit commit) => new(GitDir(app.App), commit);
 
+    /// <summary>
+    /// Where <paramref name="branch"/> points in the repository itself, asked with <c>git ls-remote</c> (no fetch): how a
+    /// repository that cannot send webhooks is polled. Null when the branch does not exist there.
+    /// </summary>
+    public async Task<string?> RemoteHeadOfAsync(AppEnvConfig app, string branch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var output = await ChildProcess.CaptureAsync(new ProcessSpec("git", ["ls-remote", "--heads", RemoteUrl(app), "refs/heads/" + branch], null,
+                GitEnvironment(), TimeSpan.FromSeconds(30)), cancellationToken).ConfigureAwait(false);
+            var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(l => l.EndsWith("\trefs/heads/" + branch, StringComparison.Ordinal));
+            return line?.Split('\t')[0];
+        }
+        catch (ChildProcessException e)
+        {
+            throw new SourceException($"I could not read {app.App}'s repository: {GitReason.Of(Redact(e.Stderr))}", "Check `Repository` in the config and that the bot can reach it.");
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="older"/> is <paramref name="newer"/> or one of its ancestors, fetching first when the clone
+    /// lacks either (so a push is never deployed after a newer commit of its branch). False when either is unknown.
+    /// </summary>
+    public async Task<bool> ContainsAsync(AppEnvConfig app, string newer, string older, CancellationToken cancellationToken)
+    {
+        if (newer == older) return true;
+        if (!await HasAsync(app, newer, cancellationToken).ConfigureAwait(false) || !await HasAsync(app, older, cancellationToken).ConfigureAwait(false)) return false;
+        try
+        {
+            await GitAsync(GitDir(app.App), cancellationToken, "merge-base", "--is-ancestor", older, newer).ConfigureAwait(false);
+            return true;
+        }
+        catch (ChildProcessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The commits <paramref name="to"/> brings that <paramref name="from"/> lacks (all of its history when
+    /// <paramref name="from"/> is null or unknown): how many, and the newest <paramref name="max"/> with their subjects.
+    /// </summary>
+    public async Task<(int Count, IReadOnlyList<PushedCommit> Newest)> CommitsBetweenAsync(
+        AppEnvConfig app, string? from, string to, int max, CancellationToken cancellationToken)
+    {
+        if (!await HasAsync(app, to, cancellationToken).ConfigureAwait(false)) return (0, []);
+        var range = from is not null && await HasAsync(app, from, cancellationToken).ConfigureAwait(false) ? $"{from}..{to}" : to;
+        var count = int.Parse((await GitAsync(GitDir(app.App), cancellationToken, "rev-list", "--count", range).ConfigureAwait(false)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var log = await GitAsync(GitDir(app.App), cancellationToken, "log", $"-{max}", "--format=%H %s", range).ConfigureAwait(false);
+        var newest = log.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ', 2)).Select(p => new PushedCommit(p[0], p.Length > 1 ? p[1] : "")).ToList();
+        return (count, newest);
+    }
+
+    /// <summary>The author of a commit as git records it (who pushed is not known to a poll; who wrote the head is).</summary>
+    public async Task<string?> AuthorOfAsync(AppEnvConfig app, string sha, CancellationToken cancellationToken) =>
+        await HasAsync(app, sha, cancellationToken).ConfigureAwait(false)
+            ? (await GitAsync(GitDir(app.App), cancellationToken, "log", "-1", "--format=%an", sha).ConfigureAwait(false)).Trim()
+            : null;
+
+    /// <summary>Whether the clone has the commit, after one fetch if it did not.</summary>
+    private async Task<bool> HasAsync(AppEnvConfig app, string sha, CancellationToken cancellationToken)
+    {
+        if (await RevParseAsync(app.App, sha, cancellationToken).ConfigureAwait(false) is not null) return true;
+        await FetchAsync(app, _caches.GetOrAdd(app.App, _ => new Cache()), cancellationToken).ConfigureAwait(false);
+        return await RevParseAsync(app.App, sha, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
     private static string? Find(Cache cache, string name) =>
         cache.Refs.GetValueOrDefault("refs/heads/" + name) ?? cache.Refs.GetValueOrDefault("refs/tags/" + name)
         ?? (name.StartsWith("refs/", StringComparison.Ordinal) ? cache.Refs.GetValueOrDefault(name) : null);

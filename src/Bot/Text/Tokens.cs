@@ -42,5 +42,8 @@ public static class Tokens
     }
 
     /// <summary>A word typed by someone, shortened so an error message stays readable.</summary>
+    /// <summary><paramref name="s"/> cut to at most <paramref name="max"/> characters, the last one an ellipsis when cut.</summary>
+    public static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+
     public static string Clip(string word) => word.Length <= 40 ? word.Replace("`", "'") : word[..40].Replace("`", "'") + "…";
 }

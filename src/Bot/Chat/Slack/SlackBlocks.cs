@@ -2,6 +2,7 @@ using System.Text;
 using Bot.Commands;
 using System.Text.Json.Nodes;
 using Bot.Deployments;
+using Bot.Text;
 
 namespace Bot.Chat.Slack;
 
@@ -121,5 +122,5 @@ public static class SlackBlocks
         return new JsonObject { ["type"] = "actions", ["block_id"] = "next", ["elements"] = elements };
     }
 
-    private static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+    private static string Clip(string s, int max) => Tokens.Clip(s, max);
 }

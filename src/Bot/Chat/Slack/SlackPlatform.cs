@@ -29,7 +29,7 @@ public sealed class SlackPlatform(SlackApi api, SlackOptions options, SlackLiveM
         var d = card.Deployment;
         var line = trigger.Kind is LineKind.Output or LineKind.ErrorOutput ? trigger.Text : null;
         return live.ShowAsync(new LiveUpdate(d.Id.ToString(), CardNote, d.Origin.Conversation, d.Origin.Thread, card.Title, SlackBlocks.Card(card),
-            d.IsFinished, line, d.Origin.UserId), cancellationToken);
+            d.IsFinished, line, d.Origin.IsChatUser ? d.Origin.UserId : null), cancellationToken);
     }
 
     public Task ShowAlertAsync(Conversation to, AlertCard card, AlertChange change, CancellationToken cancellationToken)

@@ -36,6 +36,29 @@ public sealed partial class PostgresDeploymentStore
         return result;
     }
 
+    /// <summary>A waiting deployment let go takes its lock as an enqueue does, and wakes every worker when it is queued.</summary>
+    public override async Task<EnqueueResult?> ReleaseWaitingAsync(long id, ApprovalRule? approval, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await InTransactionAsync(async db =>
+                {
+                    await db.ExecAsync($"SELECT pg_advisory_xact_lock_shared({LocksGate})", cancellationToken).ConfigureAwait(false);
+                    var result = await WaitSql.ReleaseAsync(db, id, approval, at, cancellationToken).ConfigureAwait(false);
+                    if (result is Enqueued { Deployment.State: DeploymentState.Queued })
+                        await db.ExecAsync($"SELECT pg_notify('{JobsChannel}', @id)", cancellationToken, ("id", id.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
+                    return result;
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LockTaken) when (attempt < MaxAttempts)
+            {
+                // Another deployment of this app/env took the lock first: the next attempt reads it and answers Blocked.
+            }
+        }
+    }
+
     /// <summary>The approval that queues a deployment wakes every worker, as an enqueue does.</summary>
     public override Task<ApprovalOutcome> VoteAsync(long deploymentId, ApprovalVote vote, CancellationToken cancellationToken) =>
         InTransactionAsync(async db =>

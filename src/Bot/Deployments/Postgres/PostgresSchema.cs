@@ -93,5 +93,10 @@ internal static class PostgresSchema
             ALTER TABLE audit ADD COLUMN delivery text;
             CREATE UNIQUE INDEX audit_delivery ON audit (delivery);
             """),
+        // Deploy on push: deployments that wait (for CI checks or their turn) without the lock, and promotions' source.
+        (6, """
+            ALTER TABLE deployments ADD COLUMN promote_from text, ADD COLUMN via text;
+            CREATE INDEX deployments_waiting ON deployments (id) WHERE state = 'waiting';
+            """),
     ];
 }

@@ -89,5 +89,11 @@ internal static class SqliteSchema
             ALTER TABLE audit ADD COLUMN delivery TEXT;
             CREATE UNIQUE INDEX audit_delivery ON audit (delivery);
             """),
+        // Deploy on push: deployments that wait (for CI checks or their turn) without the lock, and promotions' source.
+        (6, """
+            ALTER TABLE deployments ADD COLUMN promote_from TEXT;
+            ALTER TABLE deployments ADD COLUMN via TEXT;
+            CREATE INDEX deployments_waiting ON deployments (id) WHERE state = 'waiting';
+            """),
     ];
 }

@@ -30,7 +30,7 @@ internal static class DeploymentSql
         var parameters = new List<(string, object?)> { ("limit", limit) };
         if (app is not null) { where.Add("app = @app"); parameters.Add(("app", app)); }
         if (env is not null) { where.Add("env = @env"); parameters.Add(("env", env)); }
-        if (activeOnly) where.Add("state IN ('queued', 'running', 'awaiting_approval')");
+        if (activeOnly) where.Add($"state IN {StoreNames.ActiveStates}");
         var sql = $"SELECT {DeploymentColumns} FROM deployments {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))} ORDER BY id DESC LIMIT @limit";
         return await db.QueryAsync(sql, StoreRows.Deployment, cancellationToken, [.. parameters]).ConfigureAwait(false);
     }

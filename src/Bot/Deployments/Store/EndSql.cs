@@ -5,15 +5,15 @@ namespace Bot.Deployments.Store;
 /// <summary>How a deployment ends: finished by its runner, cancelled, or interrupted; its app/env lock is freed with it.</summary>
 internal static class EndSql
 {
-    private const string FinishJobs = "UPDATE jobs SET state = @state, finished_at = @at WHERE deployment_id = @id AND state IN ('queued', 'running', 'awaiting_approval')";
+    private const string FinishJobs = $"UPDATE jobs SET state = @state, finished_at = @at WHERE deployment_id = @id AND state IN {ActiveStates}";
 
-    private const string CancelQueued = "UPDATE jobs SET state = 'cancelled', finished_at = @at WHERE deployment_id = @id AND state IN ('queued', 'awaiting_approval')";
+    private const string CancelQueued = "UPDATE jobs SET state = 'cancelled', finished_at = @at WHERE deployment_id = @id AND state IN ('queued', 'awaiting_approval', 'waiting')";
 
     private const string SignalRunning = "UPDATE jobs SET cancel_requested = true WHERE deployment_id = @id AND state = 'running'";
 
-    private const string End = """
+    private const string End = $"""
         UPDATE deployments SET state = @state, message = @message, release = COALESCE(@release, release), url = COALESCE(@url, url), finished_at = @at
-        WHERE id = @id AND state IN ('queued', 'running', 'awaiting_approval')
+        WHERE id = @id AND state IN {ActiveStates}
         """;
 
     private const string FreeDeployLock = "DELETE FROM locks WHERE kind = 'deploy' AND deployment_id = @id";
@@ -32,7 +32,7 @@ internal static class EndSql
             cancellationToken, ("id", id)).ConfigureAwait(false);
         switch (state)
         {
-            case "queued" or AwaitingApproval:
+            case "queued" or AwaitingApproval or "waiting":
                 await db.ExecAsync(CancelQueued, cancellationToken, ("id", id), ("at", at)).ConfigureAwait(false);
                 await EndAsync(db, id, DeploymentState.Cancelled, "Cancelled before it started.", null, null, at, cancellationToken).ConfigureAwait(false);
                 return CancelOutcome.CancelledWhileQueued;

@@ -10,13 +10,13 @@ namespace Bot.Deployments.Store;
 internal static class QueueSql
 {
     private const string InsertDeployment = """
-        INSERT INTO deployments (app, env, number, kind, ref, sha, subject, platform, conversation, thread, user_id, user_name, state, created_at, rollback_to, skip_checks)
-        VALUES (@app, @env, @number, @kind, @ref, @sha, @subject, @platform, @conversation, @thread, @user_id, @user_name, @state, @at, @rollback_to, @skip)
+        INSERT INTO deployments (app, env, number, kind, ref, sha, subject, platform, conversation, thread, user_id, user_name, state, created_at, rollback_to, skip_checks, promote_from, via)
+        VALUES (@app, @env, @number, @kind, @ref, @sha, @subject, @platform, @conversation, @thread, @user_id, @user_name, @state, @at, @rollback_to, @skip, @promote_from, @via)
         RETURNING id
         """;
 
     // The unique (app, env, kind) row is the lock: a request that committed meanwhile makes this insert a no-op.
-    private const string InsertDeployLock = """
+    internal const string InsertDeployLock = """
         INSERT INTO locks (app, env, kind, holder_id, holder_name, reason, since, deployment_id)
         VALUES (@app, @env, 'deploy', @holder, @name, @reason, @at, @id)
         ON CONFLICT (app, env, kind) DO NOTHING
@@ -39,15 +39,22 @@ internal static class QueueSql
     /// </summary>
     public static async Task<(EnqueueResult Result, long Job)> EnqueueAsync(StoreSession db, NewDeployment d, CancellationToken cancellationToken)
     {
-        if (await LockSql.BlockerAsync(db, d.App, d.Env, d.Origin.QualifiedUser, cancellationToken).ConfigureAwait(false) is { } blocked)
+        if (!d.Waits && await LockSql.BlockerAsync(db, d.App, d.Env, d.Origin.QualifiedUser, cancellationToken).ConfigureAwait(false) is { } blocked)
             return (blocked, 0);
         var number = await db.ScalarAsync<int>(db.Dialect.NextNumber, cancellationToken, ("app", d.App)).ConfigureAwait(false);
         // Waiting for approval, the job exists (and the lock is held) but no worker can claim it yet.
-        var state = d.Approval is null ? DeploymentState.Queued : DeploymentState.AwaitingApproval;
+        // Waiting (for checks or its turn), it holds no lock and its job is not claimable; the gate lets it go.
+        var state = d.Waits ? DeploymentState.Waiting : d.Approval is null ? DeploymentState.Queued : DeploymentState.AwaitingApproval;
         var id = await db.ScalarAsync<long>(InsertDeployment, cancellationToken, ("state", Name(state)),
             ("app", d.App), ("env", d.Env), ("number", number), ("kind", Name(d.Kind)), ("ref", d.Ref), ("sha", d.Sha), ("subject", d.Subject),
             ("platform", d.Origin.Platform), ("conversation", d.Origin.Conversation), ("thread", d.Origin.Thread),
-            ("user_id", d.Origin.UserId), ("user_name", d.Origin.UserName), ("at", d.At), ("rollback_to", d.RollbackTo), ("skip", d.SkipChecks)).ConfigureAwait(false);
+            ("user_id", d.Origin.UserId), ("user_name", d.Origin.UserName), ("at", d.At), ("rollback_to", d.RollbackTo), ("skip", d.SkipChecks), ("promote_from", d.PromoteFrom), ("via", d.Via)).ConfigureAwait(false);
+        if (d.Waits)
+        {
+            await db.ScalarAsync<long>(InsertJob, cancellationToken, ("id", id), ("state", Name(state)), ("owner", d.RunBy), ("at", d.At)).ConfigureAwait(false);
+            await EventSql.StateAsync(db, id, state, d.At, cancellationToken).ConfigureAwait(false);
+            return (new Enqueued((await DeploymentSql.GetAsync(db, id, cancellationToken).ConfigureAwait(false))!), 0);
+        }
         var locked = await db.ExecAsync(InsertDeployLock, cancellationToken, ("app", d.App), ("env", d.Env), ("holder", d.Origin.QualifiedUser),
             ("name", d.Origin.UserName), ("reason", $"{Name(d.Kind)} #{number}"), ("at", d.At), ("id", id)).ConfigureAwait(false);
         if (locked == 0) throw new LockTaken();

@@ -121,6 +121,15 @@ public abstract class SqlDeploymentStore : IDeploymentStore
     public Task<IReadOnlyList<Deployment>> ExpireApprovalsAsync(DateTimeOffset now, string? onlyPlatform, CancellationToken cancellationToken) =>
         WriteAsync(db => ApprovalSql.ExpireAsync(db, now, onlyPlatform, cancellationToken), cancellationToken);
 
+    public Task<IReadOnlyList<Deployment>> WaitingAsync(int limit, CancellationToken cancellationToken) =>
+        ReadAsync(db => WaitSql.ListAsync(db, limit, cancellationToken), cancellationToken);
+
+    public virtual Task<EnqueueResult?> ReleaseWaitingAsync(long id, ApprovalRule? approval, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync(db => WaitSql.ReleaseAsync(db, id, approval, at, cancellationToken), cancellationToken);
+
+    public Task<Deployment?> EndWaitingAsync(long id, DeploymentState state, string message, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync(db => WaitSql.EndAsync(db, id, state, message, at, cancellationToken), cancellationToken);
+
     public Task<IReadOnlyList<StoredAlert>> AlertsAsync(string? app, int limit, CancellationToken cancellationToken) =>
         ReadAsync(db => AlertSql.ListAsync(db, app, limit, cancellationToken), cancellationToken);
 

@@ -1,0 +1,3 @@
+namespace Bot.Deployments.Pushes;
+
+public enum GateState { Passed, Pending, Failed }
