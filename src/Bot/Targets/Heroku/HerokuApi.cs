@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Targets.Heroku;
 
 /// <summary>
-/// A thin typed client for exactly the Platform API calls the bot makes (builds, releases, sources, log sessions,
+/// A thin typed client for exactly the Platform API calls the bot makes (builds, releases, slugs, sources, log sessions,
 /// formation, dynos, apps, app webhooks). Every call carries <c>Accept: application/vnd.heroku+json; version=3</c>
 /// and the bearer <c>HEROKU_API_KEY</c>; a refusal becomes <see cref="HerokuApiException"/> with Heroku's own id and message.
 /// </summary>
@@ -52,6 +52,17 @@ public sealed partial class HerokuApi(IHttpClientFactory clients, HerokuOptions 
     public Task<HerokuRelease> RollbackAsync(string app, string releaseId, CancellationToken ct) =>
         CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/releases", PlatformJson.Content(new HerokuRollbackRequest(releaseId), HerokuJson.Default.HerokuRollbackRequest),
             HerokuJson.Default.HerokuRelease, ct, retry: false);
+
+    /// <summary>
+    /// Makes a new release running <paramref name="slugId"/>, with the app's own config: how a slug built once moves
+    /// between apps. Never retried: a repeated POST would make a second release.
+    /// </summary>
+    public Task<HerokuRelease> CreateReleaseAsync(string app, string slugId, string? description, CancellationToken ct) =>
+        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/releases", PlatformJson.Content(new HerokuReleaseRequest(slugId, description), HerokuJson.Default.HerokuReleaseRequest),
+            HerokuJson.Default.HerokuRelease, ct, retry: false);
+
+    public Task<HerokuSlug> GetSlugAsync(string app, string id, CancellationToken ct) =>
+        CallAsync(HttpMethod.Get, $"apps/{Seg(app)}/slugs/{Seg(id)}", null, HerokuJson.Default.HerokuSlug, ct);
 
     public Task<HerokuLogSession> CreateLogSessionAsync(string app, HerokuLogSessionRequest request, CancellationToken ct) =>
         CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/log-sessions", PlatformJson.Content(request, HerokuJson.Default.HerokuLogSessionRequest),

@@ -10,6 +10,8 @@ namespace Bot.Targets.Heroku;
 [JsonSerializable(typeof(HerokuRelease))]
 [JsonSerializable(typeof(List<HerokuRelease>))]
 [JsonSerializable(typeof(HerokuRollbackRequest))]
+[JsonSerializable(typeof(HerokuReleaseRequest))]
+[JsonSerializable(typeof(HerokuSlug))]
 [JsonSerializable(typeof(HerokuSource))]
 [JsonSerializable(typeof(HerokuLogSessionRequest))]
 [JsonSerializable(typeof(HerokuLogSession))]
@@ -35,7 +37,7 @@ public sealed record HerokuId(string Id);
 
 public sealed record HerokuRelease(
     string Id, int Version, string Status, string? Description, bool Current, string? OutputStreamUrl,
-    HerokuUser? User, DateTimeOffset CreatedAt, bool? EligibleForRollback = null)
+    HerokuUser? User, DateTimeOffset CreatedAt, bool? EligibleForRollback = null, HerokuId? Slug = null)
 {
     public string Name => $"v{Version}";
 }
@@ -43,6 +45,12 @@ public sealed record HerokuRelease(
 public sealed record HerokuUser(string? Email);
 
 public sealed record HerokuRollbackRequest(string Release);
+
+/// <summary>A new release of a slug that already exists (built for this app or another): release Create in the schema.</summary>
+public sealed record HerokuReleaseRequest(string Slug, string? Description);
+
+/// <summary>A built slug; <see cref="Commit"/> is the sha it was built from, when the build was given one.</summary>
+public sealed record HerokuSlug(string Id, string? Commit, string? CommitDescription = null);
 
 public sealed record HerokuSource(HerokuSourceUrls SourceBlob);
 

@@ -51,16 +51,27 @@ public sealed partial class HerokuTarget
         // From here Heroku may make the new release live: what served before is what a failed ending puts back.
         var newRelease = await api.GetReleaseAsync(heroku, made.Id, ct).ConfigureAwait(false);
         yield return new GoingLive(await PreviousAsync(heroku, newRelease, ct).ConfigureAwait(false));
+        await foreach (var e in FollowNewReleaseAsync(app, heroku, newRelease, "deploy", ct).ConfigureAwait(false))
+            yield return e;
+    }
+
+    /// <summary>
+    /// A release just made from a new slug (a build's, or a promoted one): its release phase followed to the end, then
+    /// <see cref="Released"/>. <paramref name="verb"/> is what to type again once the release command is fixed.
+    /// </summary>
+    private async IAsyncEnumerable<DeployEvent> FollowNewReleaseAsync(AppEnvConfig app, string heroku, HerokuRelease made, string verb,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
         yield return new StepStarted("release");
-        started = time.GetTimestamp();
+        var started = time.GetTimestamp();
         var follow = new ReleaseOutcome();
-        await foreach (var e in FollowReleaseAsync(heroku, newRelease, follow, ct).ConfigureAwait(false))
+        await foreach (var e in FollowReleaseAsync(heroku, made, follow, ct).ConfigureAwait(false))
             yield return e;
         var release = follow.Release;
         if (release.Status != "succeeded")
             throw new DeployFailedException(
                 $"The release phase of {release.Name} failed on Heroku after {Format.Duration(time.GetElapsedTime(started))}{LastLines(follow.Tail)}, so {release.Name} did not go live.",
-                $"Fix the release command and deploy again; `logs {app.App} source app` shows more.");
+                $"Fix the release command and {verb} again; `logs {app.App} source app` shows more.");
         yield return new StepFinished("release", time.GetElapsedTime(started));
         yield return new Released(release.Name, await WebUrlAsync(app, heroku, ct).ConfigureAwait(false));
     }

@@ -89,6 +89,25 @@ public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, Aw
         }
     }
 
+    /// <summary>
+    /// GETs a presigned URL AWS handed out (a version's <c>Code.Location</c>). It carries its own signature, so nothing is
+    /// signed or added here; on the upload client, whose timeout fits a 50 MB zip.
+    /// </summary>
+    public async Task<byte[]> GetPresignedAsync(string call, Uri url, CancellationToken ct)
+    {
+        try
+        {
+            using var answer = await clients.CreateClient(UploadClientName).GetAsync(url, ct).ConfigureAwait(false);
+            if (!answer.IsSuccessStatusCode)
+                throw new AwsApiException(call, (int)answer.StatusCode, $"Http{(int)answer.StatusCode}", $"the code's download URL answered {(int)answer.StatusCode} {answer.ReasonPhrase}");
+            return await answer.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new AwsApiException(call, 0, "Unavailable", $"the code's download URL could not be reached ({e.Message})");
+        }
+    }
+
     private HttpRequestMessage Request(AwsCall call, AwsKeys keys)
     {
         var request = new HttpRequestMessage(call.Method, new Uri(options.EndpointOf(call.Service), call.Path));

@@ -11,8 +11,9 @@ public sealed class LambdaApi(AwsClient aws)
 {
     private const string V = "2015-03-31/functions/";
 
-    public Task<LambdaFunction> GetFunctionAsync(string function, CancellationToken ct) =>
-        aws.JsonAsync(Get("GetFunction", $"{V}{Seg(function)}"), LambdaJson.Default.LambdaFunction, ct);
+    /// <summary>The function (<c>$LATEST</c>, or the version <paramref name="qualifier"/> names) and where its code can be fetched.</summary>
+    public Task<LambdaFunction> GetFunctionAsync(string function, CancellationToken ct, string? qualifier = null) =>
+        aws.JsonAsync(Get("GetFunction", $"{V}{Seg(function)}{Query(("Qualifier", qualifier))}"), LambdaJson.Default.LambdaFunction, ct);
 
     public Task<LambdaConfiguration> GetConfigurationAsync(string function, string? qualifier, CancellationToken ct) =>
         aws.JsonAsync(Get("GetFunctionConfiguration", $"{V}{Seg(function)}/configuration{Query(("Qualifier", qualifier))}"), LambdaJson.Default.LambdaConfiguration, ct);

@@ -25,7 +25,11 @@ internal sealed partial class LogsJson : JsonSerializerContext;
 /// <summary><c>GetFunction</c>'s answer: the configuration of <c>$LATEST</c> (or the qualifier) and where its code is.</summary>
 public sealed record LambdaFunction(LambdaConfiguration Configuration, LambdaCode? Code);
 
-public sealed record LambdaCode(string? RepositoryType, string? Location, string? ImageUri);
+/// <summary>
+/// Where a version's code is: <see cref="Location"/>, a presigned URL of the zip (valid for ten minutes), or for an image
+/// <see cref="ImageUri"/> as given and <see cref="ResolvedImageUri"/>, the same image by digest.
+/// </summary>
+public sealed record LambdaCode(string? RepositoryType, string? Location, string? ImageUri, string? ResolvedImageUri = null);
 
 /// <summary>The members of <c>FunctionConfiguration</c> the bot reads.</summary>
 public sealed record LambdaConfiguration(

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using Bot.Text;
-using System.Text;
 using Bot.Configuration;
 
 namespace Bot.Targets.Lambda;
@@ -70,44 +68,15 @@ public sealed partial class LambdaTarget(LambdaApi lambda, CloudWatchApi cloudWa
             }
         }
 
-        yield return new StepStarted("update");
-        var updateStarted = time.GetTimestamp();
-        var updated = new UpdateOutcome(function.Configuration);
-        await foreach (var e in UpdateCodeAsync(s, code, updated, ct).ConfigureAwait(false))
-            yield return e;
-        yield return new StepFinished("update", time.GetElapsedTime(updateStarted));
-
         var label = request.Commit?.Label ?? request.Ref ?? "the given image";
         var description = Describe(request.Number, request.By is { Length: > 0 } by ? $"{label} by {by}" : label, s.Alias, before.FunctionVersion);
-        var published = await PublishAsync(s, updated.Configuration, description, ct).ConfigureAwait(false);
-        var version = published.Version!;
-        yield return new Notice($"Published version {version} ({description}); {s.Alias} still points at version {before.FunctionVersion}.");
-
-        if (s.Smoke is { } payload)
-        {
-            yield return new StepStarted("smoke");
-            var smokeStarted = time.GetTimestamp();
-            var answer = await lambda.InvokeAsync(s.Function, version, Encoding.UTF8.GetBytes(payload), ct).ConfigureAwait(false);
-            if (answer.FunctionError is { Length: > 0 } error)
-                throw new DeployFailedException(
-                    $"Version {version} failed its smoke test ({error}: {answer.PayloadText()}). {s.Alias} was not moved: it still points at version {before.FunctionVersion}.",
-                    $"Type `logs {request.App.App} grep ERROR` to see why, fix it, and deploy again.");
-            yield return new StepFinished("smoke", time.GetElapsedTime(smokeStarted));
-        }
-
-        if (s.Canary is { } percent)
-        {
-            await foreach (var e in CanaryAsync(request.App, s, before, version, percent, ct).ConfigureAwait(false))
-                yield return e;
-        }
-        else
-        {
-            await lambda.UpdateAliasAsync(s.Function, s.Alias, new UpdateAliasRequest(version, NoSplit, before.RevisionId), ct).ConfigureAwait(false);
-        }
-        var size = published.CodeSize ?? updated.Configuration.CodeSize;
-        yield return new Notice($"{s.Alias} → version {version}" + (size is { } n ? $" · code {LambdaBuild.Size(n)}" : "") +
-            (request.Commit is { } c ? $" · {c.ShortSha}" : "") + $" · {Format.Duration(time.GetElapsedTime(started))}.");
-        yield return new Released($"version {version}", request.App.Url);
+        var published = new PublishOutcome();
+        await foreach (var e in PublishCodeAsync(request.App, s, function.Configuration, before, code, description, published, ct).ConfigureAwait(false))
+            yield return e;
+        await foreach (var e in MoveAliasAsync(request.App, s, before, published.Version, ct).ConfigureAwait(false))
+            yield return e;
+        yield return new Notice(Moved(s, published.Version, published.CodeSize, request.Commit?.ShortSha, started));
+        yield return new Released($"version {published.Version}", request.App.Url);
     }
 
     private async IAsyncEnumerable<DeployEvent> RollbackCoreAsync(RollbackRequest request, [EnumeratorCancellation] CancellationToken ct)

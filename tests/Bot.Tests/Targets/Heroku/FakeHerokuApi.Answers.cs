@@ -33,7 +33,9 @@ public sealed partial class FakeHerokuApi
                 ("DELETE", ["builds", var id]) => CancelBuild(app, id),
                 ("GET", ["releases"]) => ListReleases(app, context.Request.Headers["Range"].ToString(), context),
                 ("GET", ["releases", var key]) => FindRelease(app, key) is { } r ? (200, ReleaseJson(r)) : NotFound("release"),
+                ("POST", ["releases"]) when body!["slug"] is { } slug => ReleaseSlug(app, slug.GetValue<string>(), body["description"]?.GetValue<string>()),
                 ("POST", ["releases"]) => Rollback(app, body!["release"]!.GetValue<string>()),
+                ("GET", ["slugs", var id]) => Slugs.TryGetValue(id, out var commit) ? (200, SlugJson(id, commit)) : NotFound("slug"),
                 ("POST", ["log-sessions"]) => (201, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["logplex_url"] = new Uri(Url, $"_logs/{Guid.NewGuid()}").ToString() }),
                 ("GET", ["formation"]) => (200, Formation(app)),
                 ("PATCH", ["formation"]) => Scale(app, (JsonArray)body!["updates"]!),
@@ -95,6 +97,24 @@ public sealed partial class FakeHerokuApi
         return (201, ReleaseJson(release));
     }
 
+    /// <summary>Release create: the slug runs here with this app's config, through the release phase when one is set.</summary>
+    private (int, JsonNode) ReleaseSlug(FakeHerokuApp app, string slug, string? description)
+    {
+        if (!Slugs.ContainsKey(slug)) return NotFound("slug");
+        var phase = NextSlugReleasePhase;
+        var release = NewRelease(app, description ?? "Set slug", phase is null ? "succeeded" : "pending");
+        release.Slug = slug;
+        if (phase is null) MakeCurrent(app, release);
+        else (release.OutputStream, release.PhaseLines, release.PhaseSucceeds) = (new Uri(Url, $"_streams/release/{release.Id}").ToString(), phase, NextSlugReleaseSucceeds);
+        return (201, ReleaseJson(release));
+    }
+
+    private static JsonObject SlugJson(string id, string? commit) => new()
+    {
+        ["id"] = id, ["commit"] = commit, ["commit_description"] = commit is null ? null : "Add the app", ["created_at"] = Epoch.ToString("O"),
+        ["process_types"] = new JsonObject { ["web"] = "npm start" }, ["stack"] = new JsonObject { ["name"] = "heroku-24" },
+    };
+
     private static FakeRelease NewRelease(FakeHerokuApp app, string description, string status)
     {
         var release = new FakeRelease(Guid.NewGuid().ToString(), app.Releases.Max(r => r.Version) + 1, description, status, false, null);
@@ -155,7 +175,7 @@ public sealed partial class FakeHerokuApi
     private static JsonObject ReleaseJson(FakeRelease r) => new()
     {
         ["id"] = r.Id, ["version"] = r.Version, ["status"] = r.Status, ["description"] = r.Description, ["current"] = r.Current,
-        ["output_stream_url"] = r.OutputStream, ["eligible_for_rollback"] = true,
+        ["output_stream_url"] = r.OutputStream, ["eligible_for_rollback"] = true, ["slug"] = r.Slug is null ? null : new JsonObject { ["id"] = r.Slug },
         ["user"] = new JsonObject { ["email"] = "dev@example.com" }, ["created_at"] = Epoch.AddMinutes(r.Version).ToString("O"),
     };
 

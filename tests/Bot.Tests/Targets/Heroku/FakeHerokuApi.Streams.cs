@@ -66,6 +66,7 @@ public sealed partial class FakeHerokuApi
         var phase = build.Script.ReleasePhase;
         var version = build.SourceBlob["version"]?.GetValue<string>() ?? "";
         var release = NewRelease(app, $"Deploy {version[..Math.Min(8, version.Length)]}", phase is null ? "succeeded" : "pending");
+        release.Slug = NewSlug(version.Length > 0 ? version : null);
         if (phase is null) MakeCurrent(app, release);
         else
         {

@@ -40,6 +40,14 @@ public sealed partial class FakeHerokuApi : IAsyncDisposable
     /// <summary>What the next build prints and how it ends; the release it makes and its release phase.</summary>
     public BuildScript NextBuild { get; set; } = new();
 
+    /// <summary>The release phase a release made from a given slug runs (no lines: none), as <see cref="BuildScript.ReleasePhase"/> does for a build's.</summary>
+    public IReadOnlyList<string>? NextSlugReleasePhase { get; set; }
+
+    public bool NextSlugReleaseSucceeds { get; set; } = true;
+
+    /// <summary>Every slug, by id, with the commit it was built from: a slug belongs to no one app, as on Heroku.</summary>
+    public Dictionary<string, string?> Slugs { get; } = [];
+
     /// <summary>What a log session streams.</summary>
     public List<string> LogLines { get; } = [];
 
@@ -74,11 +82,22 @@ public sealed partial class FakeHerokuApi : IAsyncDisposable
     {
         var app = new FakeHerokuApp(name);
         for (var v = 1; v <= releases; v++)
-            app.Releases.Add(new FakeRelease(Guid.NewGuid().ToString(), v, v == 1 ? "Initial release" : $"Deploy {v:x7}", "succeeded", v == releases, null));
+        {
+            var release = new FakeRelease(Guid.NewGuid().ToString(), v, v == 1 ? "Initial release" : $"Deploy {v:x7}", "succeeded", v == releases, null);
+            if (v > 1) lock (_gate) release.Slug = NewSlug($"{v:x40}");
+            app.Releases.Add(release);
+        }
         app.Formation.Add(new FakeFormation("web", 1, "Basic"));
         app.Dynos.Add(new FakeDyno("web.1", "web", "up", releases));
         lock (_gate) _apps[name] = app;
         return app;
+    }
+
+    private string NewSlug(string? commit)
+    {
+        var id = Guid.NewGuid().ToString();
+        Slugs[id] = commit; // callers hold the gate
+        return id;
     }
 
     public static async Task<FakeHerokuApi> StartAsync()

@@ -39,6 +39,9 @@ public sealed class FakeRelease(string id, int version, string description, stri
     public string? OutputStream { get; set; } = outputStream;
     public IReadOnlyList<string>? PhaseLines { get; set; }
     public bool PhaseSucceeds { get; set; } = true;
+
+    /// <summary>The id of the slug it runs (a key of <see cref="FakeHerokuApi.Slugs"/>); null for a release with no code.</summary>
+    public string? Slug { get; set; }
 }
 
 public sealed class FakeBuild(string id, BuildScript script, JsonObject sourceBlob)

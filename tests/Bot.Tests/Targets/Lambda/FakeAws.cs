@@ -27,6 +27,12 @@ public sealed class FakeAws : HttpMessageHandler
         Aliases["live"] = new JsonObject { ["Name"] = "live", ["FunctionVersion"] = "1", ["RevisionId"] = NewRevision() };
     }
 
+    /// <summary>Another alias of the function (another environment's), pointing at <paramref name="version"/>.</summary>
+    public void AddAlias(string name, string version)
+    {
+        lock (_gate) Aliases[name] = new JsonObject { ["Name"] = name, ["FunctionVersion"] = version, ["RevisionId"] = NewRevision() };
+    }
+
     public JsonObject Latest { get; }
     public Dictionary<string, JsonObject> Aliases { get; } = new();
     public Dictionary<string, string> Alarms { get; } = new();

@@ -14,7 +14,12 @@ namespace Bot.Tests.Targets.Lambda;
 /// </summary>
 public sealed class LambdaTargetRig
 {
-    public LambdaTargetRig(params (string Key, string Value)[] lambda)
+    public LambdaTargetRig(params (string Key, string Value)[] lambda) : this(new Dictionary<string, string>(), lambda)
+    {
+    }
+
+    /// <param name="app">More keys of the app, below <c>Apps:api</c> (<c>Environments:staging:Lambda:Alias</c>).</param>
+    public LambdaTargetRig(IReadOnlyDictionary<string, string> app, params (string Key, string Value)[] lambda)
     {
         var values = new Dictionary<string, string?>
         {
@@ -23,8 +28,10 @@ public sealed class LambdaTargetRig
             ["Apps:api:Lambda:ImageUri"] = "123456789012.dkr.ecr.us-east-1.amazonaws.com/api:{sha}",
         };
         foreach (var (k, v) in lambda) values[$"Apps:api:Lambda:{k}"] = v;
+        foreach (var (k, v) in app) values[$"Apps:api:{k}"] = v;
         var config = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        App = AppCatalog.Load(config, ["lambda"]).Find("api")!.Default;
+        _app = AppCatalog.Load(config, ["lambda"]).Find("api")!;
+        App = _app.Default;
         var options = AwsOptions.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AWS_REGION"] = "us-east-1", ["AWS_ENDPOINT_URL"] = "http://aws.test", ["AWS_ACCESS_KEY_ID"] = "AKIDTEST", ["AWS_SECRET_ACCESS_KEY"] = "test-secret",
@@ -34,9 +41,14 @@ public sealed class LambdaTargetRig
         Target.Validate(App);
     }
 
+    private readonly AppConfig _app;
+
     public FakeAws Aws { get; } = new();
     public WatchedTime Time { get; } = new(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
     public AppEnvConfig App { get; }
+
+    /// <summary>The app as it applies to one of its environments.</summary>
+    public AppEnvConfig Env(string env) => _app.ByEnv[env];
 
     /// <summary>What the last <see cref="DriveAsync"/> saw, also when it ended in a failure.</summary>
     public List<DeployEvent> Events { get; private set; } = [];
