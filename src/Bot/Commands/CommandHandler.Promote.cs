@@ -31,14 +31,16 @@ public sealed partial class CommandHandler
         {
             try { artifact = await promoter.LiveArtifactAsync(from, ct).ConfigureAwait(false); }
             catch (DeployFailedException e) { return CommandResult.Refuse($"{e.Message} {e.Hint}".TrimEnd()); }
-            if (artifact is null)
-                return CommandResult.Refuse($"Nothing serves in {app.Name} {from.Env} yet, so there is nothing to promote. Deploy it first: `deploy {app.Name} to {from.Env}`.");
+            if (artifact is null && PromoteRefusals.NothingLive(from, to) is var none)
+                return CommandResult.Refuse($"{none.Message} {none.Hint}");
         }
-        else if (fromLive?.Sha is null)
-            return CommandResult.Refuse($"{app.Name} has no release in {from.Env} yet, so there is nothing to promote. Deploy it first: `deploy {app.Name} to {from.Env}`.");
+        else if (fromLive?.Sha is null && PromoteRefusals.NothingLive(from, to) is var none)
+            return CommandResult.Refuse($"{none.Message} {none.Hint}");
 
+        // A target may know only a short sha (a Lambda version's description): the source's release completes it.
         var sha = artifact?.Sha ?? fromLive?.Sha;
-        var source = fromLive is not null && (sha is null || fromLive.Sha == sha) ? fromLive : null;
+        var source = fromLive is not null && (sha is null || fromLive.Sha?.StartsWith(sha, StringComparison.OrdinalIgnoreCase) == true) ? fromLive : null;
+        sha = source?.Sha ?? sha;
         var what = artifact?.Label ?? fromLive!.RefLabel;
         var yes = CommandText.Render(c with { Confirmed = true }, app.Name)!;
         if (!c.Confirmed)

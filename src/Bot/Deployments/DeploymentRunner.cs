@@ -169,8 +169,7 @@ public sealed partial class DeploymentRunner(
         {
             var from = owner._apps.Find(deployment.App)?.ByEnv.GetValueOrDefault(deployment.PromoteFrom ?? "")
                 ?? throw new DeployFailedException($"{deployment.App} has no environment {deployment.PromoteFrom} any more.", $"Type `apps` to see its environments.");
-            var live = await promoter.LiveArtifactAsync(from, cancellationToken).ConfigureAwait(false)
-                ?? throw new DeployFailedException($"Nothing serves in {from.Env} now, so there is nothing to promote.", $"Deploy it first: `deploy {app.App} to {from.Env}`.");
+            var live = await promoter.LiveArtifactAsync(from, cancellationToken).ConfigureAwait(false) ?? throw PromoteRefusals.NothingLive(from, app);
             if (deployment.RollbackTo is { } confirmed && live.Id != confirmed)
                 throw new DeployFailedException($"{from.Env} changed after this promotion was confirmed: it now serves {live.Label}.",
                     $"Type `promote {app.App} {from.Env} to {app.Env}` to see what would change now.");

@@ -336,7 +336,7 @@ public class EngineTests
         var help = (await bot.SendAsync("help")).Messages[0].Text;
         Assert.Contains("`deploy <app>", help);
         Assert.DoesNotContain("scale", help);
-        Assert.DoesNotContain("promote", help);
+        Assert.Contains("`promote <app> <from-env> to <to-env>", help);
         Assert.Contains("For example", (await bot.SendAsync("help rollback")).Messages[0].Text);
         Assert.Contains("• `web` (fake) → production, staging", (await bot.SendAsync("apps")).Messages[0].Text);
     }
