@@ -9,6 +9,7 @@ using Bot.Deployments.Postgres;
 using Bot.Deployments.Pushes;
 using Bot.Security;
 using Bot.Sources;
+using Bot.Sources.GitHub;
 using Bot.Targets;
 using Bot.Targets.CloudRun;
 using Bot.Targets.Heroku;
@@ -37,6 +38,7 @@ public static class BotServices
 
         services.AddShell();
         services.AddHeroku(configuration);
+        services.AddGitHub(configuration);
         services.AddLambda(configuration);
         if (configuration[LambdaWake.Key] is { Length: > 0 } wake)
             services.AddSingleton<IJobWaker>(sp => new LambdaWake(sp.GetRequiredService<LambdaApi>(), wake, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LambdaWake>>()));

@@ -3,6 +3,7 @@ using Bot.Chat.Line;
 using Bot.Chat.Slack;
 using Bot.Configuration;
 using Bot.Deployments;
+using Bot.Sources.GitHub;
 using Bot.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -53,6 +54,7 @@ public static class ServeCommand
         app.MapLineEndpoints();
         app.MapGenericAlerts();
         app.MapHerokuAlerts();
+        app.MapGitHubWebhook();
         app.MapAwsAlerts();
         app.MapGcpAlerts();
         app.MapLogPages();

@@ -22,6 +22,7 @@ public class EndpointTests
     [InlineData("/alerts/generic", "ALERTS_SECRET")]
     [InlineData("/alerts/heroku", "HEROKU_WEBHOOK_SECRET")]
     [InlineData("/alerts/gcp", "GCP_ALERTS_TOKEN")]
+    [InlineData("/github/webhook", "GITHUB_WEBHOOK_SECRET")]
     public async Task A_webhook_whose_secret_is_not_set_is_refused_with_the_variable_to_set(string path, string variable)
     {
         await using var host = await BotWebHost.StartAsync(new Dictionary<string, string?>(), worker: false);

@@ -1,0 +1,3 @@
+namespace Bot.Sources.GitHub;
+
+public enum CheckState { Passed, Pending, Failed }
