@@ -16,7 +16,9 @@ public sealed partial class CommandHandler
         string? gitRef = c.Ref, sha = null, subject = null;
         if (env.Repository is not null)
         {
-            var resolved = await git.ResolveAsync(env, c.Ref, IntakeFreshness, ct, staleOk: true).ConfigureAwait(false);
+            // A deploy that waits for checks is pinned to the commit resolved now, so that one is read fresh.
+            var pinned = env.Push.GatesOnChecks && !c.SkipChecks;
+            var resolved = await git.ResolveAsync(env, c.Ref, pinned ? TimeSpan.Zero : IntakeFreshness, ct, staleOk: !pinned).ConfigureAwait(false);
             if (resolved.Commit is not { } commit)
             {
                 var tips = resolved.Closest.Select(r => new ChatAction($"deploy {env.App} {r}", $"deploy {env.App} {r} to {env.Env}")).ToArray();

@@ -32,9 +32,9 @@ public sealed record PushSettings(
         var checks = AppCatalog.List(merged, "RequireChecks");
         var all = checks.Count == 1 && checks[0].Equals("all", StringComparison.OrdinalIgnoreCase);
         var gitHub = Blank(merged["GitHub"]);
-        if (gitHub is not null && !IsOwnerRepo(gitHub))
+        if (gitHub is not null && !GitHubRepo.IsOwnerRepo(gitHub))
             throw new ConfigException(at("GitHub"), $"'{gitHub}' should be owner/repo, e.g. acme/web");
-        var onGitHub = (gitHub ?? GitHubOf(repository)) is not null;
+        var onGitHub = (gitHub ?? GitHubRepo.Parse(repository)) is not null;
         if ((all || checks.Count > 0) && !onGitHub)
             throw new ConfigException(at("RequireChecks"), "checks are read from GitHub, but Repository is not a GitHub URL; add \"GitHub\": \"owner/repo\"");
         if (branch is not null && repository is null)
@@ -60,7 +60,7 @@ public sealed record PushSettings(
             if (Blank(section["Poll"]) is { } p)
             {
                 poll = Duration(p, $"{path}:Poll");
-                if (poll < ShortestPoll) throw new ConfigException($"{path}:Poll", $"'{p}' is too often; poll every {Format.Duration(ShortestPoll)} or more");
+                if (poll < ShortestPoll) throw new ConfigException($"{path}:Poll", $"'{p}' is too often; poll every {Format.Setting(ShortestPoll)} or more");
             }
         }
         if (branch is null) return (null, null);
@@ -80,27 +80,7 @@ public sealed record PushSettings(
     /// The GitHub repository (<c>owner/repo</c>) whose checks gate deploys and where deployments are recorded: <c>GitHub</c>
     /// when set, else <paramref name="repository"/> when it is a github.com URL; null otherwise.
     /// </summary>
-    public string? GitHubRepository(string? repository) => GitHub ?? GitHubOf(repository);
-
-    /// <summary><c>https://github.com/acme/web(.git)</c>, <c>git@github.com:acme/web.git</c>, <c>ssh://git@github.com/acme/web</c> → <c>acme/web</c>.</summary>
-    public static string? GitHubOf(string? url)
-    {
-        if (url is null) return null;
-        string? path = null;
-        foreach (var prefix in (string[])["https://github.com/", "http://github.com/", "git@github.com:", "ssh://git@github.com/", "git://github.com/"])
-            if (url.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) path = url[prefix.Length..];
-        if (path is null) return null;
-        path = path.TrimEnd('/');
-        if (path.EndsWith(".git", StringComparison.OrdinalIgnoreCase)) path = path[..^4];
-        return IsOwnerRepo(path) ? path : null;
-    }
-
-    /// <summary><c>acme/web</c>: an owner and a repository name as GitHub spells them.</summary>
-    public static bool IsOwnerRepo(string value)
-    {
-        var parts = value.Split('/');
-        return parts.Length == 2 && parts.All(p => p.Length > 0 && p.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'));
-    }
+    public string? GitHubRepository(string? repository) => GitHub ?? GitHubRepo.Parse(repository);
 
     private static string? Blank(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
 }

@@ -46,7 +46,7 @@ public static class DeploymentSetup
         services.AddSingleton(AlertOptions.From(configuration));
         services.AddSingleton<AlertRouter>();
         services.AddSingleton<GateSignal>();
-        services.TryAddSingleton<ICommitChecks, GitHubChecks>();
+        services.TryAddSingleton<ICommitChecks, GitHubGate>();
         services.AddSingleton<PushDeploys>();
         services.AddSingleton<IPushSink>(sp => sp.GetRequiredService<PushDeploys>());
         services.AddSingleton<WaitingDeployments>();

@@ -37,7 +37,7 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
     public async Task<ResolveResult> ResolveAsync(AppEnvConfig app, string? gitRef, TimeSpan maxAge, CancellationToken cancellationToken, bool staleOk = false)
     {
         var cache = _caches.GetOrAdd(app.App, _ => new Cache());
-        var fresh = cache.FetchedAt != 0 && time.GetElapsedTime(cache.FetchedAt) <= maxAge;
+        var fresh = cache.FetchedAt != 0 && time.GetElapsedTime(cache.FetchedAt) < maxAge;
         var known = cache.FetchedAt != 0 && (Find(cache, gitRef ?? app.DefaultBranch ?? cache.HeadBranch ?? "main") is not null || (gitRef is not null && LooksLikeSha(gitRef)));
         if (!fresh && staleOk && known)
             RefreshInBackground(app, cache);

@@ -16,6 +16,14 @@ public static class Format
         return $"{(int)t.TotalDays}d {t.Hours}h";
     }
 
+    /// <summary>A setting's round length as it is written in the config: <c>30s</c>, <c>10m</c>, <c>2h</c>, <c>1d</c> (else <see cref="Duration"/>).</summary>
+    public static string Setting(TimeSpan t) =>
+        t > TimeSpan.Zero && t.Ticks % TimeSpan.TicksPerDay == 0 ? $"{(long)t.TotalDays}d"
+        : t > TimeSpan.Zero && t.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(long)t.TotalHours}h"
+        : t > TimeSpan.Zero && t.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{(long)t.TotalMinutes}m"
+        : t >= TimeSpan.FromSeconds(10) && t.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{(long)t.TotalSeconds}s"
+        : Duration(t);
+
     /// <summary><c>just now</c>, <c>5m ago</c>, <c>3h ago</c>, <c>2d ago</c>.</summary>
     public static string Ago(DateTimeOffset then, DateTimeOffset now)
     {

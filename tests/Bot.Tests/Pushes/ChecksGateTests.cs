@@ -6,7 +6,7 @@ namespace Bot.Tests.Pushes;
 /// <summary>The CI gate: pending waits without the lock, success lets it go, failure refuses by name, time runs out, <c>deploy!</c> skips.</summary>
 public sealed class ChecksGateTests
 {
-    private static Dictionary<string, string?> Gated(string checks = "build") => new() { ["Apps:web:RequireChecks:0"] = checks };
+    private static Dictionary<string, string?> Gated(string checks = "build") => new() { ["Apps:web:RequireChecks"] = checks };
 
     [Fact]
     public async Task Pending_checks_hold_a_push_without_the_lock_and_their_success_lets_it_go()
@@ -62,7 +62,7 @@ public sealed class ChecksGateTests
         await rig.LookAsync();
         var d = Assert.Single(await rig.AllAsync());
         Assert.Equal(DeploymentState.Failed, d.State);
-        Assert.StartsWith("Refused: the checks did not finish within 10m (waiting for checks: build (queued)).", d.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Refused: the checks did not finish within 10m (waiting for checks: build (queued)). To deploy ", d.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public sealed class PushDeployTests
 
         var own = await rig.Bot.SendAsync($"approve web #{d.Number}", user: "ana", conversation: "C9");
         Assert.False(own.Ok);
-        Assert.Contains("your own", own.Messages[0].Text, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("You asked for #1 yourself", own.Messages[0].Text, StringComparison.Ordinal);
         var other = await rig.Bot.SendAsync($"approve web #{d.Number}", user: "bob", conversation: "C9");
         Assert.True(other.Ok, other.Messages[0].Text);
         Assert.Equal(DeploymentState.Succeeded, (await rig.Bot.WaitFinishedAsync(d.Id)).State);

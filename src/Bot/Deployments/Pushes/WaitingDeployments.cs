@@ -96,7 +96,7 @@ public sealed class WaitingDeployments(
             {
                 if (time.GetUtcNow() - d.CreatedAt >= env.Push.ChecksTimeout)
                     await EndAsync(d, DeploymentState.Failed,
-                        $"Refused: the checks did not finish within {Format.Duration(env.Push.ChecksTimeout)} ({verdict.Text}). {skip}", cancellationToken).ConfigureAwait(false);
+                        $"Refused: the checks did not finish within {Format.Setting(env.Push.ChecksTimeout)} ({verdict.Text}). {skip}", cancellationToken).ConfigureAwait(false);
                 else
                     await SayAsync(d, "gate", $"🚦 {char.ToUpperInvariant(verdict.Text[0])}{verdict.Text[1..]}.", cancellationToken).ConfigureAwait(false);
                 return;

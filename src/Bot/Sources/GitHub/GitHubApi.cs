@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bot.Configuration;
 using Bot.Http;
 
 namespace Bot.Sources.GitHub;

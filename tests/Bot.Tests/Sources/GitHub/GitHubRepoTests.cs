@@ -1,3 +1,4 @@
+using Bot.Configuration;
 using Bot.Sources.GitHub;
 
 namespace Bot.Tests.Sources.GitHub;

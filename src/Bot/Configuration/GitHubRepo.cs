@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Bot.Sources.GitHub;
+namespace Bot.Configuration;
 
 /// <summary>Which GitHub repository an app's <c>Repository</c> setting names, as <c>owner/repo</c>.</summary>
 public static partial class GitHubRepo
