@@ -1,5 +1,6 @@
 using Bot.Commands;
 using Bot.Deployments;
+using Bot.Deployments.Pushes;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Chat.Console;
@@ -33,6 +34,7 @@ public static class ConsoleSend
         // Follow the deployment through the store: whichever process runs it (this one, or a `serve` that took it first).
         using var followStop = new CancellationTokenSource();
         var follow = cards.FollowToEndAsync(started.Id, followStop.Token);
+        await GateAsync(services, started, stop).ConfigureAwait(false);
         // Run here, Ctrl-C ends the job (interrupted), which ends the follow; run elsewhere, Ctrl-C only stops watching.
         if (await worker.RunOneAsync(started.Id, stop).ConfigureAwait(false) is null)
             stop.Register(followStop.Cancel);
@@ -42,5 +44,24 @@ public static class ConsoleSend
         // Let announcements to other platforms (a failure in the app's alert channels) go out before exiting.
         await services.GetRequiredService<BackgroundWork>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         return finished.State == DeploymentState.Succeeded;
+    }
+
+    /// <summary>
+    /// A deploy that waits for its checks goes through the gate here, as a worker's would, until it is let go or ends
+    /// (no other process may be running to do it); Ctrl-C stops waiting and leaves it waiting for a worker.
+    /// </summary>
+    private static async Task GateAsync(IServiceProvider services, Deployment started, CancellationToken stop)
+    {
+        if (started.State != DeploymentState.Waiting) return;
+        var store = services.GetRequiredService<IDeploymentStore>();
+        var gate = services.GetRequiredService<WaitingDeployments>();
+        var signal = services.GetRequiredService<GateSignal>();
+        var time = services.GetRequiredService<TimeProvider>();
+        while (!stop.IsCancellationRequested && await store.GetAsync(started.Id, stop).ConfigureAwait(false) is { State: DeploymentState.Waiting })
+        {
+            await gate.LookAsync(stop).ConfigureAwait(false);
+            if (await store.GetAsync(started.Id, stop).ConfigureAwait(false) is not { State: DeploymentState.Waiting }) return;
+            await signal.WaitAsync(WaitingDeployments.LookEvery, time, stop).ConfigureAwait(false);
+        }
     }
 }
