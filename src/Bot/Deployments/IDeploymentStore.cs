@@ -124,6 +124,12 @@ public interface IDeploymentStore
     /// <param name="onlyPlatform">Only deployments asked for on this platform, as in <see cref="RecoverAsync"/>.</param>
     Task<IReadOnlyList<Deployment>> ExpireApprovalsAsync(DateTimeOffset now, string? onlyPlatform, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Tells the gates of other processes that the CI results of <paramref name="sha"/> changed (a check webhook reached
+    /// this one), so the deployment waiting for them elsewhere moves on at once. Nothing to do with one process (SQLite).
+    /// </summary>
+    Task AnnounceChecksAsync(string sha, CancellationToken cancellationToken);
+
     /// <summary>Deployments that wait without the lock (<see cref="DeploymentState.Waiting"/>), oldest first.</summary>
     Task<IReadOnlyList<Deployment>> WaitingAsync(int limit, CancellationToken cancellationToken);
 

@@ -25,7 +25,7 @@ public sealed class PostgresListenerTests(PostgresFixture postgres)
         await using var there = PostgresDeploymentStore.FromUrl(url);
         await here.MigrateAsync(default);
         var signal = new JobSignal();
-        using var listener = new PostgresJobListener(here, signal, new DeploymentFeed(here, FeedOptions.Postgres, TimeProvider.System), new RunningJobs(), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
+        using var listener = new PostgresJobListener(here, signal, new Bot.Deployments.Pushes.GateSignal(), new DeploymentFeed(here, FeedOptions.Postgres, TimeProvider.System), new RunningJobs(), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
         await listener.StartAsync(default);
         try
         {
@@ -49,7 +49,7 @@ public sealed class PostgresListenerTests(PostgresFixture postgres)
         // Looking on its own only every hour: what arrives in time arrived by NOTIFY.
         var feed = new DeploymentFeed(here, new FeedOptions(TimeSpan.FromHours(1)), TimeProvider.System);
         var signal = new JobSignal();
-        using var listener = new PostgresJobListener(here, signal, feed, new RunningJobs(), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
+        using var listener = new PostgresJobListener(here, signal, new Bot.Deployments.Pushes.GateSignal(), feed, new RunningJobs(), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
         await listener.StartAsync(default);
         try
         {
@@ -85,7 +85,7 @@ public sealed class PostgresListenerTests(PostgresFixture postgres)
         await using var there = PostgresDeploymentStore.FromUrl(url);
         await here.MigrateAsync(default);
         var signal = new JobSignal();
-        using var listener = new PostgresJobListener(here, signal, new DeploymentFeed(here, FeedOptions.Postgres, TimeProvider.System), new RunningJobs(), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
+        using var listener = new PostgresJobListener(here, signal, new Bot.Deployments.Pushes.GateSignal(), new DeploymentFeed(here, FeedOptions.Postgres, TimeProvider.System), new RunningJobs(), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
         await listener.StartAsync(default);
         try
         {
@@ -97,6 +97,33 @@ public sealed class PostgresListenerTests(PostgresFixture postgres)
             Assert.True(await signal.WaitAsync(Patience, default), "the listener did not come back after its connection was cut");
             Assert.IsType<Enqueued>(await there.EnqueueAsync(New("web"), default));
             Assert.True(await signal.WaitAsync(Patience, default), "the listener came back but was not woken");
+        }
+        finally
+        {
+            await listener.StopAsync(default);
+        }
+    }
+
+    [Fact]
+    public async Task Checks_that_changed_at_one_replica_wake_the_gate_of_another_with_the_commit()
+    {
+        var url = await postgres.NewDatabaseUrlAsync();
+        await using var here = PostgresDeploymentStore.FromUrl(url);
+        await using var there = PostgresDeploymentStore.FromUrl(url);
+        await here.MigrateAsync(default);
+        var signal = new JobSignal();
+        var gate = new Bot.Deployments.Pushes.GateSignal();
+        using var listener = new PostgresJobListener(here, signal, gate, new DeploymentFeed(here, FeedOptions.Postgres, TimeProvider.System), new RunningJobs(), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
+        await listener.StartAsync(default);
+        try
+        {
+            Assert.True(await signal.WaitAsync(Patience, default), "the listener never started listening");
+            await there.AnnounceChecksAsync("0123456789abcdef", default);
+            using var deadline = new CancellationTokenSource(Patience);
+            while (!gate.TakeChecksChanged("0123456789abcdef"))
+                await gate.WaitAsync(Patience, TimeProvider.System, deadline.Token);
+            Assert.False(deadline.IsCancellationRequested, "the gate was never told");
+            Assert.False(await signal.WaitAsync(TimeSpan.Zero, default), "a change of checks is not a queued job");
         }
         finally
         {

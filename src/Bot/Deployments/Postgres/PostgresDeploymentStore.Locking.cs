@@ -36,6 +36,18 @@ public sealed partial class PostgresDeploymentStore
         return result;
     }
 
+    /// <summary>Checks changed: the workers' gates hear it on the jobs channel (<see cref="ChecksPrefix"/> and the sha).</summary>
+    public override async Task AnnounceChecksAsync(string sha, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var notify = new Npgsql.NpgsqlCommand($"SELECT pg_notify('{JobsChannel}', @payload)", connection);
+        notify.Parameters.AddWithValue("payload", ChecksPrefix + sha);
+        await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How a jobs-channel notification says that a commit's checks changed, not that a job was queued.</summary>
+    public const string ChecksPrefix = "checks:";
+
     /// <summary>A waiting deployment let go takes its lock as an enqueue does, and wakes every worker when it is queued.</summary>
     public override async Task<EnqueueResult?> ReleaseWaitingAsync(long id, ApprovalRule? approval, DateTimeOffset at, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Bot.Deployments.Pushes;
 using Bot.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace Bot.Deployments.Postgres;
 /// periodic look at the queue still runs, so this only makes pick-up faster; it is never the only path.
 /// </summary>
 public sealed class PostgresJobListener(
-    PostgresDeploymentStore store, JobSignal signal, DeploymentFeed feed, RunningJobs running, Redactor redactor, TimeProvider time, ILogger<PostgresJobListener> logger) : BackgroundService
+    PostgresDeploymentStore store, JobSignal signal, GateSignal gate, DeploymentFeed feed, RunningJobs running, Redactor redactor, TimeProvider time, ILogger<PostgresJobListener> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
@@ -35,7 +36,14 @@ public sealed class PostgresJobListener(
                     if (e.Channel == PostgresDeploymentStore.EventsChannel) feed.Wake();
                     else if (e.Channel == PostgresDeploymentStore.CancelsChannel)
                         running.Cancel(long.Parse(e.Payload, System.Globalization.CultureInfo.InvariantCulture));
-                    else signal.Pulse();
+                    else if (e.Payload.StartsWith(PostgresDeploymentStore.ChecksPrefix, StringComparison.Ordinal))
+                        gate.ChecksChanged(e.Payload[PostgresDeploymentStore.ChecksPrefix.Length..]);
+                    else
+                    {
+                        // A job queued, or a deployment that waits without the lock: the worker and the gate look.
+                        signal.Pulse();
+                        gate.Pulse();
+                    }
                 };
                 await using (var listen = new NpgsqlCommand($"LISTEN {PostgresDeploymentStore.JobsChannel}; LISTEN {PostgresDeploymentStore.EventsChannel}; LISTEN {PostgresDeploymentStore.CancelsChannel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);

@@ -49,7 +49,7 @@ public sealed class PushDeploys(
     public Task ChecksChangedAsync(string repository, string sha, CancellationToken cancellationToken)
     {
         gate.ChecksChanged(sha);
-        return Task.CompletedTask;
+        return store.AnnounceChecksAsync(sha, cancellationToken);
     }
 
     /// <summary>The environments that deploy <paramref name="push"/>'s branch from its repository.</summary>

@@ -121,6 +121,8 @@ public abstract class SqlDeploymentStore : IDeploymentStore
     public Task<IReadOnlyList<Deployment>> ExpireApprovalsAsync(DateTimeOffset now, string? onlyPlatform, CancellationToken cancellationToken) =>
         WriteAsync(db => ApprovalSql.ExpireAsync(db, now, onlyPlatform, cancellationToken), cancellationToken);
 
+    public virtual Task AnnounceChecksAsync(string sha, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<IReadOnlyList<Deployment>> WaitingAsync(int limit, CancellationToken cancellationToken) =>
         ReadAsync(db => WaitSql.ListAsync(db, limit, cancellationToken), cancellationToken);
 
