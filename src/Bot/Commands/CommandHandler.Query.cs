@@ -86,7 +86,7 @@ public sealed partial class CommandHandler
             ? $"`{app}` {env}: nothing deployed yet"
             : $"`{app}` {env}: ✅ #{live.Number} {live.RefLabel} · {live.Origin.UserName} · {Format.Ago(live.FinishedAt ?? live.CreatedAt, now)}";
         foreach (var d in snapshot.Active.Where(d => d.Env == env))
-            yield return $"    {d.State switch { DeploymentState.Queued => "🕒", DeploymentState.AwaitingApproval => "⏸ awaiting approval", _ => "⏳" }} #{d.Number} {d.Verb} {d.RefLabel} · {d.Origin.UserName} · {Format.Duration(d.Elapsed(now))}";
+            yield return $"    {d.State switch { DeploymentState.Queued => "🕒", DeploymentState.AwaitingApproval => "⏸ awaiting approval", DeploymentState.Waiting => "🚦 waiting", _ => "⏳" }} #{d.Number} {d.Verb} {d.RefLabel} · {d.Origin.UserName} · {Format.Duration(d.Elapsed(now))}";
         foreach (var l in snapshot.Locks.Where(l => l.Kind == LockKind.Manual && l.App == app && l.Env == env))
             yield return $"    🔒 locked by {l.HolderName}{Reason(l)}";
     }
@@ -106,7 +106,8 @@ public sealed partial class CommandHandler
                 : live is null
                 ? "Live: nothing deployed by me yet."
                 : $"✅ Live: #{live.Number} {live.RefLabel}{Subject(live)} · {live.Origin.UserName} · {Format.Ago(live.FinishedAt ?? live.CreatedAt, now)}{(live.Url ?? env.Url) switch { null => "", var u => $" · {u}" }}");
-            var running = active.FirstOrDefault(d => d.Env == envName);
+            // What holds the environment (running, queued, awaiting approval); deploys waiting for checks or their turn come after it.
+            var running = active.FirstOrDefault(d => d.Env == envName && d.State != DeploymentState.Waiting);
             if (running is not null)
             {
                 lines.Add($"{running.State switch { DeploymentState.Queued => "🕒 Queued", DeploymentState.AwaitingApproval => "⏸ Awaiting approval", _ => "⏳ Now" }}: #{running.Number} {running.Verb} of {running.RefLabel} · {running.Origin.UserName} · {Format.Duration(running.Elapsed(now))}");
@@ -115,6 +116,9 @@ public sealed partial class CommandHandler
                 foreach (var e in await Store.TailAsync(running.Id, 3, ct).ConfigureAwait(false))
                     lines.Add($"    │ {e.Text}");
             }
+            foreach (var w in active.Where(d => d.Env == envName && d.State == DeploymentState.Waiting).Reverse())
+                lines.Add($"🚦 Waiting: #{w.Number} {w.Verb} of {w.RefLabel} · {w.Origin.UserName}{(w.Via is null ? "" : " (push)")} · {Format.Duration(w.Elapsed(now))}" +
+                          $" (for its checks or its turn; `cancel {app.Name} #{w.Number}` drops it)");
             foreach (var l in locks.Where(l => l.Kind != LockKind.Deploy && (l.App == app.Name && l.Env == envName || l.Kind == LockKind.Freeze)))
                 lines.Add(l.Kind == LockKind.Freeze
                     ? $"🧊 All deploys frozen by {l.HolderName} since {Format.Clock(l.Since, now)}{Reason(l)}"

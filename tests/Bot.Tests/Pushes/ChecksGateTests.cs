@@ -20,6 +20,9 @@ public sealed class ChecksGateTests
         Assert.Equal(DeploymentState.Waiting, d.State);
         Assert.Contains("🚦 Waiting for checks: build (queued).", await rig.LinesAsync(d.Id));
         Assert.Empty(await rig.Bot.Store.LocksAsync("web", default));
+        var status = (await rig.Bot.SendAsync("status web")).Messages[0].Text;
+        Assert.Contains($"🚦 Waiting: #{d.Number} deploy of main@{head[..7]} · ana (push)", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("⏳ Now", status, StringComparison.Ordinal);
         // Read again only when a webhook says they changed, or after half a minute.
         await rig.LookAsync();
         Assert.Equal(1, rig.Checks.Reads[head]);
