@@ -27,7 +27,8 @@ public sealed partial class CommandHandler
             }
             (gitRef, sha, subject) = (commit.Ref, commit.Sha, commit.Subject);
         }
-        var request = new NewDeployment(env.App, env.Env, DeploymentKind.Deploy, gitRef, sha, subject, origin, null, c.SkipChecks, time.GetUtcNow(),
+        // Only a gate skipped is noted on the card: `deploy!` where no checks are required is a plain deploy.
+        var request = new NewDeployment(env.App, env.Env, DeploymentKind.Deploy, gitRef, sha, subject, origin, null, c.SkipChecks && env.Push.GatesOnChecks, time.GetUtcNow(),
             Approval: ApprovalFor(env));
         return await EnqueueAsync(Gated(request, env), ct).ConfigureAwait(false);
     }

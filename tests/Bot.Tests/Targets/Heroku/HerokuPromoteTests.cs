@@ -115,4 +115,26 @@ public sealed class HerokuPromoteTests : IAsyncLifetime
         Assert.Empty(_rig.Heroku.Calls("POST", "/apps/acme-web/releases"));
         Assert.Equal(123, _rig.App.Current.Version);
     }
+
+    [Fact]
+    public async Task Typed_promote_asks_first_then_releases_the_staging_slug_on_production_as_a_deployment_of_production()
+    {
+        var staging = _rig.Heroku.AddApp("acme-web-staging", releases: 42);
+        var slug = staging.Current.Slug!;
+
+        var asked = await _rig.Bot.SendAsync("promote web staging to production");
+        Assert.True(asked.Ok, asked.Messages[0].Text);
+        Assert.StartsWith($"Promote v42 (slug {slug[..7]}) from staging to production? ", asked.Messages[0].Text, StringComparison.Ordinal);
+        Assert.Contains("The same artifact, no build.", asked.Messages[0].Text, StringComparison.Ordinal);
+        Assert.Empty(_rig.Heroku.Calls("POST", "/apps/acme-web/releases"));
+
+        var confirmed = await _rig.Bot.SendAsync("promote web staging to production --yes");
+        Assert.True(confirmed.Ok, confirmed.Messages[0].Text);
+        var done = await _rig.Bot.WaitFinishedAsync(confirmed.Started!.Id);
+        Assert.Equal((Bot.Deployments.DeploymentState.Succeeded, Bot.Deployments.DeploymentKind.Promote, "staging", "production"), (done.State, done.Kind, done.PromoteFrom, done.Env));
+        Assert.Equal(slug, _rig.App.Current.Slug);
+        Assert.Empty(_rig.Heroku.Calls("POST", "/apps/acme-web/builds"));
+        Assert.Contains(await _rig.EventsAsync(done.Id), l => l.StartsWith($"Promoting v42 (slug {slug[..7]}) from staging: no build, the same artifact.", StringComparison.Ordinal));
+        _rig.Heroku.AssertNoViolations();
+    }
 }
