@@ -51,6 +51,7 @@ public static class DeploymentSetup
         services.AddSingleton<IPushSink>(sp => sp.GetRequiredService<PushDeploys>());
         services.AddSingleton<WaitingDeployments>();
         services.AddSingleton<RepositoryPoller>();
+        services.AddSingleton<GitHubDeployments>();
         return services;
     }
 }

@@ -75,7 +75,14 @@ public static class BotServices
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<ChatDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<BotStartup>());
-        if (cards) services.AddHostedService(sp => sp.GetRequiredService<DeploymentCards>());
+        if (cards)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<DeploymentCards>());
+            // GitHub hears of a state only from the process that made it, so wherever the cards run (with or without the
+            // worker): not in serve --no-worker, which may be frozen after answering; the worker that starts a deploy
+            // creates its GitHub deployment there. Stopped after the worker, so its interrupted deploys are told.
+            services.AddHostedService(sp => sp.GetRequiredService<GitHubDeployments>());
+        }
         if (worker)
         {
             services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());

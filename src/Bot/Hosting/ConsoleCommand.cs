@@ -2,6 +2,7 @@ using Bot.Chat.Console;
 using Bot.Configuration;
 using Bot.Deployments;
 using Bot.Deployments.Postgres;
+using Bot.Deployments.Pushes;
 using Bot.Web;
 using System.Net;
 using System.Net.Sockets;
@@ -102,12 +103,18 @@ public static class ConsoleCommand
         // With PostgreSQL, events recorded by the process that runs the job wake this one's follower at once.
         var listener = services.GetService<PostgresJobListener>();
         if (listener is not null) await listener.StartAsync(stop.Token).ConfigureAwait(false);
+        // send runs what it queues itself, so it tells GitHub too, before it exits.
+        var github = services.GetRequiredService<GitHubDeployments>();
+        await github.StartAsync(stop.Token).ConfigureAwait(false);
         try
         {
-            return await ConsoleSend.RunAsync(services, ConsolePlatform.User(cli.UserName), cli.Text!, stop.Token).ConfigureAwait(false) ? 0 : 1;
+            var ok = await ConsoleSend.RunAsync(services, ConsolePlatform.User(cli.UserName), cli.Text!, stop.Token).ConfigureAwait(false);
+            await Task.WhenAny(github.IdleAsync(), Task.Delay(Timeout.Infinite, stop.Token)).ConfigureAwait(false);
+            return ok ? 0 : 1;
         }
         finally
         {
+            await github.StopAsync(CancellationToken.None).ConfigureAwait(false);
             if (listener is not null) await listener.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }

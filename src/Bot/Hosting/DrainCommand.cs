@@ -1,6 +1,7 @@
 using Bot.Chat;
 using Bot.Configuration;
 using Bot.Deployments;
+using Bot.Deployments.Pushes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,7 @@ public static class DrainCommand
         // What the jobs published still has to reach the chat before the process goes.
         await services.GetRequiredService<DeploymentCards>().IdleAsync().WaitAsync(stop.Token).ConfigureAwait(false);
         await services.GetRequiredService<BackgroundWork>().IdleAsync().WaitAsync(stop.Token).ConfigureAwait(false);
+        await services.GetRequiredService<GitHubDeployments>().IdleAsync().WaitAsync(stop.Token).ConfigureAwait(false);
         // Stopping delivers every final state still waiting for its edit slot (ChatDrain).
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         Console.WriteLine(ran == 0 ? "Nothing was queued." : $"Ran {ran} queued job(s); nothing is left.");

@@ -24,7 +24,10 @@ public sealed class PushRig : IAsyncDisposable
     public IPushSink Sink => Bot.Services.GetRequiredService<IPushSink>();
     public WaitingDeployments Gate => Bot.Services.GetRequiredService<WaitingDeployments>();
 
-    public static async Task<PushRig> StartAsync(Dictionary<string, string?>? more = null)
+    public GitHubDeployments GitHub => Bot.Services.GetRequiredService<GitHubDeployments>();
+
+    /// <param name="services">More services (a logger to read, a faster retry), added before the bot's own.</param>
+    public static async Task<PushRig> StartAsync(Dictionary<string, string?>? more = null, Action<IServiceCollection>? services = null)
     {
         var rig = new PushRig();
         rig.Repo.Commit("first");
@@ -40,10 +43,11 @@ public sealed class PushRig : IAsyncDisposable
             ["People:ana:1"] = "test:ana",
         };
         foreach (var (k, v) in more ?? []) config[k] = v;
-        rig.Bot = await TestBot.StartAsync(config, services =>
+        rig.Bot = await TestBot.StartAsync(config, added =>
         {
-            services.AddSingleton<TimeProvider>(rig.Time);
-            services.AddSingleton<ICommitChecks>(rig.Checks);
+            added.AddSingleton<TimeProvider>(rig.Time);
+            added.AddSingleton<ICommitChecks>(rig.Checks);
+            services?.Invoke(added);
         });
         return rig;
     }

@@ -53,6 +53,8 @@ public sealed class TestBot : IAsyncDisposable
         var bot = new TestBot(dir, services.BuildServiceProvider());
         await bot.StartServiceAsync<BotStartup>();
         await bot.StartServiceAsync<DeploymentCards>();
+        // Alongside the cards, as in serve: without GITHUB_TOKEN it does nothing.
+        await bot.StartServiceAsync<Bot.Deployments.Pushes.GitHubDeployments>();
         if (worker) await bot.StartServiceAsync<JobWorker>();
         return bot;
     }
