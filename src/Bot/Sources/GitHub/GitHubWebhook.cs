@@ -81,7 +81,8 @@ public static class GitHubWebhook
             await Webhook.TextAsync(context, 404, "deploy on push is not part of this bot").ConfigureAwait(false);
             return;
         }
-        var ct = context.RequestAborted;
+        // A push GitHub has sent is recorded whole even if GitHub hangs up meanwhile: it will never send it again.
+        var ct = CancellationToken.None;
         var noted = false;
         try
         {
