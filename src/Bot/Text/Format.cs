@@ -21,7 +21,7 @@ public static class Format
         t > TimeSpan.Zero && t.Ticks % TimeSpan.TicksPerDay == 0 ? $"{(long)t.TotalDays}d"
         : t > TimeSpan.Zero && t.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(long)t.TotalHours}h"
         : t > TimeSpan.Zero && t.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{(long)t.TotalMinutes}m"
-        : t >= TimeSpan.FromSeconds(10) && t.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{(long)t.TotalSeconds}s"
+        : t > TimeSpan.Zero && t.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{(long)t.TotalSeconds}s"
         : Duration(t);
 
     /// <summary><c>just now</c>, <c>5m ago</c>, <c>3h ago</c>, <c>2d ago</c>.</summary>

@@ -39,7 +39,12 @@ public sealed class RepositoryPoller(
             foreach (var p in _polled.Where(p => p.Next <= time.GetUtcNow()))
             {
                 p.Next = time.GetUtcNow() + p.Every;
-                try { await PollAsync(p, stoppingToken).ConfigureAwait(false); }
+                try
+                {
+                    // Working again only once a whole look went through (a repository that answers ls-remote may still fail to fetch).
+                    if (await PollAsync(p, stoppingToken).ConfigureAwait(false) && _failing.Remove(p.Key))
+                        logger.LogInformation("Polling {Repository} ({Branch}) works again", p.Env.Repository, p.Branch);
+                }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
                 catch (Exception e)
                 {
@@ -58,13 +63,12 @@ public sealed class RepositoryPoller(
     {
         if (!await TakeTurnAsync(p, cancellationToken).ConfigureAwait(false)) return false;
         var head = await git.RemoteHeadOfAsync(p.Env, p.Branch, cancellationToken).ConfigureAwait(false);
-        if (_failing.Remove(p.Key)) logger.LogInformation("Polling {Repository} ({Branch}) works again", p.Env.Repository, p.Branch);
         if (head is null) return true;
         var seen = await store.GetNoteAsync("polled", p.Key, cancellationToken).ConfigureAwait(false);
         if (seen == head) return true;
-        await store.SetNoteAsync("polled", p.Key, head, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (seen is null && !await BehindAsync(p, head, cancellationToken).ConfigureAwait(false))
         {
+            await store.SetNoteAsync("polled", p.Key, head, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Polling {Repository}: {Branch} is at {Sha}; a new commit there will deploy", p.Env.Repository, p.Branch, head[..7]);
             return true;
         }
@@ -72,7 +76,10 @@ public sealed class RepositoryPoller(
         var forced = seen is not null && !await git.ContainsAsync(p.Env, head, seen, cancellationToken).ConfigureAwait(false);
         var gitHub = p.Env.Push.GitHubRepository(p.Env.Repository);
         var compare = gitHub is not null && seen is not null ? $"https://github.com/{gitHub}/compare/{seen[..12]}...{head[..12]}" : null;
+        // Noted only once handed over: a move whose hand-over failed (or whose process died) is seen again at the next
+        // look; handing it over twice makes one deployment (each app, environment and commit is recorded once).
         await sink.PushedAsync(new Push(p.Env.Repository!, p.Branch, head, seen, forced, null, author, compare, [], "poll"), cancellationToken).ConfigureAwait(false);
+        await store.SetNoteAsync("polled", p.Key, head, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
