@@ -36,26 +36,41 @@ public sealed class RepositoryPoller(
         if (_polled.Count == 0) return;
         while (!stoppingToken.IsCancellationRequested)
         {
-            foreach (var p in _polled.Where(p => p.Next <= time.GetUtcNow()))
+            try
             {
-                p.Next = time.GetUtcNow() + p.Every;
-                try
-                {
-                    // Working again only once a whole look went through (a repository that answers ls-remote may still fail to fetch).
-                    if (await PollAsync(p, stoppingToken).ConfigureAwait(false) && _failing.Remove(p.Key))
-                        logger.LogInformation("Polling {Repository} ({Branch}) works again", p.Env.Repository, p.Branch);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-                catch (Exception e)
-                {
-                    // Said once while it keeps failing, and once more when it works again.
-                    if (_failing.Add(p.Key)) logger.LogWarning("Polling {Repository} ({Branch}) failed: {Error}", p.Env.Repository, p.Branch, e.Message);
-                }
+                await LookAsync(stoppingToken).ConfigureAwait(false);
+                var wait = _polled.Min(p => p.Next) - time.GetUtcNow();
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, stoppingToken).ConfigureAwait(false);
             }
-            var wait = _polled.Min(p => p.Next) - time.GetUtcNow();
-            try { await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, stoppingToken).ConfigureAwait(false); }
-            catch (OperationCanceledException) { return; }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
         }
+    }
+
+    /// <summary>
+    /// Polls each branch whose interval is up, where it is this process's turn; returns how many it looked at. A failure
+    /// is logged once while it lasts, and once more when a whole look works again.
+    /// </summary>
+    public async Task<int> LookAsync(CancellationToken cancellationToken)
+    {
+        var looked = 0;
+        foreach (var p in _polled.Where(p => p.Next <= time.GetUtcNow()))
+        {
+            p.Next = time.GetUtcNow() + p.Every;
+            try
+            {
+                if (!await PollAsync(p, cancellationToken).ConfigureAwait(false)) continue;
+                looked++;
+                // Only a whole look counts: a repository that answers ls-remote may still fail to fetch.
+                if (_failing.Remove(p.Key)) logger.LogInformation("Polling {Repository} ({Branch}) works again", p.Env.Repository, p.Branch);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
+            catch (Exception e)
+            {
+                looked++;
+                if (_failing.Add(p.Key)) logger.LogWarning("Polling {Repository} ({Branch}) failed: {Error}", p.Env.Repository, p.Branch, e.Message);
+            }
+        }
+        return looked;
     }
 
     /// <summary>Polls one branch now if it is this process's turn; returns whether it looked.</summary>
