@@ -75,7 +75,9 @@ public static class BotHost
                 break;
             case BotLogs.File:
                 logging.ClearProviders();
-                logging.AddFilter((_, level) => level >= LogLevel.Warning);
+                // And what pushes do, a few lines each: where polling found a branch, a move it saw, a push that waits.
+                logging.AddFilter((category, level) => level >= LogLevel.Warning
+                    || (level >= LogLevel.Information && category?.StartsWith("Bot.Deployments.Pushes.", StringComparison.Ordinal) == true));
                 logging.AddProvider(new FileLoggerProvider(LogFile(configuration), TimeProvider.System));
                 break;
             case BotLogs.None:

@@ -3,6 +3,7 @@ using Bot.Configuration;
 using Bot.Deployments;
 using Bot.Deployments.Postgres;
 using Bot.Deployments.Pushes;
+using Bot.Text;
 using Bot.Web;
 using System.Net;
 using System.Net.Sockets;
@@ -147,13 +148,18 @@ public static class ConsoleCommand
         var services = host.Services;
         var apps = services.GetRequiredService<AppCatalog>();
         var me = ConsolePlatform.User(cli.UserName);
-        Console.WriteLine($"Deploybot console. You are {me.UserName}. Apps: {string.Join(", ", apps.Names)}.");
-        Console.WriteLine(apps.All.Count > 0
+        var session = new ChatSession(services, me, Console.In, Console.Out);
+        session.Listen();
+        Say($"Deploybot console. You are {me.UserName}. Apps: {string.Join(", ", apps.Names)}.");
+        Say(apps.All.Count > 0
             ? $"Try: deploy {apps.Names.First()} · status · logs {apps.Names.First()} · help"
             : "No apps are configured; see README for the Apps section.");
-        Console.WriteLine($"Type quit or press Ctrl-C twice to leave. Warnings go to {Shown(ChatLog(services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()))}.");
-        if (pages is not null) Console.WriteLine($"Full log links open here ({pages}) while the chat runs.");
-        var session = new ChatSession(services, me, Console.In, Console.Out);
+        // A card nobody typed for should not come as a surprise.
+        foreach (var env in apps.All.SelectMany(a => a.ByEnv.Values).Where(e => e.Push.AutoDeploy is not null))
+            Say($"A new commit of {env.Push.AutoDeploy} deploys {env.App} ({env.Env}) by itself" +
+                (env.Push.Poll is { } every ? $"; the bot looks every {Format.Setting(every)}." : "."));
+        Say($"Type quit or press Ctrl-C twice to leave. Warnings go to {Shown(ChatLog(services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()))}.");
+        if (pages is not null) Say($"Full log links open here ({pages}) while the chat runs.");
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; session.Interrupt(); };
         Console.CancelKeyPress += onCancel;
         bool interrupted;
@@ -165,6 +171,9 @@ public static class ConsoleCommand
         await session.StopWhatWasStartedAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
     }
+
+    /// <summary>A line of the chat's greeting, wrapped like the conversation.</summary>
+    private static void Say(string line) => Console.Write(ConsolePlatform.Wrap(line, ""));
 
     /// <summary>A path as short as it can be said: relative below the current folder, else in full.</summary>
     private static string Shown(string path)

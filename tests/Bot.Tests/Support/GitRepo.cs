@@ -5,13 +5,17 @@ namespace Bot.Tests.Support;
 /// <summary>A real git repository made for a test, with helpers to commit files, branch and tag.</summary>
 public sealed class GitRepo
 {
-    public GitRepo(string path, string branch = "main")
+    public GitRepo(string path, string branch = "main") : this(path)
     {
-        Path = path;
         Directory.CreateDirectory(path);
         Git("init", "-q", ".");
         Git("symbolic-ref", "HEAD", $"refs/heads/{branch}");
     }
+
+    private GitRepo(string path) => Path = path;
+
+    /// <summary>A repository that exists already (made by the bot's <c>InitRepository</c>, say).</summary>
+    public static GitRepo Open(string path) => new(path);
 
     public string Path { get; }
 

@@ -9,7 +9,8 @@ namespace Bot.Chat.Console;
 /// <summary>
 /// The <c>chat</c> conversation as a terminal program: Ctrl-C once stops waiting for an answer and asks whether to cancel
 /// a deployment that is running (or leave it running); Ctrl-C twice leaves. Leaving stops the apps this session deployed
-/// when they say how (<c>Shell:Stop</c>), so the next person does not meet a stale server on their port.
+/// when they say how (<c>Shell:Stop</c>), so the next person does not meet a stale server on their port; that includes
+/// what a push deployed here while the chat ran (<c>AutoDeploy</c> with no channel posts to this conversation).
 /// </summary>
 public sealed class ChatSession(IServiceProvider services, Origin me, TextReader input, TextWriter output)
 {
@@ -25,6 +26,13 @@ public sealed class ChatSession(IServiceProvider services, Origin me, TextReader
 
     private Conversation Here => new(me.Platform, me.Conversation);
 
+    /// <summary>Starts noting the pushed deploys that run in this conversation, so leaving stops what they started too.</summary>
+    public void Listen() => services.GetRequiredService<DeploymentFeed>().Listen(item =>
+    {
+        if (item.Deployment is { Via: not null, State: DeploymentState.Running or DeploymentState.Succeeded } d && d.Origin.Platform == me.Platform && d.Origin.Conversation == me.Conversation)
+            lock (_gate) _deployed.Add((d.App, d.Env));
+    });
+
     /// <summary>Runs until quit, Ctrl-D or a second Ctrl-C; returns true when left by Ctrl-C (nothing more to wait for).</summary>
     public async Task<bool> RunAsync()
     {
@@ -33,13 +41,13 @@ public sealed class ChatSession(IServiceProvider services, Origin me, TextReader
         {
             if (read is null)
             {
-                output.Write("> ");
-                output.Flush();
+                _console.Prompt();
                 // Console.In reads synchronously even through ReadLineAsync: give it its own thread, so Ctrl-C can end the wait.
                 read = Task.Factory.StartNew(input.ReadLine, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
             if (await Task.WhenAny(read, _leave.Task).ConfigureAwait(false) == _leave.Task) return true;
             var line = await read.ConfigureAwait(false);
+            _console.Typed();
             read = null;
             Interlocked.Exchange(ref _interrupts, 0);
             if (line is null || line.Trim() is "quit" or "exit" or "q") return false;
@@ -76,10 +84,11 @@ public sealed class ChatSession(IServiceProvider services, Origin me, TextReader
             text = $"{what} {(active.Count == 1 ? "is" : "are")} still going. Cancel {(active.Count == 1 ? "it" : "them")}? " +
                    "Type y to cancel, n to leave it running.\nCtrl-C again leaves the chat (a running deploy is then interrupted).";
         }
+        // After the ^C the terminal echoed: the question on a line of its own, then the prompt again.
         output.WriteLine();
+        _console.Typed();
         await _console.SendAsync(Here, new ChatMessage(text), CancellationToken.None).ConfigureAwait(false);
-        output.Write("> ");
-        output.Flush();
+        _console.Prompt();
     }
 
     /// <summary>The answer to "cancel it?"; false when the line is not an answer but a command.</summary>

@@ -7,7 +7,8 @@ namespace Bot.Chat.Console;
 
 /// <summary>
 /// The terminal as a chat channel: each message and each step of a deployment is printed as new
-/// lines, wrapped to the terminal's width (80 columns when it is not a terminal).
+/// lines, wrapped to the terminal's width (<c>COLUMNS</c>, else 80, when it is not a terminal). What comes while the
+/// prompt waits (a deploy's progress, a pushed deploy nobody typed here) starts on a line of its own.
 /// </summary>
 public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
 {
@@ -16,13 +17,35 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _turn = new(1, 1);
     private LiveMessages<long, DeploymentCard>? _cards;
+    private bool _prompting;
 
     private LiveMessages<long, DeploymentCard> Cards =>
         LazyInitializer.EnsureInitialized(ref _cards, () => new(_ => new Printer(this), "the console card of deployment", TimeProvider.System, NullLogger.Instance));
 
     public string Name => PlatformName;
 
-    public static int Width => System.Console.IsOutputRedirected ? 80 : Math.Clamp(System.Console.WindowWidth, 40, 160);
+    public static int Width => Math.Clamp(
+        !System.Console.IsOutputRedirected ? System.Console.WindowWidth
+        : int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) ? columns : 80, 40, 160);
+
+    /// <summary>Prints the prompt of <c>chat</c>; until a line is typed (<see cref="Typed"/>), output clears it first.</summary>
+    public void Prompt()
+    {
+        lock (_gate)
+        {
+            output.Write(PromptText);
+            output.Flush();
+            _prompting = true;
+        }
+    }
+
+    /// <summary>A line was typed: the cursor is at the start of a new line.</summary>
+    public void Typed()
+    {
+        lock (_gate) _prompting = false;
+    }
+
+    private const string PromptText = "> ";
 
     public Task SendAsync(Conversation to, ChatMessage message, CancellationToken cancellationToken)
     {
@@ -75,7 +98,12 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
         var d = card.Deployment;
         var text = trigger.Kind switch
         {
+            // A state the deployment has already left (read back from the store after it moved on): its own line shows what it is now.
+            LineKind.State when trigger.State is { } said && said != d.State => null,
             LineKind.State when d.State == DeploymentState.Queued => null,
+            // A pushed deploy nobody typed here: what it is and who pushed, before its run (the Full log link comes with that).
+            LineKind.State when d.State == DeploymentState.Waiting => Wrap($"bot> {card.Title}", Indent) + Wrap($"{Indent}{card.Summary}", Indent)
+                + ActionsLine(card.Actions),
             LineKind.State when d.State == DeploymentState.AwaitingApproval => Wrap($"bot> ⏸ {d.App} #{d.Number} → {d.Env}: {card.StateWord} · {card.LiveNote}", Indent),
             LineKind.State when d.State == DeploymentState.Running => Wrap($"bot> ⏳ {d.App} #{d.Number} → {d.Env}: {card.StateWord} {card.Summary}", Indent)
                 + (card.LogUrl is { } log ? Wrap($"{Indent}Full log: {log}", Indent) : ""),
@@ -157,7 +185,7 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
     private static string ActionsLine(IReadOnlyList<ChatAction> actions) =>
         actions.Count == 0 ? "" : Wrap($"{Indent}→ " + string.Join(" · ", actions.Select(a => a.Command)), Indent + "  ");
 
-    /// <summary>Breaks a line at spaces to fit the width; long words are cut.</summary>
+    /// <summary>Breaks a line at spaces to fit the width; long words are cut, but a link stays whole (a cut one cannot be opened).</summary>
     internal static string Wrap(string line, string continuation)
     {
         var width = Width;
@@ -166,7 +194,17 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
         while (rest.Length > width)
         {
             var cut = rest.LastIndexOf(' ', width - 1);
-            if (cut <= continuation.Length) cut = width;
+            // A bullet begins the item it marks, not the line before it.
+            if (cut > continuation.Length + 2 && rest[cut - 1] == '•' && rest[cut - 2] == ' ') cut -= 2;
+            if (cut <= continuation.Length)
+            {
+                var word = rest.AsSpan(continuation.Length).TrimStart();
+                var end = word.IndexOf(' ');
+                cut = word.StartsWith("http://") || word.StartsWith("https://")
+                    ? (end < 0 ? rest.Length : rest.Length - word.Length + end)
+                    : width;
+                if (cut >= rest.Length) break;
+            }
             sb.Append(rest.AsSpan(0, cut).TrimEnd()).Append('\n');
             rest = continuation + rest[cut..].TrimStart();
         }
@@ -177,7 +215,12 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
     {
         lock (_gate)
         {
+            // On a terminal the waiting prompt is cleared and drawn again below; in a file or pipe it is left on its line.
+            var terminal = !System.Console.IsOutputRedirected;
+            if (_prompting) output.Write(terminal ? "\r\u001b[2K" : "\n");
             output.Write(text);
+            if (_prompting && terminal) output.Write(PromptText);
+            else _prompting = false;
             output.Flush();
         }
     }

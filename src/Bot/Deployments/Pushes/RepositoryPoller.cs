@@ -36,21 +36,41 @@ public sealed class RepositoryPoller(
         if (_polled.Count == 0) return;
         while (!stoppingToken.IsCancellationRequested)
         {
-            foreach (var p in _polled.Where(p => p.Next <= time.GetUtcNow()))
+            try
             {
-                p.Next = time.GetUtcNow() + p.Every;
-                try { await PollAsync(p, stoppingToken).ConfigureAwait(false); }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-                catch (Exception e)
-                {
-                    // Said once while it keeps failing, and once more when it works again.
-                    if (_failing.Add(p.Key)) logger.LogWarning("Polling {Repository} ({Branch}) failed: {Error}", p.Env.Repository, p.Branch, e.Message);
-                }
+                await LookAsync(stoppingToken).ConfigureAwait(false);
+                var wait = _polled.Min(p => p.Next) - time.GetUtcNow();
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, stoppingToken).ConfigureAwait(false);
             }
-            var wait = _polled.Min(p => p.Next) - time.GetUtcNow();
-            try { await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, stoppingToken).ConfigureAwait(false); }
-            catch (OperationCanceledException) { return; }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
         }
+    }
+
+    /// <summary>
+    /// Polls each branch whose interval is up, where it is this process's turn; returns how many it looked at. A failure
+    /// is logged once while it lasts, and once more when a whole look works again.
+    /// </summary>
+    public async Task<int> LookAsync(CancellationToken cancellationToken)
+    {
+        var looked = 0;
+        foreach (var p in _polled.Where(p => p.Next <= time.GetUtcNow()))
+        {
+            p.Next = time.GetUtcNow() + p.Every;
+            try
+            {
+                if (!await PollAsync(p, cancellationToken).ConfigureAwait(false)) continue;
+                looked++;
+                // Only a whole look counts: a repository that answers ls-remote may still fail to fetch.
+                if (_failing.Remove(p.Key)) logger.LogInformation("Polling {Repository} ({Branch}) works again", p.Env.Repository, p.Branch);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
+            catch (Exception e)
+            {
+                looked++;
+                if (_failing.Add(p.Key)) logger.LogWarning("Polling {Repository} ({Branch}) failed: {Error}", p.Env.Repository, p.Branch, e.Message);
+            }
+        }
+        return looked;
     }
 
     /// <summary>Polls one branch now if it is this process's turn; returns whether it looked.</summary>
@@ -58,13 +78,12 @@ public sealed class RepositoryPoller(
     {
         if (!await TakeTurnAsync(p, cancellationToken).ConfigureAwait(false)) return false;
         var head = await git.RemoteHeadOfAsync(p.Env, p.Branch, cancellationToken).ConfigureAwait(false);
-        if (_failing.Remove(p.Key)) logger.LogInformation("Polling {Repository} ({Branch}) works again", p.Env.Repository, p.Branch);
         if (head is null) return true;
         var seen = await store.GetNoteAsync("polled", p.Key, cancellationToken).ConfigureAwait(false);
         if (seen == head) return true;
-        await store.SetNoteAsync("polled", p.Key, head, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (seen is null && !await BehindAsync(p, head, cancellationToken).ConfigureAwait(false))
         {
+            await store.SetNoteAsync("polled", p.Key, head, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Polling {Repository}: {Branch} is at {Sha}; a new commit there will deploy", p.Env.Repository, p.Branch, head[..7]);
             return true;
         }
@@ -72,7 +91,10 @@ public sealed class RepositoryPoller(
         var forced = seen is not null && !await git.ContainsAsync(p.Env, head, seen, cancellationToken).ConfigureAwait(false);
         var gitHub = p.Env.Push.GitHubRepository(p.Env.Repository);
         var compare = gitHub is not null && seen is not null ? $"https://github.com/{gitHub}/compare/{seen[..12]}...{head[..12]}" : null;
+        // Noted only once handed over: a move whose hand-over failed (or whose process died) is seen again at the next
+        // look; handing it over twice makes one deployment (each app, environment and commit is recorded once).
         await sink.PushedAsync(new Push(p.Env.Repository!, p.Branch, head, seen, forced, null, author, compare, [], "poll"), cancellationToken).ConfigureAwait(false);
+        await store.SetNoteAsync("polled", p.Key, head, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
