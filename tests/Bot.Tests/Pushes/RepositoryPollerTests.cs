@@ -111,6 +111,22 @@ public sealed class RepositoryPollerTests
     }
 
     [Fact]
+    public async Task A_process_whose_look_fails_lets_go_of_its_turn_so_another_process_polls_at_once()
+    {
+        await using var rig = await StartAsync();
+        var (failing, _) = Poller(rig, sink: new FailingOnce(rig.Sink));
+        var (other, _) = Poller(rig, pid: 999_999);
+        await failing.LookAsync(default);
+        Assert.Equal(0, await other.LookAsync(default));
+        var head = rig.Repo.Commit("change");
+
+        await NextLookAsync(rig, failing);
+        Assert.Equal(1, await other.LookAsync(default));
+        Assert.Equal(head, Assert.Single(await rig.AllAsync()).Sha);
+        Assert.Contains(":999999:", await rig.Bot.Store.GetNoteAsync("poll-turn", $"{rig.Repo.Path}#main", default), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_rewritten_history_deploys_as_a_force_push()
     {
         await using var rig = await StartAsync();

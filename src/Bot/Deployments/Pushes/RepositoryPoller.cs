@@ -76,16 +76,31 @@ public sealed class RepositoryPoller(
     /// <summary>Polls one branch now if it is this process's turn; returns whether it looked.</summary>
     private async Task<bool> PollAsync(Polled p, CancellationToken cancellationToken)
     {
-        if (!await TakeTurnAsync(p, cancellationToken).ConfigureAwait(false)) return false;
+        if (await TakeTurnAsync(p, cancellationToken).ConfigureAwait(false) is not { } turn) return false;
+        try
+        {
+            await LookAtAsync(p, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A look that failed here lets go of the turn: another process, whose git or store may work, takes it.
+            await store.ClaimNoteAsync("poll-turn", p.Key, "", turn, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task LookAtAsync(Polled p, CancellationToken cancellationToken)
+    {
         var head = await git.RemoteHeadOfAsync(p.Env, p.Branch, cancellationToken).ConfigureAwait(false);
-        if (head is null) return true;
+        if (head is null) return;
         var seen = await store.GetNoteAsync("polled", p.Key, cancellationToken).ConfigureAwait(false);
-        if (seen == head) return true;
+        if (seen == head) return;
         if (seen is null && !await BehindAsync(p, head, cancellationToken).ConfigureAwait(false))
         {
             await store.SetNoteAsync("polled", p.Key, head, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Polling {Repository}: {Branch} is at {Sha}; a new commit there will deploy", p.Env.Repository, p.Branch, head[..7]);
-            return true;
+            return;
         }
         var author = await git.AuthorOfAsync(p.Env, head, cancellationToken).ConfigureAwait(false) ?? "someone";
         var forced = seen is not null && !await git.ContainsAsync(p.Env, head, seen, cancellationToken).ConfigureAwait(false);
@@ -95,7 +110,6 @@ public sealed class RepositoryPoller(
         // look; handing it over twice makes one deployment (each app, environment and commit is recorded once).
         await sink.PushedAsync(new Push(p.Env.Repository!, p.Branch, head, seen, forced, null, author, compare, [], "poll"), cancellationToken).ConfigureAwait(false);
         await store.SetNoteAsync("polled", p.Key, head, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        return true;
     }
 
     /// <summary>The first look: the branch deploys now only if an environment it feeds already serves another commit of it.</summary>
@@ -107,15 +121,15 @@ public sealed class RepositoryPoller(
         return false;
     }
 
-    /// <summary>This process's turn to poll <paramref name="p"/>: a lease in the store, renewed by its holder at each poll.</summary>
-    private async Task<bool> TakeTurnAsync(Polled p, CancellationToken cancellationToken)
+    /// <summary>This process's turn to poll <paramref name="p"/>: a lease in the store, renewed by its holder at each poll; null when another holds it.</summary>
+    private async Task<string?> TakeTurnAsync(Polled p, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var current = await store.GetNoteAsync("poll-turn", p.Key, cancellationToken).ConfigureAwait(false);
         if (current?.Split(' ') is [var owner, var until] && owner != identity.Id
             && long.TryParse(until, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && DateTimeOffset.FromUnixTimeMilliseconds(ms) > now)
-            return false;
+            return null;
         var mine = $"{identity.Id} {(now + p.Every * 1.5).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
-        return await store.ClaimNoteAsync("poll-turn", p.Key, mine, current, now, cancellationToken).ConfigureAwait(false) == mine;
+        return await store.ClaimNoteAsync("poll-turn", p.Key, mine, current, now, cancellationToken).ConfigureAwait(false) == mine ? mine : null;
     }
 }
