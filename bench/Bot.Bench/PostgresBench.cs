@@ -73,7 +73,7 @@ public static class PostgresBench
         {
             var store = PostgresDeploymentStore.FromUrl(url);
             var signal = new JobSignal();
-            var listener = new PostgresJobListener(store, signal, new DeploymentFeed(store, FeedOptions.Postgres, TimeProvider.System), new RunningJobs(), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
+            var listener = new PostgresJobListener(store, signal, new Bot.Deployments.Pushes.GateSignal(), new DeploymentFeed(store, FeedOptions.Postgres, TimeProvider.System), new RunningJobs(), Redactor.Default, TimeProvider.System, NullLogger<PostgresJobListener>.Instance);
             await listener.StartAsync(default);
             if (!await signal.WaitAsync(TimeSpan.FromSeconds(30), default)) throw new InvalidOperationException("a listener never connected");
             var owner = $"bench-{n}";
