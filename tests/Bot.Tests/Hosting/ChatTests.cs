@@ -21,18 +21,8 @@ public sealed class ChatTests : IDisposable
 
     public ChatTests()
     {
-        var source = Path.Combine(RepoRoot.Path, "examples", "example-app");
-        var copy = Directory.CreateDirectory(_dir["example-app"]).FullName;
-        foreach (var file in Directory.GetFiles(source))
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, "examples", "bot.json")))!;
-        var app = config["Apps"]!["example"]!;
-        app["Repository"] = copy;
-        app["Url"] = $"http://127.0.0.1:{_port}/";
-        app["Shell"]!["Port"] = _port;
         // The build waits for a file the test writes when it wants the deploy to go on, so Ctrl-C always finds it running.
-        app["Shell"]!["Build"] = $"sh build.sh && while [ ! -e '{_dir["go"]}' ]; do sleep 0.05; done";
-        File.WriteAllText(_dir["bot.json"], config.ToJsonString());
+        ExampleCopy.Write(_dir, _port, app => app["Shell"]!["Build"] = $"sh build.sh && while [ ! -e '{_dir["go"]}' ]; do sleep 0.05; done");
         _env = new() { ["BOT_CONFIG"] = _dir["bot.json"], ["DATA_DIR"] = _dir["data"], ["USER"] = "tester" };
     }
 

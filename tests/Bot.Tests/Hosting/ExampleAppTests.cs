@@ -14,17 +14,7 @@ public sealed class ExampleAppTests : IDisposable
 
     public ExampleAppTests()
     {
-        // A copy of examples/, so the test creates the example's repository the way a first run does.
-        var source = Path.Combine(RepoRoot.Path, "examples", "example-app");
-        var copy = Directory.CreateDirectory(_dir["example-app"]).FullName;
-        foreach (var file in Directory.GetFiles(source))
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, "examples", "bot.json")))!;
-        var app = config["Apps"]!["example"]!;
-        app["Repository"] = copy;
-        app["Url"] = $"http://127.0.0.1:{_port}/";
-        app["Shell"]!["Port"] = _port;
-        File.WriteAllText(_dir["bot.json"], config.ToJsonString());
+        ExampleCopy.Write(_dir, _port);
         _env = new() { ["BOT_CONFIG"] = _dir["bot.json"], ["DATA_DIR"] = _dir["data"], ["USER"] = "tester" };
     }
 

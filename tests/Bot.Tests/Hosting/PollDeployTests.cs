@@ -26,17 +26,7 @@ public sealed class PollDeployTests : IDisposable
     public PollDeployTests(ITestOutputHelper output)
     {
         _output = output;
-        var source = Path.Combine(RepoRoot.Path, "examples", "example-app");
-        var copy = Directory.CreateDirectory(_dir["example-app"]).FullName;
-        foreach (var file in Directory.GetFiles(source))
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, "examples", "bot.json")))!;
-        var app = config["Apps"]!["example"]!;
-        app["Repository"] = copy;
-        app["Url"] = $"http://127.0.0.1:{_port}/";
-        app["Shell"]!["Port"] = _port;
-        app["AutoDeploy"] = new JsonObject { ["Branch"] = "main", ["Poll"] = "5s" };
-        File.WriteAllText(_dir["bot.json"], config.ToJsonString());
+        ExampleCopy.Write(_dir, _port, app => app["AutoDeploy"] = new JsonObject { ["Branch"] = "main", ["Poll"] = "5s" });
         _env = new() { ["BOT_CONFIG"] = _dir["bot.json"], ["DATA_DIR"] = _dir["data"], ["USER"] = "tester", ["COLUMNS"] = $"{Columns}" };
     }
 
