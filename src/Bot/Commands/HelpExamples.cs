@@ -19,6 +19,13 @@ public static class HelpExamples
         foreach (var example in verb.Examples)
         {
             var words = example.Split(' ');
+            if (verb.Name == "promote" && words.Contains("to"))
+            {
+                // From another environment to the default one (staging to production), where some app has two.
+                if (apps.All.FirstOrDefault(a => a.Environments.Count > 1) is { } two)
+                    shown.Add($"promote {two.Name} {two.Environments[1]} to {two.DefaultEnv}");
+                continue;
+            }
             var usable = true;
             for (var i = 0; i < words.Length; i++)
             {

@@ -53,5 +53,7 @@ public sealed class PromoteCommandTests
         Assert.False(same.Ok);
         var unknown = await rig.Bot.SendAsync("promote web stagin to production");
         Assert.Contains("has no environment `stagin`", unknown.Messages[0].Text, StringComparison.Ordinal);
+        var help = (await rig.Bot.SendAsync("help promote")).Messages[0].Text;
+        Assert.Contains("• `promote web staging to production`", help, StringComparison.Ordinal);
     }
 }
