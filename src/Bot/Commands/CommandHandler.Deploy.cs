@@ -1,3 +1,4 @@
+using Bot.Security;
 using Bot.Text;
 using Bot.Configuration;
 using Bot.Deployments;
@@ -10,6 +11,9 @@ public sealed partial class CommandHandler
     private async Task<CommandResult> DeployAsync(DeployCommand c, AppEnvConfig env, Origin origin, CancellationToken ct)
     {
         if (access.CheckDeployer(env, origin, "deploy") is { } no) return CommandResult.Refuse(no);
+        // A value typed by mistake where the ref goes is neither deployed under that name nor said back.
+        if (c.Ref is { } typed && Redactor.AssignedName(typed) is { } name)
+            return CommandResult.Refuse($"`{name}=…` is not a branch, tag or commit. Type `deploy {env.App} <branch|tag|sha>`.");
         if (env.Push.PromoteFrom is { } source)
             return CommandResult.Refuse($"{env.App} {env.Env} takes promotions only: what runs in {source} goes there as it is. Type `promote {env.App} {source} to {env.Env}`.",
                 [new ChatAction($"promote {env.App}", $"promote {env.App} {source} to {env.Env}")]);

@@ -162,7 +162,7 @@ public sealed partial class CommandHandler(
         try
         {
             var entry = new AuditEntry(time.GetUtcNow(), o.Platform, o.Conversation, o.UserId, o.UserName,
-                redactor.Redact(TextNormalizer.Normalize(request.Text)), app?.Name ?? command.App, redactor.Redact(summary))
+                redactor.RedactCommand(TextNormalizer.Normalize(request.Text)), app?.Name ?? command.App, redactor.RedactCommand(summary))
             {
                 Person = access.People.PersonOf(o), Outcome = outcome, Env = app is null ? null : EnvOf(command, app) ?? app.DefaultEnv,
             };

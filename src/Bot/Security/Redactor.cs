@@ -61,6 +61,20 @@ public sealed partial class Redactor
         return result;
     }
 
+    /// <summary>
+    /// A command as it may be written down (the audit, the store, a log): the value of every <c>KEY=value</c> pair in it is
+    /// replaced, whatever the verb and whether the command was understood, refused or misspelt; a typed
+    /// <c>config set web DATABASE_URL=…</c> keeps its names and loses its values. Quoted values go whole.
+    /// </summary>
+    public string RedactCommand(string text) => string.IsNullOrEmpty(text) ? text : Assignment().Replace(Redact(text), "$1" + Mask);
+
+    /// <summary>The name of a <c>KEY=value</c> word (<c>SHOP_MODE</c>), null for any other word.</summary>
+    public static string? AssignedName(string word) =>
+        Assignment().Match(word) is { Success: true, Index: 0 } m ? m.Groups[1].Value[..^1] : null;
+
+    [GeneratedRegex(@"((?<![\w$])[A-Za-z_][A-Za-z0-9_]*=)(?!\[redacted\])(?:""[^""]*""?|'[^']*'?|“[^”]*”?|\S+)", RegexOptions.CultureInvariant)]
+    private static partial Regex Assignment();
+
     [GeneratedRegex(@"xox[abposr]-[A-Za-z0-9-]{8,}|xapp-[A-Za-z0-9-]{8,}", RegexOptions.CultureInvariant)]
     private static partial Regex SlackToken();
 

@@ -41,9 +41,18 @@ public static class Tokens
         return tokens.Where(t => t.Length > 0).ToList();
     }
 
-    /// <summary>A word typed by someone, shortened so an error message stays readable.</summary>
     /// <summary><paramref name="s"/> cut to at most <paramref name="max"/> characters, the last one an ellipsis when cut.</summary>
     public static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 
-    public static string Clip(string word) => word.Length <= 40 ? word.Replace("`", "'") : word[..40].Replace("`", "'") + "…";
+    /// <summary>
+    /// A word typed by someone, shortened so an error message stays readable. A <c>KEY=value</c> word is said back as
+    /// <c>KEY=…</c>: a value typed in the wrong place is not repeated in the conversation.
+    /// </summary>
+    public static string Clip(string word)
+    {
+        var eq = word.IndexOf('=');
+        if (eq > 0 && (char.IsAsciiLetter(word[0]) || word[0] == '_') && word[..eq].All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            word = word[..(eq + 1)] + "…";
+        return word.Length <= 40 ? word.Replace("`", "'") : word[..40].Replace("`", "'") + "…";
+    }
 }

@@ -12,6 +12,17 @@ public class RedactorTests
     [InlineData("nothing secret here", "nothing secret here")]
     public void Removes_token_shapes(string text, string expected) => Assert.Equal(expected, new Redactor([]).Redact(text));
 
+    [Theory]
+    [InlineData("config set web SHOP_MODE=sale", "config set web SHOP_MODE=[redacted]")]
+    [InlineData("config set web A=1 B_2=two api_key=xyz", "config set web A=[redacted] B_2=[redacted] api_key=[redacted]")]
+    [InlineData("config set web DATABASE_URL=\"postgres://u:p@h/db\" x", "config set web DATABASE_URL=[redacted] x")]
+    [InlineData("config set web GREETING='hello there' x", "config set web GREETING=[redacted] x")]
+    [InlineData("confg set web MSG=“hi you”", "confg set web MSG=[redacted]")]
+    [InlineData("deploy web main", "deploy web main")]
+    [InlineData("logs web 20 grep a == b", "logs web 20 grep a == b")]
+    public void A_command_keeps_the_names_of_its_pairs_and_loses_their_values(string text, string expected) =>
+        Assert.Equal(expected, new Redactor([]).RedactCommand(text));
+
     [Fact]
     public void Removes_known_secret_values_longest_first()
     {
