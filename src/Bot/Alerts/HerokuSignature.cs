@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Bot.Security;
 
 namespace Bot.Alerts;
@@ -14,17 +12,15 @@ public static class HerokuSignature
     public static SignatureCheck Verify(string secret, ReadOnlySpan<byte> body, string? signature)
     {
         if (string.IsNullOrWhiteSpace(signature)) return SignatureCheck.Missing;
-        Span<byte> given = stackalloc byte[32];
-        if (!Convert.TryFromBase64String(signature.Trim(), given, out var written) || written != 32) return SignatureCheck.Mismatch;
-        Span<byte> expected = stackalloc byte[32];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
-        return CryptographicOperations.FixedTimeEquals(expected, given) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
+        Span<byte> given = stackalloc byte[BodyHmac.Length];
+        if (!Convert.TryFromBase64String(signature.Trim(), given, out var written) || written != BodyHmac.Length) return SignatureCheck.Mismatch;
+        return BodyHmac.Check(secret, body, given);
     }
 
     public static string Sign(string secret, ReadOnlySpan<byte> body)
     {
-        Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, mac);
+        Span<byte> mac = stackalloc byte[BodyHmac.Length];
+        BodyHmac.Compute(secret, body, mac);
         return Convert.ToBase64String(mac);
     }
 }

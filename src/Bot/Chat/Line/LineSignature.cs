@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Bot.Security;
 
 namespace Bot.Chat.Line;
@@ -14,14 +12,17 @@ public static class LineSignature
     public static SignatureCheck Verify(string secret, ReadOnlySpan<byte> body, string? signature)
     {
         if (string.IsNullOrEmpty(signature)) return SignatureCheck.Missing;
-        Span<byte> expected = stackalloc byte[32];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
         Span<byte> given = stackalloc byte[48];
-        return Convert.TryFromBase64String(signature, given, out var written) && written == 32
-               && CryptographicOperations.FixedTimeEquals(expected, given[..32]) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
+        return Convert.TryFromBase64String(signature, given, out var written) && written == BodyHmac.Length
+            ? BodyHmac.Check(secret, body, given[..written])
+            : SignatureCheck.Mismatch;
     }
 
     /// <summary>The header value LINE would send; tests and the benchmark sign requests with it.</summary>
-    public static string Sign(string secret, ReadOnlySpan<byte> body) =>
-        Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+    public static string Sign(string secret, ReadOnlySpan<byte> body)
+    {
+        Span<byte> mac = stackalloc byte[BodyHmac.Length];
+        BodyHmac.Compute(secret, body, mac);
+        return Convert.ToBase64String(mac);
+    }
 }

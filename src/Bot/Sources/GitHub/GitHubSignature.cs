@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
 using Bot.Security;
 
 namespace Bot.Sources.GitHub;
@@ -21,17 +19,15 @@ public static class GitHubSignature
         if (string.IsNullOrWhiteSpace(signature)) return SignatureCheck.Missing;
         var given = signature.Trim();
         if (given.Length != Prefix.Length + 64 || !given.StartsWith(Prefix, StringComparison.Ordinal)) return SignatureCheck.Mismatch;
-        Span<byte> mac = stackalloc byte[32];
-        if (Convert.FromHexString(given.AsSpan(Prefix.Length), mac, out _, out var written) != OperationStatus.Done || written != 32) return SignatureCheck.Mismatch;
-        Span<byte> expected = stackalloc byte[32];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
-        return CryptographicOperations.FixedTimeEquals(expected, mac) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
+        Span<byte> mac = stackalloc byte[BodyHmac.Length];
+        if (Convert.FromHexString(given.AsSpan(Prefix.Length), mac, out _, out var written) != OperationStatus.Done || written != BodyHmac.Length) return SignatureCheck.Mismatch;
+        return BodyHmac.Check(secret, body, mac);
     }
 
     public static string Sign(string secret, ReadOnlySpan<byte> body)
     {
-        Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, mac);
+        Span<byte> mac = stackalloc byte[BodyHmac.Length];
+        BodyHmac.Compute(secret, body, mac);
         return Prefix + Convert.ToHexStringLower(mac);
     }
 }
