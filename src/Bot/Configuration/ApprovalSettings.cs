@@ -1,5 +1,4 @@
 using System.Globalization;
-using Bot.Text;
 using Microsoft.Extensions.Configuration;
 
 namespace Bot.Configuration;
@@ -48,14 +47,8 @@ public sealed record ApprovalSettings(bool Required, int MinApprovals, bool Allo
         var v => throw new ConfigException($"{path}:{key}", $"'{v}' is not a whole number of 1 or more"),
     };
 
-    private static TimeSpan Duration(IConfiguration c, string key, string path)
-    {
-        var text = Blank(c[key]);
-        if (text is null) return DefaultTimeout;
-        if (Durations.Parse(text) is { } d) return d;
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero) return t;
-        throw new ConfigException($"{path}:{key}", $"'{text}' is not a duration; write it as 30m, 1h or 1d");
-    }
+    private static TimeSpan Duration(IConfiguration c, string key, string path) =>
+        Blank(c[key]) is { } text ? ConfigDuration.Parse(text, $"{path}:{key}", "30m, 1h or 1d") : DefaultTimeout;
 
     private static string? Blank(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
 }

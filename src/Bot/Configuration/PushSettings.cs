@@ -1,4 +1,3 @@
-using System.Globalization;
 using Bot.Text;
 using Microsoft.Extensions.Configuration;
 
@@ -69,12 +68,7 @@ public sealed record PushSettings(
         return (branch, poll);
     }
 
-    private static TimeSpan Duration(string text, string path)
-    {
-        if (Durations.Parse(text) is { } d) return d;
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero) return t;
-        throw new ConfigException(path, $"'{text}' is not a duration; write it as 30s, 5m or 1h");
-    }
+    private static TimeSpan Duration(string text, string path) => ConfigDuration.Parse(text, path, "30s, 5m or 1h");
 
     /// <summary>
     /// The GitHub repository (<c>owner/repo</c>) whose checks gate deploys and where deployments are recorded: <c>GitHub</c>
