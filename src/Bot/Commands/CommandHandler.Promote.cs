@@ -1,5 +1,6 @@
 using Bot.Configuration;
 using Bot.Deployments;
+using Bot.Deployments.Pushes;
 using Bot.Sources;
 using Bot.Targets;
 using Bot.Text;
@@ -61,14 +62,12 @@ public sealed partial class CommandHandler
     private async Task<string> BringsAsync(AppEnvConfig to, Deployment? toLive, string? sha, CancellationToken ct)
     {
         var live = toLive is null ? $"nothing of {to.App} serves in {to.Env} yet" : $"{to.Env} runs #{toLive.Number} ({toLive.RefLabel})";
-        if (sha is null || to.Repository is null) return $"Now {live}.";
-        if (toLive?.Sha == sha) return $"{to.Env} already runs this commit (#{toLive.Number}); promoting still moves the artifact.";
+        if (sha is null || to.Repository is null || toLive is null) return $"Now {live}.";
+        if (toLive.Sha == sha) return $"{to.Env} already runs this commit (#{toLive.Number}); promoting still moves the artifact.";
         try
         {
-            var (count, newest) = await git.CommitsBetweenAsync(to, toLive?.Sha, sha, 3, ct).ConfigureAwait(false);
-            var list = string.Join(" ", newest.Select(x => $"• {x.Sha[..7]} {Tokens.Clip(x.Subject, 50)}"));
-            var more = count > newest.Count ? $" • and {count - newest.Count} more" : "";
-            return toLive is null ? $"Now {live}." : $"{count} commit{(count == 1 ? "" : "s")} since {to.Env}'s #{toLive.Number} ({toLive.RefLabel}): {list}{more}";
+            var (count, newest) = await git.CommitsBetweenAsync(to, toLive.Sha, sha, 3, ct).ConfigureAwait(false);
+            return CommitsBrought.Line(count, newest, $"since {to.Env}'s #{toLive.Number} ({toLive.RefLabel})", 50);
         }
         catch (SourceException)
         {

@@ -140,9 +140,7 @@ public sealed class WaitingDeployments(
             var (count, newest) = await git.CommitsBetweenAsync(env, live?.Sha, d.Sha!, CommitsShown, cancellationToken).ConfigureAwait(false);
             if (count == 0) return null;
             var since = live is null ? $"(nothing of {d.App} is live in {d.Env} yet)" : $"since #{live.Number} ({live.RefLabel})";
-            var list = string.Join(" ", newest.Select(c => $"• {c.Sha[..7]} {Tokens.Clip(c.Subject, 60)}"));
-            var more = count > newest.Count ? $" • and {count - newest.Count} more" : "";
-            return $"{count} commit{(count == 1 ? "" : "s")} {since}: {list}{more}";
+            return CommitsBrought.Line(count, newest, since, 60);
         }
         catch (SourceException e)
         {
