@@ -70,12 +70,6 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
     {
         get
         {
-            var what = D.Kind switch
-            {
-                DeploymentKind.Rollback when D.RollbackTo is { } to => $"back to {to} ({D.RefLabel})",
-                DeploymentKind.Promote => $"{D.RefLabel} from {D.PromoteFrom}",
-                _ => D.RefLabel,
-            };
             var subject = string.IsNullOrEmpty(D.Subject) ? "" : $" \"{Clip(D.Subject, 60)}\"";
             var time = D.State switch
             {
@@ -90,9 +84,17 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
             var approved = D.State != DeploymentState.AwaitingApproval && Approval is { Approvals.Count: > 0 } a ? $" · approved by {a.ApprovedBy}" : "";
             var who = D.Via is null ? D.Origin.UserName : $"{D.Origin.UserName} (push)";
             var skipped = D.SkipChecks ? " · checks skipped (deploy!)" : "";
-            return $"{what}{subject} · {who}{approved}{skipped} · {time}{step}";
+            return $"{What}{subject} · {who}{approved}{skipped} · {time}{step}";
         }
     }
+
+    /// <summary>What it puts live: <c>main@3f2a1c9</c>, <c>back to v41 (main@1a2b3c4)</c>, <c>main@3f2a1c9 from staging</c>.</summary>
+    public string What => D.Kind switch
+    {
+        DeploymentKind.Rollback when D.RollbackTo is { } to => $"back to {to} ({D.RefLabel})",
+        DeploymentKind.Promote => $"{D.RefLabel} from {D.PromoteFrom}",
+        _ => D.RefLabel,
+    };
 
     /// <summary>Why it ended the way it did (failures, cancels, interruptions).</summary>
     public string? Outcome => D.State is DeploymentState.Succeeded ? null : D.Message;

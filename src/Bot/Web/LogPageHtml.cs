@@ -30,7 +30,7 @@ public sealed partial class LogPageHtml(Redactor redactor)
         sb.Append("<header id=\"head\" class=\"s-").Append(DeploymentFeed.Name(d.State)).Append("\"><h1>");
         Text(sb, card.Title);
         sb.Append("</h1><p class=\"what\"><code>");
-        Text(sb, d.Kind == DeploymentKind.Rollback && d.RollbackTo is { } to ? $"back to {to} ({d.RefLabel})" : d.RefLabel);
+        Text(sb, card.What);
         sb.Append("</code>");
         if (!string.IsNullOrEmpty(d.Subject)) { sb.Append(" “"); Text(sb, d.Subject); sb.Append('”'); }
         sb.Append("</p><p class=\"who\">by ");
@@ -39,7 +39,14 @@ public sealed partial class LogPageHtml(Redactor redactor)
         Time(sb, "queued", d.CreatedAt, now);
         if (d.StartedAt is { } started) { sb.Append(" · "); Time(sb, "started", started, now); }
         if (d.FinishedAt is { } finished) { sb.Append(" · "); Time(sb, "ended", finished, now); }
-        if (d.State != DeploymentState.Queued) sb.Append(" · ").Append(d.IsActive ? "running for " : "took ").Append(Format.Duration(d.Elapsed(now)));
+        // Waiting for checks, a turn or approvals is not running: it says so, and for how long.
+        if (d.State != DeploymentState.Queued)
+            sb.Append(" · ").Append(d.State switch
+            {
+                DeploymentState.Waiting or DeploymentState.AwaitingApproval => "waiting for ",
+                _ when d.IsActive => "running for ",
+                _ => "took ",
+            }).Append(Format.Duration(d.Elapsed(now)));
         sb.Append("</p>");
         if (card.Outcome is { } outcome) sb.Append("<p class=\"msg\">").Append(CodeSpans().Replace(Ansi.Escape(Plain(outcome)), "<code>$1</code>")).Append("</p>");
         if (d.Release is not null || d.Url is not null)

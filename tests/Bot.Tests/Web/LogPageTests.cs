@@ -95,6 +95,23 @@ public sealed partial class LogPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pushed_deploy_that_waits_for_its_checks_is_shown_waiting_not_running_and_a_promotion_names_its_source()
+    {
+        var origin = new Origin("slack", "C1", null, "github:ana", "ana");
+        var waiting = Assert.IsType<Enqueued>(await _host.Store.EnqueueAsync(new NewDeployment("web", "production", DeploymentKind.Deploy, "main",
+            "3f2a1c9d00000000000000000000000000000000", "Fix", origin, null, false, _host.Time.GetUtcNow()) { Waits = true, Via = "webhook" }, default)).Deployment;
+        _host.Time.Advance(TimeSpan.FromMinutes(2));
+        var html = await (await _host.Client.GetAsync(_host.PathOf(waiting))).Content.ReadAsStringAsync();
+        Assert.Contains("waiting for 2m 00s", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("running for", html, StringComparison.Ordinal);
+
+        var promotion = Assert.IsType<Enqueued>(await _host.Store.EnqueueAsync(new NewDeployment("api", "production", DeploymentKind.Promote, "main",
+            "3f2a1c9d00000000000000000000000000000000", "Fix", origin, "slug-1", false, _host.Time.GetUtcNow()) { PromoteFrom = "staging" }, default)).Deployment;
+        html = await (await _host.Client.GetAsync(_host.PathOf(promotion))).Content.ReadAsStringAsync();
+        Assert.Contains("<code>main@3f2a1c9 from staging</code>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_expired_token_gets_a_403_page_that_says_how_to_get_a_fresh_link()
     {
         var d = await FailedAsync();
