@@ -102,8 +102,12 @@ public sealed partial class CommandHandler
             (PromoteCanaryCommand p, ICanPromote t) => await t.PromoteAsync(env, p.What, ct).ConfigureAwait(false),
             _ => null,
         };
+        // `promote web` on a target without canaries or previews: between environments is the promote it can do.
+        var instead = command is PromoteCanaryCommand && apps.Find(env.App) is { Environments.Count: > 1 } both
+            ? $"To put what runs in one environment onto another, type `promote {env.App} {both.Environments[1]} to {both.DefaultEnv}`."
+            : "Type `help` to see what it can do.";
         return answer is null
-            ? CommandResult.Refuse($"{env.App} runs on the {env.Target} target, which can't {verb.Split(' ')[0]}. Type `help` to see what it can do.")
+            ? CommandResult.Refuse($"{env.App} runs on the {env.Target} target, which can't {(command is PromoteCanaryCommand ? "promote a canary or a preview" : verb.Split(' ')[0])}. {instead}")
             : CommandResult.Reply(answer, Tone.Success, new ChatAction("Status", $"status {env.App}"));
     }
 

@@ -53,6 +53,9 @@ public sealed class PromoteCommandTests
         Assert.False(same.Ok);
         var unknown = await rig.Bot.SendAsync("promote web stagin to production");
         Assert.Contains("has no environment `stagin`", unknown.Messages[0].Text, StringComparison.Ordinal);
+        var bare = await rig.Bot.SendAsync("promote web");
+        Assert.Equal("web runs on the fake target, which can't promote a canary or a preview. To put what runs in one environment onto another, " +
+                     "type `promote web staging to production`.", bare.Messages[0].Text);
         var help = (await rig.Bot.SendAsync("help promote")).Messages[0].Text;
         Assert.Contains("• `promote web staging to production`", help, StringComparison.Ordinal);
     }
