@@ -41,6 +41,30 @@ public sealed class Access(BotOptions options, PeopleDirectory people, CommandRa
         May(Role.Deploy, app, origin) ? null
             : Only(app.SetAt("Deployers"), app.Deployers, $"{verb} {app.App} {(verb == "deploy" ? "to" : "in")} {app.Env}", origin);
 
+    /// <summary>Null when the person may set and unset config vars of <paramref name="app"/> (<c>ConfigEditors</c>, else its deployers).</summary>
+    public string? CheckConfigEditor(AppEnvConfig app, Origin origin) =>
+        app.ConfigEditors is not { } editors ? CheckDeployer(app, origin, "change the config of")
+        : IsTrusted(origin) || editors.Count == 0 || people.IsListed(editors, origin) ? null
+        : Only(app.SetAt("ConfigEditors"), editors, $"change the config of {app.App} in {app.Env}", origin);
+
+    /// <summary>Null when the person may run the tasks of <paramref name="app"/> (<c>Runners</c>, else its deployers).</summary>
+    public string? CheckRunner(AppEnvConfig app, Origin origin) =>
+        app.Runners is not { } runners ? CheckDeployer(app, origin, "run tasks of")
+        : IsTrusted(origin) || runners.Count == 0 || people.IsListed(runners, origin) ? null
+        : Only(app.SetAt("Runners"), runners, $"run tasks of {app.App} in {app.Env}", origin);
+
+    /// <summary>
+    /// A conversation with the bot alone, where a value typed is seen by nobody else: a Slack direct message (its id starts
+    /// with D), a LINE 1:1 chat (the user's id, U…), and the console at the bot's own terminal.
+    /// </summary>
+    public static bool IsDirect(Origin origin) => origin.Platform switch
+    {
+        "console" => true,
+        "slack" => origin.Conversation.StartsWith('D'),
+        "line" => origin.Conversation.StartsWith('U'),
+        _ => false,
+    };
+
     /// <summary>Null when the person may use the read-only commands of <paramref name="app"/>; its deployers always may.</summary>
     public string? CheckViewer(AppEnvConfig app, Origin origin, string what) =>
         May(Role.View, app, origin) ? null

@@ -116,3 +116,32 @@ public sealed record AuditCommand(string? AppName, int Count) : Command
 
 /// <summary>A command that could not be read: what went wrong and what to type instead.</summary>
 public sealed record ParseError(string Message, ParseErrorKind Kind = ParseErrorKind.Usage, string? Verb = null) : Command;
+
+/// <summary><c>config web [in env]</c>: the names of the app's config vars, with fingerprints, never values.</summary>
+public sealed record ConfigCommand(string AppName, string? Env) : Command
+{
+    public override string? App => AppName;
+}
+
+/// <summary>
+/// <c>config set web KEY=value …</c> / <c>config unset web KEY …</c>. Holds the values in memory only: it is never
+/// written back as text (<see cref="CommandText"/> has no form for it) and its audit line is the redacted command.
+/// </summary>
+public sealed record ConfigSetCommand(string AppName, Targets.Config.ConfigChange Change, string? Env) : Command
+{
+    public override string? App => AppName;
+
+    /// <summary>What the value reader took off (quotes, a trailing newline), naming keys only.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    public override string ToString() => $"ConfigSetCommand {{ AppName = {AppName}, Change = {Change.Summary}, Env = {Env} }}";
+}
+
+/// <summary><c>run web migrate [in env]</c>; without a task, the list of the app's tasks.</summary>
+public sealed record RunCommand(string AppName, string? Task, string? Env) : Command
+{
+    public override string? App => AppName;
+}
+
+/// <summary><c>config file web [in env]</c>: apply the <c>.env</c> file this person sent in a direct message; <c>--discard</c> drops it.</summary>
+public sealed record ConfigFileCommand(string AppName, string? Env, bool Discard = false) : Command;

@@ -80,6 +80,8 @@ public sealed partial class CommandHandler
             {
                 DeploymentKind.Rollback => $"rollback #{d.Number} of {d.App} in {d.Env} to " + (d.RollbackTo ?? d.RefLabel) + (d.RollbackTo is not null && d.Sha is not null ? $" ({d.RefLabel})" : "") + subject,
                 DeploymentKind.Promote => $"promotion #{d.Number} of {d.App} {d.RefLabel}{subject} from {d.PromoteFrom} to {d.Env}",
+                DeploymentKind.Config => $"config change #{d.Number} of {d.App} in {d.Env}: {d.Subject}",
+                DeploymentKind.Task => $"task {d.Subject} (#{d.Number}) of {d.App} in {d.Env}" + (d.Sha is null ? "" : $" on {d.RefLabel}"),
                 _ => $"deploy #{d.Number} of {d.App} {d.RefLabel}{subject} to {d.Env}",
             };
             if (d.State == DeploymentState.Waiting)
@@ -108,7 +110,7 @@ public sealed partial class CommandHandler
             (LockKind.Freeze, _) => $"Deploys are frozen by {l.HolderName} {since}" + Reason(l) + ". Type `unfreeze` when it is time to ship again.",
             (LockKind.Manual, _) => $"{wanted.App} {wanted.Env} is locked by {l.HolderName} {since}" + Reason(l) +
                                     $". Ask them, or type `unlock {wanted.App} {wanted.Env}` when it is safe.",
-            (_, { } h) => $"{h.App} {h.Env} is busy: {h.Origin.UserName} is {(h.Kind == DeploymentKind.Rollback ? "rolling back" : "deploying")} " +
+            (_, { } h) => $"{h.App} {h.Env} is busy: {h.Origin.UserName} is {h.Kind switch { DeploymentKind.Rollback => "rolling back", DeploymentKind.Config => "changing the config of", DeploymentKind.Task => "running a task on", _ => "deploying" }} " +
                           $"{h.RefLabel} (#{h.Number}, {DeploymentCard.StateName(h)}) {since}. Wait for it to finish, or type `cancel {h.App} #{h.Number}` to stop it.",
             _ => $"{wanted.App} {wanted.Env} is busy {since}. Type `status {wanted.App}` to see why.",
         };

@@ -142,7 +142,7 @@ public sealed partial class CommandHandler
         if (list.Count > 0)
         {
             var lines = list.Select(d =>
-                $"#{d.Number} {new DeploymentCard(d, [], now).Emoji} {(d.Kind == DeploymentKind.Rollback ? "rollback " : "")}{d.RefLabel}{Subject(d, 28)} · {d.Origin.UserName} · {Format.Ago(d.CreatedAt, now)}" +
+                $"#{d.Number} {new DeploymentCard(d, [], now).Emoji} {d.Kind switch { DeploymentKind.Rollback => $"rollback {d.RefLabel}{Subject(d, 28)}", DeploymentKind.Config or DeploymentKind.Task => new DeploymentCard(d, [], now).What, _ => $"{d.RefLabel}{Subject(d, 28)}" }} · {d.Origin.UserName} · {Format.Ago(d.CreatedAt, now)}" +
                 (d.StartedAt is null ? "" : $" · {Format.Duration(d.Elapsed(now))}") + (d.Id == live?.Id ? " ← live" : "")).ToList();
             messages.Add(new ChatMessage($"{env.App} {env.Env}: the last {list.Count} deployments", Tone.Info,
                 [new ChatAction("Roll back", $"rollback {env.App} in {env.Env}", $"Put the release before the live one of {env.App} back?"), new ChatAction("Status", $"status {env.App}")],

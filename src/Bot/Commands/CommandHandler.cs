@@ -21,6 +21,7 @@ public sealed partial class CommandHandler(
     Access access,
     AlertRouter alerts,
     Redactor redactor,
+    ConfigSeal seal,
     TimeProvider time,
     ILogger<CommandHandler> logger,
     LogLinks links)
@@ -80,6 +81,8 @@ public sealed partial class CommandHandler(
         CancelCommand { App: null } c => CancelAsync(null, c.Number, origin, ct),
         AlertsCommand { App: null } => AlertListAsync(null, ct, origin),
         ApproveCommand a => ApprovalAsync(a, origin, ct),
+        ConfigFileCommand f when !Access.IsDirect(origin) => Task.FromResult(CommandResult.Refuse("A .env file is only read and applied in a direct message to me.")),
+        ConfigFileCommand f => ConfigFileAsync(f, origin, ct),
         _ when command.App is { } name => WithAppAsync(command, name, origin, ct),
         _ => Task.FromResult(Help(null, origin)),
     };
@@ -96,7 +99,9 @@ public sealed partial class CommandHandler(
                 (closest is null ? "" : $"Did you mean `{closest}`? ") + $"Its environments: {Quote(app.Environments)}.");
         }
         var env = app.For(envName);
-        if (access.CheckChannel(env, origin) is { } wrongPlace) return CommandResult.Refuse(wrongPlace);
+        // Config is read and set in a direct message too, wherever the app's channels are: that is where values are typed.
+        var direct = command is ConfigCommand or ConfigSetCommand && Access.IsDirect(origin);
+        if (!direct && access.CheckChannel(env, origin) is { } wrongPlace) return CommandResult.Refuse(wrongPlace);
         if (HelpMenu.Looks(command) is { } look && access.CheckViewer(env, origin, look) is { } notViewer) return CommandResult.Refuse(notViewer);
         return command switch
         {
@@ -113,6 +118,9 @@ public sealed partial class CommandHandler(
             PromoteCommand c => await PromoteAsync(c, app, env, origin, ct).ConfigureAwait(false),
             AlertsCommand => await AlertListAsync(app.Name, ct).ConfigureAwait(false),
             MuteCommand c => await MuteAsync(app.Default, c, origin, ct).ConfigureAwait(false),
+            ConfigCommand => await ConfigListAsync(env, origin, ct).ConfigureAwait(false),
+            ConfigSetCommand c => await ConfigSetAsync(c, env, origin, ct).ConfigureAwait(false),
+            RunCommand c => await RunTaskAsync(c, env, origin, ct).ConfigureAwait(false),
             _ => Help(null, origin),
         };
     }
@@ -132,6 +140,9 @@ public sealed partial class CommandHandler(
         MaintenanceCommand c => c.Env,
         PromoteCanaryCommand c => c.Env,
         PromoteCommand c => c.ToEnv,
+        ConfigCommand c => c.Env,
+        ConfigSetCommand c => c.Env,
+        RunCommand c => c.Env,
         _ => null,
     };
 

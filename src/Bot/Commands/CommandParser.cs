@@ -14,7 +14,8 @@ public static partial class CommandParser
 
     public static Command Parse(string text)
     {
-        var tokens = Tokens.Split(StripPrefixes(TextNormalizer.Normalize(text)));
+        var line = StripPrefixes(TextNormalizer.Normalize(text));
+        var tokens = Tokens.Split(line);
         if (tokens.Count == 0)
             return new ParseError("Type a command, for example `deploy web` or `help`.", ParseErrorKind.Empty);
 
@@ -52,6 +53,8 @@ public static partial class CommandParser
                 "alerts" => new AlertsCommand(args.TakeBare()).Also(args.Done),
                 "mute" => new MuteCommand(args.App(), args.TakeDuration() ?? TimeSpan.FromHours(1), true).Also(args.Done),
                 "unmute" => new MuteCommand(args.App(), null, false).Also(args.Done),
+                "config" => ParseConfig(args, line),
+                "run" => ParseRun(args),
                 "audit" => new AuditCommand(args.TakeBare(), args.TakeCount(20, MaxHistory)).Also(args.Done),
                 _ => UnknownVerb(word),
             };

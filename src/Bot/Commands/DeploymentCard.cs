@@ -31,8 +31,15 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
     public string StateWord => D.State switch
     {
         DeploymentState.Queued => "queued",
-        DeploymentState.Running => D.Kind switch { DeploymentKind.Rollback => "rolling back", DeploymentKind.Promote => "promoting", _ => "deploying" },
-        DeploymentState.Succeeded => D.Kind == DeploymentKind.Rollback ? "rolled back" : "live",
+        DeploymentState.Running => D.Kind switch
+        {
+            DeploymentKind.Rollback => "rolling back",
+            DeploymentKind.Promote => "promoting",
+            DeploymentKind.Config => "changing config",
+            DeploymentKind.Task => $"running {D.Subject}",
+            _ => "deploying",
+        },
+        DeploymentState.Succeeded => D.Kind switch { DeploymentKind.Rollback => "rolled back", DeploymentKind.Task => $"{D.Subject} done", _ => "live" },
         DeploymentState.Failed => "failed",
         DeploymentState.Cancelled => "cancelled",
         DeploymentState.AwaitingApproval => "awaiting approval",
@@ -70,7 +77,7 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
     {
         get
         {
-            var subject = string.IsNullOrEmpty(D.Subject) ? "" : $" \"{Clip(D.Subject, 60)}\"";
+            var subject = string.IsNullOrEmpty(D.Subject) || D.Kind is DeploymentKind.Config or DeploymentKind.Task ? "" : $" \"{Clip(D.Subject, 60)}\"";
             var time = D.State switch
             {
                 DeploymentState.Queued => $"queued {Format.Ago(D.CreatedAt, Now)}",
@@ -93,6 +100,8 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
     {
         DeploymentKind.Rollback when D.RollbackTo is { } to => $"back to {to} ({D.RefLabel})",
         DeploymentKind.Promote => $"{D.RefLabel} from {D.PromoteFrom}",
+        DeploymentKind.Config => $"config: {D.Subject}",
+        DeploymentKind.Task => D.Sha is null ? $"task {D.Subject}" : $"task {D.Subject} on {D.RefLabel}",
         _ => D.RefLabel,
     };
 
@@ -122,7 +131,7 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
     /// </summary>
     public bool CanaryLive => OpenStep == "canary" && D.Kind == DeploymentKind.Deploy && D.State is DeploymentState.Running or DeploymentState.Succeeded;
 
-    public IReadOnlyList<ChatAction> Actions => CanaryLive ? CanaryActions : D.State switch
+    public IReadOnlyList<ChatAction> Actions => CanaryLive ? CanaryActions : D.Kind is DeploymentKind.Config or DeploymentKind.Task && !D.IsActive ? EndedActions : D.State switch
     {
         DeploymentState.Queued or DeploymentState.Running or DeploymentState.Waiting => [new("Cancel", $"cancel {D.App} #{D.Number}", $"Stop {D.Verb} #{D.Number} of {D.App}?")],
         DeploymentState.Superseded => [new("Status", $"status {D.App}"), new("History", $"history {D.App}{InEnv}")],
@@ -166,6 +175,13 @@ public sealed record DeploymentCard(Deployment Deployment, IReadOnlyList<string>
     ];
 
     private string InEnv => $" in {D.Env}";
+
+    /// <summary>A config change cannot be tried again from its card (its values are gone); a task can be run again.</summary>
+    private ChatAction[] EndedActions => D.Kind == DeploymentKind.Config
+        ? D.State == DeploymentState.Succeeded
+            ? [new("Config", $"config {D.App}{InEnv}"), new("Roll back", $"rollback {D.App}{InEnv}", $"Put the release before #{D.Number} of {D.App} back in {D.Env}, with its config?")]
+            : [new("Config", $"config {D.App}{InEnv}"), new("History", $"history {D.App}{InEnv}")]
+        : [new("Run again", $"run {D.App} {D.Subject}{InEnv}", $"Run {D.Subject} on {D.App} {D.Env} again?"), new("History", $"history {D.App}{InEnv}")];
 
     private static string Clip(string s, int max) => Tokens.Clip(s, max);
 }

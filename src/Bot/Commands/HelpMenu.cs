@@ -11,6 +11,9 @@ namespace Bot.Commands;
 public sealed class HelpMenu(AppCatalog apps, TargetRegistry targets, Access access, Origin origin)
 {
     private static readonly string[] ViewVerbs = ["status", "history", "logs", "alerts"];
+
+    /// <summary>Verbs that need the view role and a target that can do them (config needs config vars).</summary>
+    private static readonly string[] ViewCapable = ["config"];
     private static readonly string[] DeployVerbs = ["deploy", "rollback", "cancel", "lock", "unlock", "mute", "unmute"];
     private static readonly string[] AdminVerbs = ["freeze", "unfreeze", "audit"];
 
@@ -21,14 +24,15 @@ public sealed class HelpMenu(AppCatalog apps, TargetRegistry targets, Access acc
         HistoryCommand => "see the history of",
         LogsCommand => "read the logs of",
         AlertsCommand => "see the alerts of",
+        ConfigCommand => "see the config of",
         _ => null,
     };
 
     /// <summary>The role a verb needs, null when anyone may use it (apps, help...).</summary>
     public static Role? RoleOf(string verb) =>
-        ViewVerbs.Contains(verb) ? Role.View
+        ViewVerbs.Contains(verb) || ViewCapable.Contains(verb) ? Role.View
         : AdminVerbs.Contains(verb) ? Role.Admin
-        : DeployVerbs.Contains(verb) || verb is "scale" or "restart" or "maintenance" or "promote" ? Role.Deploy
+        : DeployVerbs.Contains(verb) || verb is "scale" or "restart" or "maintenance" or "promote" or "run" ? Role.Deploy
         : null;
 
     /// <summary>Whether the general list shows <paramref name="verb"/>: the person may use it for some app (or at all).</summary>
@@ -71,7 +75,12 @@ public sealed class HelpMenu(AppCatalog apps, TargetRegistry targets, Access acc
             if (target is ICanMaintain) verbs.Add("maintenance");
             if (target is ICanPromote || apps.Find(env.App)?.Environments.Count > 1) verbs.Add("promote");
         }
-        if (access.May(Role.View, env, origin)) verbs.AddRange(ViewVerbs);
+        if (access.May(Role.View, env, origin))
+        {
+            verbs.AddRange(ViewVerbs);
+            if (targets.Get(env.Target) is Targets.Config.IHasConfig) verbs.Add("config");
+        }
+        if (env.Tasks.Count > 0 && targets.Get(env.Target) is IRunsTasks && access.CheckRunner(env, origin) is null) verbs.Add("run");
         return verbs;
     }
 }

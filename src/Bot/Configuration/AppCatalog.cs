@@ -12,7 +12,7 @@ public sealed class AppCatalog
     public static readonly string[] CommonKeys =
     [
         "Target", "Repository", "DefaultBranch", "Environments", "Deployers", "Approvers", "Viewers", "Channels",
-        "AlertChannels", "Url", "InitRepository", .. ApprovalSettings.Keys, .. PushSettings.Keys,
+        "AlertChannels", "Url", "InitRepository", "Tasks", "ConfigEditors", "Runners", .. ApprovalSettings.Keys, .. PushSettings.Keys,
     ];
 
     /// <summary>
@@ -85,6 +85,7 @@ public sealed class AppCatalog
             {
                 Approval = ApprovalSettings.Read(env.Section, path, envName, env.Approvers),
                 Push = PushSettings.Read(env.Section, env.SetAt, env.Repository),
+                Tasks = AppTask.Read(env.Section, env.SetAt),
             };
         }
         foreach (var env in byEnv.Values)
@@ -107,7 +108,11 @@ public sealed class AppCatalog
         return new AppEnvConfig(
             app, env, target, repository, defaultBranch,
             List(merged, "Deployers"), List(merged, "Approvers"), List(merged, "Channels"),
-            ReadAlertChannels(merged, path), url, merged, path) { Viewers = List(merged, "Viewers"), Overrides = overrides };
+            ReadAlertChannels(merged, path), url, merged, path) {
+                Viewers = List(merged, "Viewers"), Overrides = overrides,
+                ConfigEditors = merged.GetSection("ConfigEditors").Exists() ? List(merged, "ConfigEditors") : null,
+                Runners = merged.GetSection("Runners").Exists() ? List(merged, "Runners") : null,
+            };
     }
 
     private static IReadOnlyList<string> ReadAlertChannels(IConfiguration merged, string path)

@@ -33,6 +33,15 @@ public sealed record AppEnvConfig(
     /// <summary>Who may use the read-only commands (status, history, logs, alerts); empty means anyone in an allowed channel.</summary>
     public IReadOnlyList<string> Viewers { get; init; } = [];
 
+    /// <summary>The app's named one-off tasks (<see cref="AppTask"/>), by name.</summary>
+    public IReadOnlyDictionary<string, AppTask> Tasks { get; init; } = new Dictionary<string, AppTask>();
+
+    /// <summary>Who may set and unset config vars; null (not set) means the <see cref="Deployers"/>.</summary>
+    public IReadOnlyList<string>? ConfigEditors { get; init; }
+
+    /// <summary>Who may run the app's tasks; null (not set) means the <see cref="Deployers"/>.</summary>
+    public IReadOnlyList<string>? Runners { get; init; }
+
     /// <summary>The environment's own section (<c>Apps:web:Environments:production</c>), when it has one.</summary>
     public IConfigurationSection? Overrides { get; init; }
 

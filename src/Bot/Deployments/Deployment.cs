@@ -47,7 +47,17 @@ public sealed record Deployment(
         _ => $"{Ref}@{ShortSha}",
     };
 
-    public string Verb => Kind switch { DeploymentKind.Rollback => "rollback", DeploymentKind.Promote => "promotion", _ => "deploy" };
+    public string Verb => Kind switch
+    {
+        DeploymentKind.Rollback => "rollback",
+        DeploymentKind.Promote => "promotion",
+        DeploymentKind.Config => "config change",
+        DeploymentKind.Task => $"task {Subject}",
+        _ => "deploy",
+    };
+
+    /// <summary>It changes what serves (a deploy, rollback, promotion or config change); a one-off task does not.</summary>
+    public bool IsRelease => Kind != DeploymentKind.Task;
 
     public TimeSpan Elapsed(DateTimeOffset now) => (FinishedAt ?? now) - (StartedAt ?? CreatedAt);
 }

@@ -3,6 +3,7 @@ using Bot.Text;
 using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;
+using Bot.Targets.Config;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Deployments;
@@ -18,6 +19,7 @@ public sealed partial class DeploymentRunner(
     GitRepositories git,
     DeploymentFeed feed,
     Redactor redactor,
+    ConfigSeal seal,
     TimeProvider time,
     ILogger<DeploymentRunner> logger)
 {
@@ -26,6 +28,7 @@ public sealed partial class DeploymentRunner(
     private readonly TargetRegistry _targets = targets;
     private readonly GitRepositories _git = git;
     private readonly Redactor _redactor = redactor;
+    private readonly ConfigSeal _seal = seal;
     private readonly TimeProvider _time = time;
     private readonly ILogger<DeploymentRunner> _logger = logger;
 
@@ -48,7 +51,9 @@ public sealed partial class DeploymentRunner(
         }
         catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
         {
-            (state, message) = (DeploymentState.Cancelled, $"Cancelled during {ServingNote.During(run.Step)}; {deployment.RefLabel} was stopped.");
+            (state, message) = (DeploymentState.Cancelled, deployment.Kind == DeploymentKind.Task
+                ? $"Cancelled during {ServingNote.During(run.Step)}; {run.TaskStopped}"
+                : $"Cancelled during {ServingNote.During(run.Step)}; {deployment.RefLabel} was stopped.");
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -77,7 +82,7 @@ public sealed partial class DeploymentRunner(
             message = $"{message} Nothing had changed yet: what was live still is.";
         message = message is null ? null : Join(message, hint);
 
-        var finished = await _store.FinishAsync(deployment.Id, state, message is null ? null : _redactor.Redact(message),
+        var finished = await _store.FinishAsync(deployment.Id, state, message is null ? null : run.Redact(message),
             run.Release, run.Url, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         PublishState(finished);
         return finished;
@@ -120,6 +125,16 @@ public sealed partial class DeploymentRunner(
     private sealed partial class Run(DeploymentRunner owner, Deployment deployment)
     {
         private AppEnvConfig? _app;
+
+        /// <summary>The values a config change sets: masked in every line it writes, whatever their length or name.</summary>
+        private string[] _secrets = [];
+
+        public string Redact(string text)
+        {
+            foreach (var secret in _secrets)
+                text = text.Replace(secret, Redactor.Mask, StringComparison.Ordinal);
+            return owner._redactor.Redact(text);
+        }
         private IDeployTarget? _target;
         private bool _puttingBack;
 
@@ -144,11 +159,46 @@ public sealed partial class DeploymentRunner(
                 ?? throw new DeployFailedException($"{deployment.App} ({deployment.Env}) is no longer in the configuration.", "Type `apps` to see what can be deployed.");
             var target = owner._targets.Get(app.Target);
             (_app, _target) = (app, target);
-            var events = deployment.Kind == DeploymentKind.Promote && target is IPromotesArtifact promoter
-                ? promoter.PromoteAsync(await PromotionAsync(app, promoter, cancellationToken).ConfigureAwait(false), cancellationToken)
-                : await DeployEventsAsync(app, target, cancellationToken).ConfigureAwait(false);
+            var events = deployment.Kind switch
+            {
+                DeploymentKind.Promote when target is IPromotesArtifact promoter =>
+                    promoter.PromoteAsync(await PromotionAsync(app, promoter, cancellationToken).ConfigureAwait(false), cancellationToken),
+                DeploymentKind.Config => await ConfigEventsAsync(app, target, cancellationToken).ConfigureAwait(false),
+                DeploymentKind.Task => TaskEvents(app, target, cancellationToken),
+                _ => await DeployEventsAsync(app, target, cancellationToken).ConfigureAwait(false),
+            };
             await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
                 await RecordAsync(e, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>What a cancelled task's card says happened to it (a Lambda invocation, for one, cannot be stopped).</summary>
+        public string TaskStopped => (_target as IRunsTasks)?.StoppedNote ?? "it was stopped.";
+
+        /// <summary>A config change: its sealed values opened, checked against the target's limits, applied as a new release.</summary>
+        private async Task<IAsyncEnumerable<DeployEvent>> ConfigEventsAsync(AppEnvConfig app, IDeployTarget target, CancellationToken cancellationToken)
+        {
+            if (target is not IHasConfig editor)
+                throw new DeployFailedException($"The {app.Target} target has no config vars the bot can change.", "See README, \"Config\".");
+            var key = deployment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var change = await owner._store.GetNoteAsync(StoreNames.SealedScope, key, cancellationToken).ConfigureAwait(false) is { } sealedText
+                ? owner._seal.Open(sealedText) : null;
+            if (change is null)
+                throw new DeployFailedException("The values of this change could not be read: they are sealed under the bot's key, which has changed since.",
+                    $"Nothing was changed. Set them again in a direct message to the bot: `config set {app.App} KEY=value in {app.Env}`.");
+            _secrets = [.. change.Secrets];
+            if (editor.CheckLimits(app, change) is { } refused)
+                throw new DeployFailedException(refused, "Nothing was changed.");
+            return editor.ChangeConfigAsync(new ConfigChangeRequest(app, deployment.Number, change, deployment.Origin.UserName), cancellationToken);
+        }
+
+        /// <summary>A named task, as the configuration says it now, run against the live release.</summary>
+        private IAsyncEnumerable<DeployEvent> TaskEvents(AppEnvConfig app, IDeployTarget target, CancellationToken cancellationToken)
+        {
+            if (target is not IRunsTasks runner)
+                throw new DeployFailedException($"The {app.Target} target cannot run one-off tasks.", "See README, \"Tasks\".");
+            var task = app.Tasks.GetValueOrDefault(deployment.Subject ?? "")
+                ?? throw new DeployFailedException($"{app.App} has no task `{deployment.Subject}` any more.", $"Type `run {app.App}` to see its tasks.");
+            return runner.RunTaskAsync(new TaskRequest(app, deployment.Number, task, deployment.Sha, deployment.Origin.UserName), cancellationToken);
         }
 
         private async Task<IAsyncEnumerable<DeployEvent>> DeployEventsAsync(AppEnvConfig app, IDeployTarget target, CancellationToken cancellationToken)
@@ -234,7 +284,7 @@ public sealed partial class DeploymentRunner(
                 Url = released.Url;
                 deployment = deployment with { Release = Release, Url = Url };
             }
-            var stored = await owner._store.AppendEventAsync(deployment.Id, kind, owner._redactor.Redact(text), owner._time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var stored = await owner._store.AppendEventAsync(deployment.Id, kind, Redact(text), owner._time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             owner.Publish(deployment, stored);
         }
     }

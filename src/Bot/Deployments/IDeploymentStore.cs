@@ -46,7 +46,7 @@ public interface IDeploymentStore
     /// <summary>Newest first. <paramref name="app"/>/<paramref name="env"/> null means all.</summary>
     Task<IReadOnlyList<Deployment>> ListAsync(string? app, string? env, int limit, bool activeOnly, CancellationToken cancellationToken);
 
-    /// <summary>Succeeded deployments of an app/env, newest first: the first is what is live.</summary>
+    /// <summary>Succeeded releases of an app/env (one-off tasks left out), newest first: the first is what is live.</summary>
     Task<IReadOnlyList<Deployment>> SucceededAsync(string app, string env, int limit, CancellationToken cancellationToken);
 
     Task SetCommitAsync(long id, string? gitRef, string sha, string subject, CancellationToken cancellationToken);

@@ -25,6 +25,18 @@ public sealed record NewDeployment(
     /// <summary>The environment a promotion puts here what serves there (<see cref="DeploymentKind.Promote"/>).</summary>
     public string? PromoteFrom { get; init; }
 
+    /// <summary>
+    /// The values of a config change (<see cref="DeploymentKind.Config"/>), sealed (<see cref="Security.ConfigSeal"/>): kept
+    /// with the deployment as its <see cref="StoreNames.SealedScope"/> note, in the same step, and removed when it ends.
+    /// </summary>
+    public string? Sealed { get; init; }
+
+    /// <summary>
+    /// False for a one-off task that runs beside whatever holds the app/env: it neither waits for nor takes the deploy
+    /// lock (nor a manual lock or freeze, which stop deploys). A task with <c>"Lock": true</c> takes it like a deploy.
+    /// </summary>
+    public bool TakesLock { get; init; } = true;
+
     /// <summary>How a push reached the bot (<c>webhook</c>, <c>poll</c>); null for a typed command.</summary>
     public string? Via { get; init; }
 }

@@ -25,7 +25,7 @@ public sealed class RollbackPlanner(IDeploymentStore store, TargetRegistry targe
             if (named.TrimStart('#') is var digits && int.TryParse(digits, out var number) && (named.StartsWith('#') || digits.All(char.IsAsciiDigit) && !keepsReleases))
             {
                 from = await store.FindAsync(env.App, number, cancellationToken).ConfigureAwait(false);
-                if (from is null || from.Env != env.Env || from.State != DeploymentState.Succeeded || from.Release is null)
+                if (from is null || from.Env != env.Env || from.State != DeploymentState.Succeeded || from.Release is null || !from.IsRelease)
                     return new NotARelease(number);
             }
             else

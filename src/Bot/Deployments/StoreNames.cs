@@ -10,6 +10,9 @@ internal static class StoreNames
     /// <summary>A deployment's state, and its job's, while it waits for approvals (the job is not claimable until then).</summary>
     public const string AwaitingApproval = "awaiting_approval";
 
+    /// <summary>The notes that hold a waiting config change's sealed values, keyed by deployment id (<see cref="NewDeployment.Sealed"/>).</summary>
+    public const string SealedScope = "sealed";
+
     /// <summary>The states of a deployment that has not ended, as a SQL list.</summary>
     public const string ActiveStates = "('queued', 'running', 'awaiting_approval', 'waiting')";
 
@@ -30,7 +33,14 @@ internal static class StoreNames
         _ => $"The bot stopped while this was going live, so it did not finish; putting the previous release {putBack} back.",
     };
 
-    public static string Name(DeploymentKind value) => value switch { DeploymentKind.Rollback => "rollback", DeploymentKind.Promote => "promote", _ => "deploy" };
+    public static string Name(DeploymentKind value) => value switch
+    {
+        DeploymentKind.Rollback => "rollback",
+        DeploymentKind.Promote => "promote",
+        DeploymentKind.Config => "config",
+        DeploymentKind.Task => "task",
+        _ => "deploy",
+    };
 
     public static string Name(LockKind value) => value switch { LockKind.Manual => "manual", LockKind.Freeze => "freeze", _ => "deploy" };
 
@@ -58,7 +68,14 @@ internal static class StoreNames
         _ => "warning",
     };
 
-    public static DeploymentKind DeploymentKindOf(string s) => s switch { "rollback" => DeploymentKind.Rollback, "promote" => DeploymentKind.Promote, _ => DeploymentKind.Deploy };
+    public static DeploymentKind DeploymentKindOf(string s) => s switch
+    {
+        "rollback" => DeploymentKind.Rollback,
+        "promote" => DeploymentKind.Promote,
+        "config" => DeploymentKind.Config,
+        "task" => DeploymentKind.Task,
+        _ => DeploymentKind.Deploy,
+    };
 
     public static LockKind LockKindOf(string s) => s switch { "manual" => LockKind.Manual, "freeze" => LockKind.Freeze, _ => LockKind.Deploy };
 

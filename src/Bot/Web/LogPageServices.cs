@@ -18,6 +18,8 @@ public static class LogPageServices
         var dataDir = Path.GetFullPath(configuration["DATA_DIR"] is { Length: > 0 } d ? d : "data");
         services.TryAddSingleton(LogLinkOptions.From(configuration, dataDir));
         services.TryAddSingleton<LogLinks>();
+        // Config values waiting in the store are sealed, and fingerprinted, under keys derived from the link key.
+        services.TryAddSingleton(sp => new ConfigSeal(sp.GetRequiredService<LogLinkOptions>().Key));
         services.TryAddSingleton<LogPageHtml>();
         services.TryAddSingleton<LogPages>();
         services.TryAddSingleton<LogStream>();

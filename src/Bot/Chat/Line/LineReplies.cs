@@ -32,7 +32,7 @@ public sealed class LineReplies(LineApi api, LineOptions options, ILogger<LineRe
 
     public Task AnswerAsync(LineSource source, CommandResult result, string? replyToken, string? app = null)
     {
-        if (result.Started is { State: not Deployments.DeploymentState.AwaitingApproval } d)
+        if (result.Started is { State: not Deployments.DeploymentState.AwaitingApproval, Kind: not (Deployments.DeploymentKind.Config or Deployments.DeploymentKind.Task) } d)
         {
             var what = d.Kind == Deployments.DeploymentKind.Rollback
                 ? $"Rolling back {d.App} in {d.Env}" + (d.RollbackTo is { } to ? $" to {to}" : $" to {d.RefLabel}")

@@ -86,7 +86,8 @@ public sealed partial class GitHubDeployments(
     private void Queue(FeedItem item)
     {
         var d = item.Deployment;
-        if (d.Sha is null) return;
+        // A config change or a one-off task ships no code: GitHub hears only of deploys, rollbacks and promotions.
+        if (d.Sha is null || d.Kind is DeploymentKind.Config or DeploymentKind.Task) return;
         if (!_lanes.TryGetValue(d.Id, out var lane))
         {
             if (RepositoryOf(d) is not { } repository) return;

@@ -83,7 +83,8 @@ public sealed class WaitingDeployments(
             }
             await TellOnceAsync(d, "brings", () => BringsAsync(env, d, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
-        if (env.Push.GatesOnChecks && !d.SkipChecks && d.Sha is not null)
+        // A task or config change waits only for its turn: its code already passed the gate when it went live.
+        if (env.Push.GatesOnChecks && !d.SkipChecks && d.Sha is not null && d.Kind is not (DeploymentKind.Config or DeploymentKind.Task))
         {
             var verdict = await ChecksAsync(env, d, cancellationToken).ConfigureAwait(false);
             var skip = $"To deploy {d.ShortSha} without them, type `deploy! {d.App} {d.ShortSha} to {d.Env}` (it is audited).";

@@ -11,7 +11,7 @@ internal static class DeploymentSql
 
     private const string Succeeded = $"""
         SELECT {DeploymentColumns} FROM deployments
-        WHERE app = @app AND env = @env AND state = 'succeeded'
+        WHERE app = @app AND env = @env AND state = 'succeeded' AND kind <> 'task'
         ORDER BY id DESC LIMIT @limit
         """;
 

@@ -18,6 +18,9 @@ internal static class EndSql
 
     private const string FreeDeployLock = "DELETE FROM locks WHERE kind = 'deploy' AND deployment_id = @id";
 
+    // A config change's sealed values go with it: once it has ended nothing may apply them again.
+    private const string DropSealed = $"DELETE FROM notes WHERE scope = '{SealedScope}' AND key = @key";
+
     public static async Task<Deployment> FinishAsync(
         StoreSession db, long id, DeploymentState state, string? message, string? release, string? url, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -51,6 +54,7 @@ internal static class EndSql
         var changed = await db.ExecAsync(End, cancellationToken,
             ("id", id), ("state", Name(state)), ("message", message), ("release", release), ("url", url), ("at", at)).ConfigureAwait(false);
         await db.ExecAsync(FreeDeployLock, cancellationToken, ("id", id)).ConfigureAwait(false);
+        await db.ExecAsync(DropSealed, cancellationToken, ("key", id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ConfigureAwait(false);
         if (changed > 0)
             await EventSql.StateAsync(db, id, state, at, cancellationToken).ConfigureAwait(false);
         return (await DeploymentSql.GetAsync(db, id, cancellationToken).ConfigureAwait(false))!;

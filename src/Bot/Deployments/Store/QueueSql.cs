@@ -39,7 +39,7 @@ internal static class QueueSql
     /// </summary>
     public static async Task<(EnqueueResult Result, long Job)> EnqueueAsync(StoreSession db, NewDeployment d, CancellationToken cancellationToken)
     {
-        if (!d.Waits && await LockSql.BlockerAsync(db, d.App, d.Env, d.Origin.QualifiedUser, cancellationToken).ConfigureAwait(false) is { } blocked)
+        if (!d.Waits && d.TakesLock && await LockSql.BlockerAsync(db, d.App, d.Env, d.Origin.QualifiedUser, cancellationToken).ConfigureAwait(false) is { } blocked)
             return (blocked, 0);
         var number = await db.ScalarAsync<int>(db.Dialect.NextNumber, cancellationToken, ("app", d.App)).ConfigureAwait(false);
         // Waiting for approval, the job exists (and the lock is held) but no worker can claim it yet.
@@ -49,8 +49,17 @@ internal static class QueueSql
             ("app", d.App), ("env", d.Env), ("number", number), ("kind", Name(d.Kind)), ("ref", d.Ref), ("sha", d.Sha), ("subject", d.Subject),
             ("platform", d.Origin.Platform), ("conversation", d.Origin.Conversation), ("thread", d.Origin.Thread),
             ("user_id", d.Origin.UserId), ("user_name", d.Origin.UserName), ("at", d.At), ("rollback_to", d.RollbackTo), ("skip", d.SkipChecks), ("promote_from", d.PromoteFrom), ("via", d.Via)).ConfigureAwait(false);
-        if (d.Waits)
+        if (d.Sealed is { } sealedValues)
+            await NoteSql.SetAsync(db, SealedScope, id.ToString(System.Globalization.CultureInfo.InvariantCulture), sealedValues, d.At, cancellationToken).ConfigureAwait(false);
+        if (d.Waits || !d.TakesLock)
         {
+            if (!d.Waits)
+            {
+                var free = await db.ScalarAsync<long>(InsertJob, cancellationToken, ("id", id), ("state", Name(state)), ("owner", d.RunBy), ("at", d.At)).ConfigureAwait(false);
+                await EventSql.StateAsync(db, id, state, d.At, cancellationToken).ConfigureAwait(false);
+                if (d.Approval is { } asked) await ApprovalSql.RequestAsync(db, id, asked, cancellationToken).ConfigureAwait(false);
+                return (new Enqueued((await DeploymentSql.GetAsync(db, id, cancellationToken).ConfigureAwait(false))!), free);
+            }
             await db.ScalarAsync<long>(InsertJob, cancellationToken, ("id", id), ("state", Name(state)), ("owner", d.RunBy), ("at", d.At)).ConfigureAwait(false);
             await EventSql.StateAsync(db, id, state, d.At, cancellationToken).ConfigureAwait(false);
             return (new Enqueued((await DeploymentSql.GetAsync(db, id, cancellationToken).ConfigureAwait(false))!), 0);
