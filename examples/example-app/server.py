@@ -11,6 +11,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def message():
+    # A greeting set with `config set example GREETING=...` (the bot's env file) wins over the file's.
+    if os.environ.get("GREETING"):
+        return os.environ["GREETING"]
     with open(os.path.join(HERE, "message.txt"), encoding="utf-8") as f:
         return f.read().strip()
 

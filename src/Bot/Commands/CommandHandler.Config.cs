@@ -42,8 +42,12 @@ public sealed partial class CommandHandler
         }
         var inEnv = env.Env == apps.Find(env.App)!.DefaultEnv ? "" : $" in {env.Env}";
         var actions = new List<ChatAction>();
+        // Slack opens a private form for Set…; elsewhere the way is a direct message.
         if (access.CheckConfigEditor(env, origin) is null)
-            actions.Add(new ChatAction("Set…", $"config set {env.App}{inEnv}"));
+        {
+            if (origin.Platform == "slack") actions.Add(new ChatAction("Set…", $"config set {env.App}{inEnv}"));
+            else lines.Add($"To change one, send `config set {env.App} KEY=value{inEnv}` to me in a direct message.");
+        }
         actions.Add(new ChatAction("History", $"history {env.App}{inEnv}"));
         return CommandResult.Reply(string.Join('\n', lines), Tone.Info, [.. actions]);
     }
@@ -55,8 +59,9 @@ public sealed partial class CommandHandler
         {
             var inEnv = env.Env == apps.Find(env.App)!.DefaultEnv ? "" : $" in {env.Env}";
             var seen = origin.Platform == "slack" && c.Change.Set.Count > 0 ? " If you sent it as a message others can see, delete it and treat the value as exposed." : "";
-            return CommandResult.Refuse($"Config values are never set in a channel, where everyone would read them: send `config set {env.App} {c.Change.Set.Keys.First()}=…{inEnv}` to me in a direct message, or tap Set… to type them privately.{seen}",
-                [new ChatAction("Set…", $"config set {env.App}{inEnv}")]);
+            var form = origin.Platform == "slack" ? ", or tap Set… to type them privately" : "";
+            return CommandResult.Refuse($"Config values are never set in a channel, where everyone would read them: send `config set {env.App} {c.Change.Set.Keys.First()}=…{inEnv}` to me in a direct message{form}.{seen}",
+                origin.Platform == "slack" ? [new ChatAction("Set…", $"config set {env.App}{inEnv}")] : []);
         }
         return await ApplyConfigAsync(env, origin, c.Change, c.Notes, ct).ConfigureAwait(false);
     }
@@ -110,16 +115,18 @@ public sealed partial class CommandHandler
         return result with { Messages = said };
     }
 
-    /// <summary>A change asked for in a direct message shows its card in the app's channel (on the same platform), where the team sees it.</summary>
+    /// <summary>
+    /// A change asked for in a direct message shows its card in the app's channel, where the team sees it: one on the same
+    /// platform if it has one, else its first channel elsewhere, there naming the person by their whole identity
+    /// (<c>slack:U1</c>, as a push names its pusher) so approvals still know who asked. No channel: the direct message.
+    /// </summary>
     private static Origin CardOrigin(AppEnvConfig env, Origin asked)
     {
         if (asked.Platform == "console" || !Access.IsDirect(asked)) return asked;
-        foreach (var entry in env.Channels)
-        {
-            var colon = entry.IndexOf(':');
-            var (platform, id) = colon > 0 ? (entry[..colon], entry[(colon + 1)..]) : (asked.Platform, entry);
-            if (platform == asked.Platform && id.Length > 0) return asked with { Conversation = id, Thread = null };
-        }
+        var channels = env.Channels.Select(entry => entry.IndexOf(':') is var colon and > 0 ? (Platform: entry[..colon], Id: entry[(colon + 1)..]) : (asked.Platform, Id: entry))
+            .Where(c => c.Id.Length > 0).ToList();
+        if (channels.FirstOrDefault(c => c.Platform == asked.Platform) is { Id: not null } same) return asked with { Conversation = same.Id, Thread = null };
+        if (channels.FirstOrDefault() is { Id: not null } other) return new Origin(other.Platform, other.Id, null, asked.QualifiedUser, asked.UserName);
         return asked;
     }
 

@@ -69,6 +69,59 @@ public sealed class ExampleAppTests : IDisposable
         Assert.Contains("Closest: `main`", Flat.Text(branch.Stdout));
     }
 
+    [Fact]
+    public async Task Config_set_in_the_console_reaches_the_app_and_its_value_is_written_nowhere_else()
+    {
+        const string secret = "s3cret-greeting-7Qx";
+        Assert.Equal(0, (await SendAsync("deploy example")).Code);
+
+        var set = await SendAsync($"config set example GREETING=\"{secret}\"");
+        Assert.True(set.Code == 0, set.Stdout + set.Stderr);
+        Assert.Contains("config: 1 set (GREETING)", Flat.Text(set.Stdout));
+        Assert.Contains("GREETING: took off the quotes around it, as a shell would.", Flat.Text(set.Stdout));
+        Assert.Equal(secret, (string?)(await GetAsync())["message"]);
+
+        var list = await SendAsync("config example");
+        Assert.Equal(0, list.Code);
+        Assert.Matches("GREETING `[0-9a-f]{7}` · #2", Flat.Text(list.Stdout));
+
+        var outputs = set.Stdout + set.Stderr + list.Stdout + list.Stderr;
+        Assert.DoesNotContain(secret, outputs, StringComparison.Ordinal);
+        // The store, the chat log and every other file the bot keeps; only the app's own env file holds it.
+        var envFile = Path.Combine(_dir["data"], "apps", "example", "production", "config.env");
+        Assert.Contains(secret, await File.ReadAllTextAsync(envFile));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(envFile));
+        foreach (var file in Directory.EnumerateFiles(_dir["data"], "*", SearchOption.AllDirectories).Where(f => f != envFile && !f.Contains("/releases/", StringComparison.Ordinal)))
+            Assert.False((await File.ReadAllBytesAsync(file)).AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret)) >= 0, $"{file} holds the value");
+    }
+
+    [Fact]
+    public async Task Run_example_migrate_streams_its_output_and_ends_with_the_exit_code()
+    {
+        Assert.Equal(0, (await SendAsync("deploy example")).Code);
+
+        var run = await SendAsync("run example migrate");
+        Assert.True(run.Code == 0, run.Stdout + run.Stderr);
+        var text = Flat.Text(run.Stdout);
+        Assert.Contains("Applying 0001_initial... OK", text);
+        Assert.Contains("migrate exited with status 0", text);
+        Assert.Contains("✅ example #2 → production: done", run.Stdout);
+
+        Assert.Equal(0, (await SendAsync("config set example MIGRATE_FAIL=1")).Code);
+        var failed = await SendAsync("run example migrate");
+        Assert.Equal(1, failed.Code);
+        Assert.Contains("❌ example #4 → production: failed", failed.Stdout);
+        Assert.Contains("migrate exited with status 3", Flat.Text(failed.Stdout));
+        Assert.Contains("0003_broken... FAILED", Flat.Text(failed.Stdout));
+
+        var unknown = await SendAsync("run example migrat");
+        Assert.Equal(1, unknown.Code);
+        Assert.Contains("Did you mean `migrate`?", Flat.Text(unknown.Stdout));
+        // A task is not a release: a rollback still goes to the deploy before the live one, not to a task.
+        var history = await SendAsync("history example");
+        Assert.Contains("task migrate on main@", Flat.Text(history.Stdout));
+    }
+
     public void Dispose()
     {
         var pidFile = Path.Combine(_dir["data"], "apps", "example", "production", "shared", "server.pid");

@@ -25,7 +25,8 @@ public static class ConsoleSend
                 if (old.Deployment.IsFinished) await cards.ShowOnceAsync(old, stop).ConfigureAwait(false);
         }
 
-        console.Echo(me.UserName, text);
+        // The transcript says the command as the audit does: a KEY=value pair's value is not printed back.
+        console.Echo(me.UserName, services.GetRequiredService<Security.Redactor>().RedactCommand(text));
         var result = await services.GetRequiredService<CommandHandler>().HandleAsync(new ChatRequest(me, text), stop).ConfigureAwait(false);
         foreach (var message in result.Messages)
             await console.SendAsync(new Conversation(me.Platform, me.Conversation), message, stop).ConfigureAwait(false);

@@ -36,12 +36,29 @@ public static partial class ConfigKeys
         if (value.Length >= 2 && (value[0], value[^1]) is ('"', '"') or ('\'', '\'') or ('“', '”') or ('‘', '’'))
         {
             var inner = value[1..^1];
-            if (value[0] == '"') inner = inner.Replace("\\\"", "\"", StringComparison.Ordinal).Replace("\\n", "\n", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal);
+            if (value[0] == '"') inner = Unescape(inner);
             notes.Add("the quotes around it");
             value = inner;
         }
         note = notes.Count == 0 ? null : $"{name}: took off {string.Join(" and ", notes)}, as a shell would.";
         return value;
+    }
+
+    /// <summary>What a shell makes of backslashes in double quotes (<c>\"</c>, <c>\\</c>, <c>\$</c>, <c>\`</c>), plus <c>\n</c> as .env files write a newline.</summary>
+    private static string Unescape(string s)
+    {
+        if (!s.Contains('\\', StringComparison.Ordinal)) return s;
+        var sb = new System.Text.StringBuilder(s.Length);
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\\' && i + 1 < s.Length && s[i + 1] is '"' or '\\' or '$' or '`' or 'n')
+            {
+                sb.Append(s[++i] == 'n' ? '\n' : s[i]);
+                continue;
+            }
+            sb.Append(s[i]);
+        }
+        return sb.ToString();
     }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]

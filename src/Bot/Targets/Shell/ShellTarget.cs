@@ -12,13 +12,16 @@ namespace Bot.Targets.Shell;
 /// release put back (<see cref="IPutsBack"/>) if the new one does not end up live. Rollback re-runs <c>Deploy</c> in an
 /// older release folder.
 /// </summary>
-public sealed partial class ShellTarget(BotOptions options, TimeProvider time) : IDeployTarget, ICleansUpInterrupted, IPutsBack
+public sealed partial class ShellTarget(BotOptions options, TimeProvider time, Redactor? redactor = null) : IDeployTarget, ICleansUpInterrupted, IPutsBack
 {
     public string Kind => "shell";
 
     public void Validate(AppEnvConfig app)
     {
         ShellSettings.Read(app);
+        foreach (var task in app.Tasks.Values)
+            if (task.Command is null)
+                throw new ConfigException(task.KeyPath, "a shell task needs a Command, e.g. \"python manage.py migrate\"");
         if (app.Repository is null)
             throw new ConfigException(app.KeyOf("Repository"), "missing; the shell target checks the app out of a git repository (a path, file:// or https URL)");
     }
@@ -138,8 +141,12 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
     private static string Describe(StepResult r, TimeSpan timeout) =>
         r.TimedOut ? $"no result within {Format.Duration(timeout)}" : $"exit code {r.ExitCode} after {Format.Duration(r.Elapsed)}";
 
-    /// <summary>The environment of every step: the bot's own minus its secrets, then the app's <c>Env</c>, <c>PORT</c> and <c>DEPLOY_*</c> (<c>DEPLOY_RESTORE=1</c> when putting a release back).</summary>
-    private static Dictionary<string, string?> Environment(
+    /// <summary>
+    /// The environment of every step: the bot's own minus its secrets, then the app's <c>Env</c>, the vars of its env file
+    /// (<see cref="ShellEnvFile"/>, set from chat, so they win) and its path, <c>PORT</c> and <c>DEPLOY_*</c>
+    /// (<c>DEPLOY_RESTORE=1</c> when putting a release back). The env file's values are masked in whatever a step prints.
+    /// </summary>
+    private Dictionary<string, string?> Environment(
         AppEnvConfig app, ShellSettings settings, ReleaseFolders folders, string release, string? previous, string? gitRef, string? sha, int number,
         bool restoring = false)
     {
@@ -148,6 +155,11 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time) :
             if (e.Key is string name && Redactor.IsSecretName(name) || e.Key is "DATABASE_URL")
                 env[(string)e.Key] = null;
         foreach (var (k, v) in settings.Env) env[k] = v;
+        var file = new ShellEnvFile(folders.Root);
+        var vars = file.Values();
+        (redactor ?? Redactor.Default).Add(vars.Values);
+        foreach (var (k, v) in vars) env[k] = v;
+        env["DEPLOY_ENV_FILE"] = file.Path;
         if (settings.Port is { } port) env["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["DEPLOY_APP"] = app.App;
         env["DEPLOY_ENV"] = app.Env;
