@@ -26,7 +26,9 @@ public sealed partial class CommandHandler
 
         var target = active[0];
         var env = apps.Find(target.App)?.ByEnv.GetValueOrDefault(target.Env);
-        if (env is not null && access.CheckDeployer(env, origin, "cancel deployments of") is { } no) return CommandResult.Refuse(no);
+        // A runner may stop the tasks they may start; everything else needs a deployer.
+        var refused = env is null ? null : target.Kind == DeploymentKind.Task ? access.CheckRunner(env, origin) : access.CheckDeployer(env, origin, "cancel deployments of");
+        if (refused is { } no) return CommandResult.Refuse(no);
         return await deployments.CancelAsync(target, ct).ConfigureAwait(false) switch
         {
             CancelOutcome.CancelledWhileQueued => CommandResult.Reply($"🚫 Cancelled {target.Verb} #{target.Number} of {target.App} before it started.", Tone.Warning),

@@ -32,7 +32,8 @@ public sealed partial class CommandHandler
             var examples = string.Join('\n', shown.Select(e => $"• `{e}`"));
             var aliases = info.Aliases is { Length: > 0 } a ? $"\nAlso: {Quote(a)}." : "";
             return CommandResult.Reply($"`{info.Usage}`\n{info.Summary}{aliases}\nFor example:\n{examples}", Tone.Info,
-                shown.Take(2).Select(e => new ChatAction(e, e)).ToArray());
+                // An example that sets a value is there to read, not to tap (in a channel it would be refused).
+                shown.Where(e => !e.Contains('=', StringComparison.Ordinal)).Take(2).Select(e => new ChatAction(e, e)).ToArray());
         }
         var menu = new HelpMenu(apps, targets, access, origin);
         var list = AvailableVerbs().Where(menu.Offers).Select(v => $"• `{v.Usage}` — {v.Summary}");
@@ -185,6 +186,9 @@ public sealed partial class CommandHandler
         return new CommandResult([new ChatMessage($"The last {entries.Count} commands{(app is null ? "" : $" about {app}")}:", Tone.Info, null, lines, "audit")], true);
     }
 
+    /// <summary>The commit's subject in quotes; for a config change, what it changed (its subject names keys, not a commit).</summary>
     private static string Subject(Deployment d, int max = 50) =>
-        string.IsNullOrEmpty(d.Subject) ? "" : $" \"{(d.Subject.Length <= max ? d.Subject : d.Subject[..(max - 1)] + "…")}\"";
+        string.IsNullOrEmpty(d.Subject) ? ""
+        : d.Kind == DeploymentKind.Config ? $" (config: {Tokens.Clip(d.Subject, max)})"
+        : $" \"{(d.Subject.Length <= max ? d.Subject : d.Subject[..(max - 1)] + "…")}\"";
 }
