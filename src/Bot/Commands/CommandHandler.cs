@@ -4,6 +4,7 @@ using Bot.Deployments;
 using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;
+using Bot.Targets.Config;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Commands;

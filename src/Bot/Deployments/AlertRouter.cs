@@ -41,7 +41,13 @@ public sealed class AlertRouter(IDeploymentStore store, IEnumerable<IAlertSink> 
     {
         var what = d.State == DeploymentState.Interrupted ? "was interrupted" : "failed";
         var alert = new Alert("deploybot", d.App, d.Env, AlertSeverity.Critical,
-            $"{(d.Kind == DeploymentKind.Rollback ? "Rollback" : "Deploy")} #{d.Number} of {d.RefLabel} {what}",
+            d.Kind switch
+            {
+                DeploymentKind.Rollback => $"Rollback #{d.Number} of {d.RefLabel} {what}",
+                DeploymentKind.Config => $"Config change #{d.Number} ({d.Subject}) {what}",
+                DeploymentKind.Task => $"Task {d.Subject} (#{d.Number}) {what}",
+                _ => $"Deploy #{d.Number} of {d.RefLabel} {what}",
+            },
             $"{d.Message} (asked by {d.Origin.UserName} in {d.Origin.Platform})", d.Url, $"deployment:{d.Id}", false, time.GetUtcNow());
         return ReceiveAsync(alert, cancellationToken, d.Origin);
     }

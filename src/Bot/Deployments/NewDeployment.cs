@@ -26,7 +26,7 @@ public sealed record NewDeployment(
     public string? PromoteFrom { get; init; }
 
     /// <summary>
-    /// The values of a config change (<see cref="DeploymentKind.Config"/>), sealed (<see cref="Security.ConfigSeal"/>): kept
+    /// The values of a config change (<see cref="DeploymentKind.Config"/>), sealed (<see cref="Targets.Config.ConfigSeal"/>): kept
     /// with the deployment as its <see cref="StoreNames.SealedScope"/> note, in the same step, and removed when it ends.
     /// </summary>
     public string? Sealed { get; init; }

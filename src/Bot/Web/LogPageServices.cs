@@ -1,5 +1,6 @@
 using Bot.Configuration;
 using Bot.Security;
+using Bot.Targets.Config;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

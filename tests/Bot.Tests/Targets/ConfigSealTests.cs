@@ -1,7 +1,7 @@
 using Bot.Security;
 using Bot.Targets.Config;
 
-namespace Bot.Tests.Security;
+namespace Bot.Tests.Targets;
 
 public sealed class ConfigSealTests
 {

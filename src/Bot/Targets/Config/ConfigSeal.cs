@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using Bot.Targets.Config;
+using Bot.Security;
 
-namespace Bot.Security;
+namespace Bot.Targets.Config;
 
 /// <summary>
 /// Keeps the values of a config change that has to wait (for approval, its turn, or a worker in another process) sealed
