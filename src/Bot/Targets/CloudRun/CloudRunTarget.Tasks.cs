@@ -34,7 +34,7 @@ public sealed partial class CloudRunTarget : IRunsTasks
         var started = time.GetTimestamp();
         // Not on the task's token: a cancel while the execution is being started must still learn its name, to cancel it.
         string execution;
-        using (var starting = new CancellationTokenSource(TimeSpan.FromMinutes(1), time))
+        using (var starting = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
             execution = await StartExecutionAsync(job, new RunJobRequest(overrides), starting.Token).ConfigureAwait(false);
         var follow = new ExecutionLog();
         var ended = false;
