@@ -47,7 +47,8 @@ public sealed partial class CloudRunTarget : IHasConfig
                 $"Change it where {s.Service} serves from. Nothing was changed.");
         var (service, json) = await run.GetServiceAsync(s.ServiceName, ct).ConfigureAwait(false);
         var container = ContainerOf(service.Template?.Containers, s.Container)
-            ?? throw new DeployFailedException($"{s.Service} has no container {s.Container}.", $"Check `CloudRun:Container` of {request.App.App}. Nothing was changed.");
+            ?? throw new DeployFailedException(s.Container is null ? $"{s.Service} has no container." : $"{s.Service} has no container {s.Container}.",
+                $"Check `{request.App.KeyOf("CloudRun:Container")}` and the service. Nothing was changed.");
         var (env, notes) = Changed(Env(container), request.Change);
         foreach (var note in notes) yield return note;
         if (env is null)

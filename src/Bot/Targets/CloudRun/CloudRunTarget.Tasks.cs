@@ -17,7 +17,10 @@ public sealed partial class CloudRunTarget : IRunsTasks
     public string StoppedNote => "its Cloud Run execution was cancelled.";
 
     public IAsyncEnumerable<DeployEvent> RunTaskAsync(TaskRequest request, CancellationToken cancellationToken) =>
-        RunTaskCoreAsync(request, cancellationToken).ExplainedBy((GoogleApiException e) => Explain(e, request.App), cancellationToken);
+        RunTaskCoreAsync(request, cancellationToken).ExplainedBy((GoogleApiException e) => e.Status == 404 && e.Call.EndsWith(":run", StringComparison.Ordinal)
+            ? new DeployFailedException($"Cloud Run has no job {CloudRunNames.Short(e.Call[..^4])} ({e.Reason}).",
+                $"Create it (`gcloud run jobs create`), or set `{request.App.KeyOf("CloudRun:Jobs:" + request.Task.Name)}` to the job that runs {request.Task.Name}.")
+            : Explain(e, request.App), cancellationToken);
 
     private async IAsyncEnumerable<DeployEvent> RunTaskCoreAsync(TaskRequest request, [EnumeratorCancellation] CancellationToken ct)
     {

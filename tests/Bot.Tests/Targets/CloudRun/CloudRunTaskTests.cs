@@ -25,6 +25,8 @@ public sealed class CloudRunTaskTests : IAsyncLifetime
             ["Apps:site:Tasks:report:Timeout"] = "10m",
             ["Apps:site:CloudRun:Jobs:migrate"] = "site-migrate",
             ["Apps:site:CloudRun:Jobs:report"] = "site-report",
+            ["Apps:site:Tasks:ghost"] = "true",
+            ["Apps:site:CloudRun:Jobs:ghost"] = "site-ghost",
         }, google =>
         {
             google.AddJob("site-migrate");
@@ -55,6 +57,22 @@ public sealed class CloudRunTaskTests : IAsyncLifetime
         Assert.Equal(new Notice("migrate finished: 1 task succeeded."), events[^1]);
         Assert.DoesNotContain(events, e => e is Notice { IsWarning: true });
         Assert.False(execution.Cancelled);
+        _rig.Google.AssertNoViolations();
+    }
+
+    [Fact]
+    public async Task Lines_that_have_not_reached_cloud_logging_fifteen_seconds_after_the_end_are_not_waited_for_longer()
+    {
+        _rig.Google.LogDelay = TimeSpan.FromMinutes(2);
+        var started = _time.GetUtcNow();
+
+        var (events, error) = await RunAsync("migrate");
+
+        Assert.Null(error);
+        Assert.Empty(events.OfType<OutputLine>());
+        Assert.Contains(events, e => e is Notice { IsWarning: true } n && n.Text.StartsWith("None of the execution's log lines had reached Cloud Logging 15s after it ended; its log: https://console.cloud.google.com/", StringComparison.Ordinal));
+        Assert.Equal(new Notice("migrate finished: 1 task succeeded."), events[^1]);
+        Assert.InRange(_time.GetUtcNow() - started, CloudLoggingApi.Patience, CloudLoggingApi.Patience + TimeSpan.FromSeconds(30));
         _rig.Google.AssertNoViolations();
     }
 
@@ -98,6 +116,18 @@ public sealed class CloudRunTaskTests : IAsyncLifetime
         Assert.IsAssignableFrom<OperationCanceledException>(error);
         Assert.True(Assert.Single(_rig.Google.Executions).Cancelled);
         Assert.Single(_rig.Google.Calls("run", "POST", ":cancel"));
+        _rig.Google.AssertNoViolations();
+    }
+
+    [Fact]
+    public async Task A_job_cloud_run_does_not_have_is_named_with_the_key_that_names_it()
+    {
+        var (_, error) = await RunAsync("ghost");
+
+        var failure = Assert.IsType<DeployFailedException>(error);
+        Assert.StartsWith("Cloud Run has no job site-ghost", failure.Message);
+        Assert.Contains("Apps:site:CloudRun:Jobs:ghost", failure.Hint);
+        Assert.Empty(_rig.Google.Executions);
         _rig.Google.AssertNoViolations();
     }
 
