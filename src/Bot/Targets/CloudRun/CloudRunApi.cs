@@ -3,7 +3,10 @@ using System.Text.Json.Nodes;
 
 namespace Bot.Targets.CloudRun;
 
-/// <summary>Cloud Run Admin v2, exactly <c>services.get</c>/<c>patch</c>, <c>revisions.list</c>/<c>get</c> and <c>operations.get</c>.</summary>
+/// <summary>
+/// Cloud Run Admin v2, exactly <c>services.get</c>/<c>patch</c>, <c>revisions.list</c>/<c>get</c>, <c>operations.get</c>,
+/// <c>jobs.run</c> and <c>jobs.executions.get</c>/<c>cancel</c>.
+/// </summary>
 public sealed class CloudRunApi(GoogleRest rest, CloudRunOptions options)
 {
     /// <summary>The service as typed fields and as the JSON it came as (the patch sends that JSON back, changed).</summary>
@@ -46,4 +49,16 @@ public sealed class CloudRunApi(GoogleRest rest, CloudRunOptions options)
         } while (page is not null && all.Count < max);
         return all.OrderByDescending(r => r.CreateTime).Take(max).ToList();
     }
+
+    /// <summary>Starts an execution of the job; answers the operation whose metadata names it. Never sent twice.</summary>
+    public Task<RunOperation> RunJobAsync(string job, RunJobRequest body, CancellationToken ct) =>
+        rest.CallAsync(HttpMethod.Post, options.RunApi, $"v2/{CloudRunNames.Path(job)}:run",
+            GoogleRest.Json(body, GoogleJson.Default.RunJobRequest), GoogleJson.Default.RunOperation, ct, retry: false);
+
+    public Task<RunExecution> GetExecutionAsync(string name, CancellationToken ct) =>
+        rest.CallAsync(HttpMethod.Get, options.RunApi, $"v2/{CloudRunNames.Path(name)}", null, GoogleJson.Default.RunExecution, ct);
+
+    public Task<RunOperation> CancelExecutionAsync(string name, CancellationToken ct) =>
+        rest.CallAsync(HttpMethod.Post, options.RunApi, $"v2/{CloudRunNames.Path(name)}:cancel",
+            GoogleRest.Json(new JsonObject(), GoogleJson.Default.JsonObject), GoogleJson.Default.RunOperation, ct, retry: false);
 }

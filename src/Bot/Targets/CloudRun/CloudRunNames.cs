@@ -16,6 +16,8 @@ public static class CloudRunNames
 
     public static string Service(string project, string region, string service) => $"{Location(project, region)}/services/{service}";
 
+    public static string Job(string project, string region, string job) => $"{Location(project, region)}/jobs/{job}";
+
     /// <summary>The last part of a resource name (<c>projects/…/revisions/site-00042</c> → <c>site-00042</c>).</summary>
     public static string? Short(string? name) => name is null ? null : name[(name.LastIndexOf('/') + 1)..];
 

@@ -10,13 +10,17 @@ namespace Bot.Targets.CloudRun;
 /// <c>BuildConfig</c> (default <c>cloudbuild.yml</c>, then <c>cloudbuild.yaml</c>); <c>GitUrl</c>, the https URL Cloud Build
 /// clones (default the app's <c>Repository</c>); <c>Canary</c>, the percent of traffic a new revision gets first;
 /// <c>Preview</c> (<c>true</c> on an environment such as <c>preview</c>: its deploys make a revision with no traffic, reached at the
-/// URL of the tag <c>PreviewTag</c>, default <c>preview</c>).
+/// URL of the tag <c>PreviewTag</c>, default <c>preview</c>); <c>Container</c>, the container whose env <c>config</c> reads and
+/// changes (default the first); <c>Jobs</c>, the Cloud Run job that runs each of the app's tasks (<c>"Jobs": { "migrate": "site-migrate" }</c>).
 /// </summary>
 public sealed partial record CloudRunSettings(
     string Project, string Region, string Service, string? Image, IReadOnlyDictionary<string, string> Substitutions,
-    string? BuildConfig, string? GitUrl, int? Canary, string PreviewTag, bool Preview)
+    string? BuildConfig, string? GitUrl, int? Canary, string PreviewTag, bool Preview, string? Container, IReadOnlyDictionary<string, string> Jobs)
 {
     public string ServiceName => CloudRunNames.Service(Project, Region, Service);
+
+    /// <summary>The full name of the job that runs <paramref name="task"/>; null when none is named.</summary>
+    public string? JobName(string task) => Jobs.TryGetValue(task, out var job) ? CloudRunNames.Job(Project, Region, job) : null;
 
     public string ConsoleUrl => $"https://console.cloud.google.com/run/detail/{Region}/{Service}/revisions?project={Project}";
 
@@ -41,7 +45,14 @@ public sealed partial record CloudRunSettings(
         foreach (var name in substitutions.Keys)
             if (!SubstitutionName().IsMatch(name))
                 throw new ConfigException(Key("Substitutions:" + name), "a user substitution starts with '_' and uses capital letters, digits and '_', e.g. _REGION");
-        var settings = new CloudRunSettings(project, region, service, Blank(s["Image"]), substitutions, Blank(s["BuildConfig"]), gitUrl, canary, tag, preview);
+        var container = Blank(s["Container"]);
+        if (container is not null && !ServiceId().IsMatch(container))
+            throw new ConfigException(Key("Container"), $"'{container}' is not a container name (lowercase letters, digits and dashes)");
+        var jobs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var job in s.Section("Jobs").GetChildren())
+            jobs[job.Key] = Blank(job.Value) is { } j && ServiceId().IsMatch(j) ? j
+                : throw new ConfigException(Key("Jobs:" + job.Key), $"'{job.Value}' is not a Cloud Run job name (lowercase letters, digits and dashes), e.g. \"{service}-{job.Key}\"");
+        var settings = new CloudRunSettings(project, region, service, Blank(s["Image"]), substitutions, Blank(s["BuildConfig"]), gitUrl, canary, tag, preview, container, jobs);
         s.RejectUnknown();
         return settings;
     }

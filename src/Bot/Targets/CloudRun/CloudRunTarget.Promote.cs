@@ -54,12 +54,8 @@ public sealed partial class CloudRunTarget : IPromotesArtifact, IPutsBack
         // The new revision records the commit and where it came from (staging@3f2a1c9), as a deploy's records its ref.
         var commit = request.Artifact.Sha is { Length: > 0 } sha ? new ResolvedCommit(request.From.Env, sha, "") : null;
         var deploy = new DeployRequest(request.To, request.Number, $"{request.From.Env} {request.Artifact.Label}", commit, null, request.By);
-        await foreach (var e in RollOutAsync(deploy, to, image, ct).ConfigureAwait(false))
-        {
-            // Traffic is what serves: until it moves, the revision made is held with none.
-            if (e is StepStarted { Step: "traffic" }) yield return new GoingLive(previous);
+        await foreach (var e in RollOutLiveAsync(deploy, to, TemplateChange.Image(image), previous, ct).ConfigureAwait(false))
             yield return e;
-        }
     }
 
     private async IAsyncEnumerable<DeployEvent> PutBackCoreAsync(AppEnvConfig app, string release, [EnumeratorCancellation] CancellationToken ct)

@@ -9,14 +9,43 @@ namespace Bot.Targets.CloudRun;
 /// </summary>
 public sealed partial class CloudRunTarget
 {
-    private async IAsyncEnumerable<DeployEvent> RollOutAsync(DeployRequest request, CloudRunSettings s, string image, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// What a new revision changes of the service's template: the image a deploy or promote sets, or the env a config change
+    /// writes. <see cref="KeepsCode"/>: the revision runs the same code, so the commit it is labelled with and its ref stay.
+    /// </summary>
+    private sealed record TemplateChange(string What, string NameHint, bool KeepsCode, Action<JsonObject> Apply)
+    {
+        public static TemplateChange Image(string image) => new(image, "image", false, template =>
+        {
+            var containers = template["containers"] as JsonArray ?? new JsonArray(new JsonObject());
+            template["containers"] = containers;
+            ((JsonObject)containers[0]!)["image"] = image;
+        });
+    }
+
+    /// <summary>
+    /// <see cref="RollOutAsync"/>, saying <see cref="GoingLive"/> as traffic is about to move, so the engine puts
+    /// <paramref name="previous"/> back on any ending but success.
+    /// </summary>
+    private async IAsyncEnumerable<DeployEvent> RollOutLiveAsync(DeployRequest request, CloudRunSettings s, TemplateChange change, string? previous,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in RollOutAsync(request, s, change, ct).ConfigureAwait(false))
+        {
+            // Traffic is what serves: until it moves, the revision made is held with none.
+            if (e is StepStarted { Step: "traffic" }) yield return new GoingLive(previous);
+            yield return e;
+        }
+    }
+
+    private async IAsyncEnumerable<DeployEvent> RollOutAsync(DeployRequest request, CloudRunSettings s, TemplateChange change, [EnumeratorCancellation] CancellationToken ct)
     {
         yield return new StepStarted("revision");
         var started = time.GetTimestamp();
         var (service, json) = await run.GetServiceAsync(s.ServiceName, ct).ConfigureAwait(false);
         var held = Held(service);
         var sha = request.Commit?.Sha;
-        var name = CloudRunNames.Revision(s.Service, request.Number, request.Commit?.ShortSha ?? "image");
+        var name = CloudRunNames.Revision(s.Service, request.Number, request.Commit?.ShortSha ?? change.NameHint);
         var preview = s.Preview;
         var traffic = held.Count == 0 ? [new RunTraffic(RunTraffic.Latest, null, 100)] : held.ToList();
         if (preview && name is not null)
@@ -26,18 +55,16 @@ public sealed partial class CloudRunTarget
         }
         var template = json["template"] as JsonObject ?? new JsonObject();
         json["template"] = template;
-        var containers = template["containers"] as JsonArray ?? new JsonArray(new JsonObject());
-        template["containers"] = containers;
-        ((JsonObject)containers[0]!)["image"] = image;
+        change.Apply(template);
         if (name is not null) template["revision"] = name;
         else template.Remove("revision");
         var labels = template["labels"] as JsonObject ?? new JsonObject();
         labels[CloudRunNames.DeploymentLabel] = request.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (sha is not null) labels[CloudRunNames.ShaLabel] = CloudRunNames.LabelValue(sha);
-        else labels.Remove(CloudRunNames.ShaLabel);
+        else if (!change.KeepsCode) labels.Remove(CloudRunNames.ShaLabel);
         template["labels"] = labels;
         var annotations = template["annotations"] as JsonObject ?? new JsonObject();
-        annotations[CloudRunNames.RefAnnotation] = request.Commit?.Label ?? request.Ref ?? image;
+        if (!change.KeepsCode) annotations[CloudRunNames.RefAnnotation] = request.Commit?.Label ?? request.Ref ?? change.What;
         if (request.By is { Length: > 0 } by) annotations[CloudRunNames.ByAnnotation] = by;
         template["annotations"] = annotations;
         json["traffic"] = Traffic(traffic);
@@ -54,7 +81,7 @@ public sealed partial class CloudRunTarget
                 $"Fix what it says (`logs {request.App.App}` shows more) and deploy again; nothing else changed.");
         }
         yield return new StepFinished("revision", time.GetElapsedTime(started));
-        yield return new Notice($"Revision {made} is ready ({image}).");
+        yield return new Notice($"Revision {made} is ready ({change.What}).");
 
         if (preview)
         {

@@ -18,7 +18,11 @@ public sealed partial class CloudRunTarget(CloudBuildApi builds, CloudRunApi run
     {
         // An app with neither an image nor a URL Cloud Build can clone still starts: status, logs, rollback and promote
         // work on its service, and a deploy says what to set.
-        CloudRunSettings.Read(app);
+        var s = CloudRunSettings.Read(app);
+        // A task runs as an execution of a Cloud Run job: each needs its job.
+        foreach (var task in app.Tasks.Keys)
+            if (!s.Jobs.ContainsKey(task))
+                throw new ConfigException(app.KeyOf($"CloudRun:Jobs:{task}"), $"missing; the Cloud Run job that runs task {task}, e.g. \"{s.Service}-{task}\"");
     }
 
     public IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, CancellationToken cancellationToken) =>
@@ -50,7 +54,7 @@ public sealed partial class CloudRunTarget(CloudBuildApi builds, CloudRunApi run
                 yield return e;
             image = built.Image!;
         }
-        await foreach (var e in RollOutAsync(request, s, image, ct).ConfigureAwait(false))
+        await foreach (var e in RollOutAsync(request, s, TemplateChange.Image(image), ct).ConfigureAwait(false))
             yield return e;
     }
 

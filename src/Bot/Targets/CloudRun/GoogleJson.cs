@@ -17,6 +17,8 @@ namespace Bot.Targets.CloudRun;
 [JsonSerializable(typeof(RunService))]
 [JsonSerializable(typeof(RunRevision))]
 [JsonSerializable(typeof(RevisionList))]
+[JsonSerializable(typeof(RunJobRequest))]
+[JsonSerializable(typeof(RunExecution))]
 [JsonSerializable(typeof(LogEntriesRequest))]
 [JsonSerializable(typeof(LogEntriesPage))]
 [JsonSerializable(typeof(GoogleErrorBody))]
@@ -52,8 +54,13 @@ public sealed record CloudBuildFailure(string? Type, string? Detail);
 
 public sealed record CancelBuildRequest(string Name);
 
-/// <summary>A Cloud Run long-running operation; its response (the service) is read again with <c>services.get</c>.</summary>
-public sealed record RunOperation(string? Name, bool? Done, GoogleStatus? Error);
+/// <summary>
+/// A Cloud Run long-running operation; its response (the service) is read again with <c>services.get</c>. The metadata of a
+/// <c>jobs.run</c> operation is the execution it started, whose name is all the bot reads of it.
+/// </summary>
+public sealed record RunOperation(string? Name, bool? Done, GoogleStatus? Error, RunOperationMetadata? Metadata = null);
+
+public sealed record RunOperationMetadata(string? Name);
 
 public sealed record RunService(
     string? Name, string? Uri, string? LatestReadyRevision, string? LatestCreatedRevision, IReadOnlyList<RunTraffic>? Traffic,
@@ -62,7 +69,33 @@ public sealed record RunService(
 
 public sealed record RunTemplate(string? Revision, IReadOnlyList<RunContainer>? Containers);
 
-public sealed record RunContainer(string? Image);
+public sealed record RunContainer(string? Image, string? Name = null, IReadOnlyList<RunEnvVar>? Env = null);
+
+/// <summary>One entry of a container's <c>env</c>: a plain <c>value</c>, or a <c>valueSource</c> naming a Secret Manager secret.</summary>
+public sealed record RunEnvVar(string? Name, string? Value = null, RunEnvSource? ValueSource = null)
+{
+    public RunSecretRef? Secret => ValueSource?.SecretKeyRef;
+}
+
+public sealed record RunEnvSource(RunSecretRef? SecretKeyRef);
+
+public sealed record RunSecretRef(string? Secret, string? Version);
+
+/// <summary><c>jobs.run</c>'s body: what this execution changes of the job's container (its args) and its tasks' timeout.</summary>
+public sealed record RunJobRequest(RunJobOverrides? Overrides);
+
+public sealed record RunJobOverrides(IReadOnlyList<RunContainerOverride>? ContainerOverrides, string? Timeout = null);
+
+public sealed record RunContainerOverride(IReadOnlyList<string>? Args);
+
+/// <summary>A job's execution: done once it has a <see cref="CompletionTime"/>; its counts and conditions say how it went.</summary>
+public sealed record RunExecution(
+    string? Name, DateTimeOffset? StartTime, DateTimeOffset? CompletionTime, int? TaskCount, int? RunningCount, int? SucceededCount,
+    int? FailedCount, int? CancelledCount, IReadOnlyList<RunCondition>? Conditions, string? LogUri)
+{
+    public string ShortName => CloudRunNames.Short(Name) ?? "";
+    public RunCondition? Completed => Conditions?.FirstOrDefault(c => c.Type == "Completed");
+}
 
 /// <summary>One entry of a service's <c>traffic</c>: to the latest ready revision or to a named one, with an optional tag.</summary>
 public sealed record RunTraffic(string Type, string? Revision = null, int? Percent = null, string? Tag = null)

@@ -72,7 +72,7 @@ public sealed partial class FakeGoogleCloud
 
     private static bool Matches(JsonObject e, string filter)
     {
-        foreach (Match m in Regex.Matches(filter, @"(?<field>[\w.]+)\s*(?<op>>=|=|:)\s*""(?<value>(?:[^""\\]|\\.)*)"""))
+        foreach (Match m in Regex.Matches(filter, @"(?<field>[\w.]+(?:""[^""]+"")?)\s*(?<op>>=|=|:)\s*""(?<value>(?:[^""\\]|\\.)*)"""))
         {
             var field = m.Groups["field"].Value;
             var value = Regex.Unescape(m.Groups["value"].Value);
@@ -83,6 +83,7 @@ public sealed partial class FakeGoogleCloud
                 "resource.type" => e["resource"]!["type"]!.GetValue<string>(),
                 "timestamp" => e["timestamp"]!.GetValue<string>(),
                 _ when field.StartsWith("resource.labels.", StringComparison.Ordinal) => e["resource"]!["labels"]![field["resource.labels.".Length..]]?.GetValue<string>(),
+                _ when field.StartsWith("labels.\"", StringComparison.Ordinal) => e["labels"]?[field["labels.\"".Length..^1]]?.GetValue<string>(),
                 _ => throw new InvalidOperationException($"the fake does not filter on {field}"),
             };
             var ok = m.Groups["op"].Value switch

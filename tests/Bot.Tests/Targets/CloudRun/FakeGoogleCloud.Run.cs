@@ -38,10 +38,18 @@ public sealed partial class FakeGoogleCloud
             Traffic = [new JsonObject { ["type"] = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", ["percent"] = 100 }],
         };
         var t0 = DateTimeOffset.UtcNow.AddDays(-2);
-        s.Revisions.Add(new FakeRevision($"{name}-00001-aaa", $"asia-docker.pkg.dev/{Project}/apps/{name}:older", null, null, t0, true, null));
-        s.Revisions.Add(new FakeRevision($"{name}-00002-bbb", $"asia-docker.pkg.dev/{Project}/apps/{name}:old", null, null, t0.AddDays(1), true, null));
+        s.Revisions.Add(new FakeRevision($"{name}-00001-aaa", $"asia-docker.pkg.dev/{Project}/apps/{name}:older", null, null, t0, true, null, ContainersWith(s, $"asia-docker.pkg.dev/{Project}/apps/{name}:older")));
+        s.Revisions.Add(new FakeRevision($"{name}-00002-bbb", $"asia-docker.pkg.dev/{Project}/apps/{name}:old", null, null, t0.AddDays(1), true, null, ContainersWith(s, $"asia-docker.pkg.dev/{Project}/apps/{name}:old")));
         lock (_gate) _services[s.FullName] = s;
         return s;
+    }
+
+    /// <summary>The service's template containers, the first one running <paramref name="image"/>: what a revision made from it has.</summary>
+    public static JsonArray ContainersWith(FakeService s, string image)
+    {
+        var containers = (JsonArray)s.Template["containers"]!.DeepClone();
+        containers[0]!["image"] = image;
+        return containers;
     }
 
     private (int, JsonNode) GetService(string path) =>
@@ -62,7 +70,7 @@ public sealed partial class FakeGoogleCloud
             if (s.Revisions.Any(r => r.Name == name)) return Error(409, "ALREADY_EXISTS", $"Revision named '{name}' with different configuration already exists.");
             if (!name.StartsWith(s.Name + "-", StringComparison.Ordinal)) return Error(400, "INVALID_ARGUMENT", "revision name must be prefixed by the service name");
             made = new FakeRevision(name, template["containers"]![0]!["image"]!.GetValue<string>(), template["labels"] as JsonObject, template["annotations"] as JsonObject,
-                DateTimeOffset.UtcNow, s.NextRevisionFails is null, s.NextRevisionFails);
+                DateTimeOffset.UtcNow, s.NextRevisionFails is null, s.NextRevisionFails, template["containers"]!.DeepClone().AsArray());
             s.NextRevisionFails = null;
             s.Revisions.Add(made);
             foreach (var line in s.NextRevisionLogs)
@@ -162,7 +170,7 @@ public sealed partial class FakeGoogleCloud
     {
         ["name"] = $"{s.FullName}/revisions/{r.Name}", ["service"] = s.FullName, ["createTime"] = r.Created.ToString("O"),
         ["labels"] = r.Labels?.DeepClone(), ["annotations"] = r.Annotations?.DeepClone(),
-        ["containers"] = new JsonArray(new JsonObject { ["image"] = r.Image }),
+        ["containers"] = r.Containers?.DeepClone() ?? new JsonArray(new JsonObject { ["image"] = r.Image }),
         ["conditions"] = new JsonArray(Condition("Ready", r.Ready, r.Message)), ["reconciling"] = false,
     };
 

@@ -16,7 +16,7 @@ namespace Bot.Tests.Targets.CloudRun;
 public sealed record FakeGoogleRequest(string Api, string Method, string Path, IReadOnlyDictionary<string, string> Query, JsonNode? Body);
 
 /// <summary>
-/// Cloud Build v1, Cloud Run Admin v2, Cloud Logging v2 and Google's OAuth token endpoint on one loopback Kestrel port
+/// Cloud Build v1, Cloud Run Admin v2 (services and jobs), Cloud Logging v2 and Google's OAuth token endpoint on one loopback Kestrel port
 /// (<c>/cloudbuild/</c>, <c>/run/</c>, <c>/logging/</c>, <c>/token</c>), so the bot in this process or a child one reaches it
 /// through <c>GOOGLE_*_API_URL</c> and a service-account key whose <c>token_uri</c> is here. Every API request is checked
 /// against Google's discovery document of its API (<see cref="GoogleDiscovery"/>) and must carry a token this endpoint
@@ -170,6 +170,9 @@ public sealed partial class FakeGoogleCloud : IAsyncDisposable
                 "run.projects.locations.services.revisions.list" => ListRevisions(path),
                 "run.projects.locations.services.revisions.get" => GetRevision(path),
                 "run.projects.locations.operations.get" => GetOperation(path),
+                "run.projects.locations.jobs.run" => RunJob(path, (JsonObject)body!),
+                "run.projects.locations.jobs.executions.get" => GetExecution(path),
+                "run.projects.locations.jobs.executions.cancel" => CancelExecution(path),
                 "logging.entries.list" => ListEntries((JsonObject)body!),
                 _ => Error(501, "UNIMPLEMENTED", $"the fake does not answer {method}"),
             };

@@ -18,8 +18,8 @@ public sealed class FakeBuild(string id, JsonObject body, BuildScript script)
     public bool Cancelled { get; set; }
 }
 
-/// <summary>A revision of the fake service.</summary>
-public sealed record FakeRevision(string Name, string Image, JsonObject? Labels, JsonObject? Annotations, DateTimeOffset Created, bool Ready, string? Message);
+/// <summary>A revision of the fake service; <paramref name="Containers"/> as its template had them (else one with <paramref name="Image"/>).</summary>
+public sealed record FakeRevision(string Name, string Image, JsonObject? Labels, JsonObject? Annotations, DateTimeOffset Created, bool Ready, string? Message, JsonArray? Containers = null);
 
 /// <summary>
 /// A Cloud Run service as the fake keeps it: revisions (newest last), the traffic as asked and as resolved, and
