@@ -60,7 +60,7 @@ public sealed partial class HerokuTarget : IRunsTasks
 
         var logs = $"`logs {app.App} dyno {dyno.Name}` shows its output";
         if (run.TimedOut)
-            throw new DeployFailedException($"{task.Name} ran past its time limit of {Format.Duration(task.Timeout)}, so {dyno.Name} was stopped.",
+            throw new DeployFailedException($"{task.Name} ran past its time limit of {Format.Setting(task.Timeout)}, so {dyno.Name} was stopped.",
                 $"Raise `{task.KeyPath}:Timeout` if it needs longer; {logs}.");
         var exit = run.Exit ?? await ExitFromLogsAsync(heroku, dyno.Name, ct).ConfigureAwait(false) ?? (run.State == "complete" ? 0 : null);
         if (exit is null)
