@@ -6,7 +6,7 @@ namespace Bot.Targets.Heroku;
 
 /// <summary>
 /// A thin typed client for exactly the Platform API calls the bot makes (builds, releases, slugs, sources, log sessions,
-/// formation, dynos, apps, app webhooks). Every call carries <c>Accept: application/vnd.heroku+json; version=3</c>
+/// formation, dynos, config vars, apps, app webhooks). Every call carries <c>Accept: application/vnd.heroku+json; version=3</c>
 /// and the bearer <c>HEROKU_API_KEY</c>; a refusal becomes <see cref="HerokuApiException"/> with Heroku's own id and message.
 /// </summary>
 /// <remarks>
@@ -86,6 +86,29 @@ public sealed partial class HerokuApi(IHttpClientFactory clients, HerokuOptions 
             (_, { } t) => $"apps/{Seg(app)}/formations/{Seg(t)}",
             _ => $"apps/{Seg(app)}/dynos",
         }, ct);
+
+    /// <summary><c>GET /apps/{app}/config-vars</c>: every var with its value. Values stay inside the target.</summary>
+    public async Task<IReadOnlyDictionary<string, string?>> GetConfigVarsAsync(string app, CancellationToken ct) =>
+        await CallAsync(HttpMethod.Get, $"apps/{Seg(app)}/config-vars", null, HerokuJson.Default.DictionaryStringString, ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// Sets the vars given a value and removes those given null, as one new release. Never retried: a repeated PATCH
+    /// would make a second release.
+    /// </summary>
+    public async Task UpdateConfigVarsAsync(string app, Dictionary<string, string?> changes, CancellationToken ct) =>
+        await CallAsync(HttpMethod.Patch, $"apps/{Seg(app)}/config-vars", PlatformJson.Content(changes, HerokuJson.Default.DictionaryStringString),
+            HerokuJson.Default.DictionaryStringString, ct, retry: false).ConfigureAwait(false);
+
+    /// <summary>Starts a one-off dyno. Never retried: a repeated POST would run the command twice.</summary>
+    public Task<HerokuDyno> CreateDynoAsync(string app, HerokuDynoRequest request, CancellationToken ct) =>
+        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/dynos", PlatformJson.Content(request, HerokuJson.Default.HerokuDynoRequest), HerokuJson.Default.HerokuDyno, ct, retry: false);
+
+    public Task<HerokuDyno> GetDynoAsync(string app, string dyno, CancellationToken ct) =>
+        CallAsync(HttpMethod.Get, $"apps/{Seg(app)}/dynos/{Seg(dyno)}", null, HerokuJson.Default.HerokuDyno, ct);
+
+    /// <summary><c>POST /apps/{app}/dynos/{dyno}/actions/stop</c>: the dyno gets SIGTERM, then SIGKILL.</summary>
+    public Task StopDynoAsync(string app, string dyno, CancellationToken ct) =>
+        CallAsync(HttpMethod.Post, $"apps/{Seg(app)}/dynos/{Seg(dyno)}/actions/stop", ct);
 
     public async Task<IReadOnlyList<HerokuWebhook>> ListWebhooksAsync(string app, CancellationToken ct) =>
         await CallAsync(HttpMethod.Get, $"apps/{Seg(app)}/webhooks", null, HerokuJson.Default.ListHerokuWebhook, ct).ConfigureAwait(false);

@@ -18,6 +18,9 @@ namespace Bot.Targets.Heroku;
 [JsonSerializable(typeof(HerokuFormationRequest))]
 [JsonSerializable(typeof(List<HerokuFormation>))]
 [JsonSerializable(typeof(List<HerokuDyno>))]
+[JsonSerializable(typeof(HerokuDyno))]
+[JsonSerializable(typeof(HerokuDynoRequest))]
+[JsonSerializable(typeof(Dictionary<string, string?>))]
 [JsonSerializable(typeof(HerokuApp))]
 [JsonSerializable(typeof(HerokuAppUpdate))]
 [JsonSerializable(typeof(HerokuWebhookRequest))]
@@ -74,6 +77,9 @@ public sealed record HerokuFormation(string Type, int Quantity, HerokuDynoSize? 
 public sealed record HerokuDyno(string Name, string Type, string State, HerokuDynoRelease? Release, DateTimeOffset? UpdatedAt);
 
 public sealed record HerokuDynoRelease(int Version);
+
+/// <summary>A one-off dyno: <see cref="Attach"/> false runs it detached, <see cref="TimeToLive"/> in seconds (at most a day).</summary>
+public sealed record HerokuDynoRequest(string Command, bool Attach, string Type, int TimeToLive);
 
 public sealed record HerokuApp(string Name, bool Maintenance, string? WebUrl);
 

@@ -19,6 +19,7 @@ public sealed partial class HerokuTarget(HerokuApi api, HerokuSources sources, H
     public void Validate(AppEnvConfig app)
     {
         HerokuSettings.Read(app);
+        ValidateTasks(app);
         if (options.ApiKey is null)
             throw new ConfigException("HEROKU_API_KEY", $"not set; {app.App} deploys to Heroku, which needs a Platform API key (`heroku authorizations:create`)");
     }

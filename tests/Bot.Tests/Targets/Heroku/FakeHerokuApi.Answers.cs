@@ -36,7 +36,12 @@ public sealed partial class FakeHerokuApi
                 ("POST", ["releases"]) when body!["slug"] is { } slug => ReleaseSlug(app, slug.GetValue<string>(), body["description"]?.GetValue<string>()),
                 ("POST", ["releases"]) => Rollback(app, body!["release"]!.GetValue<string>()),
                 ("GET", ["slugs", var id]) => Slugs.TryGetValue(id, out var commit) ? (200, SlugJson(id, commit)) : NotFound("slug"),
-                ("POST", ["log-sessions"]) => (201, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["logplex_url"] = new Uri(Url, $"_logs/{Guid.NewGuid()}").ToString() }),
+                ("POST", ["log-sessions"]) => LogSession(app, body),
+                ("GET", ["config-vars"]) => (200, ConfigJson(app.ConfigVars)),
+                ("PATCH", ["config-vars"]) => PatchConfig(app, (JsonObject)body!),
+                ("POST", ["dynos"]) => StartRun(app, (JsonObject)body!),
+                ("GET", ["dynos", var name]) => DynoInfo(app, name),
+                ("POST", ["dynos", var name, "actions", "stop"]) => StopRun(app, name),
                 ("GET", ["formation"]) => (200, Formation(app)),
                 ("PATCH", ["formation"]) => Scale(app, (JsonArray)body!["updates"]!),
                 ("GET", ["dynos"]) => (200, new JsonArray([.. app.Dynos.Select(d => (JsonNode)DynoJson(d))])),
@@ -92,7 +97,10 @@ public sealed partial class FakeHerokuApi
     private static (int, JsonNode) Rollback(FakeHerokuApp app, string id)
     {
         if (app.Releases.Find(r => r.Id == id) is not { } to) return NotFound("release");
+        // As on Heroku, the copy runs the old release's slug with the old release's config.
+        app.ConfigVars = new Dictionary<string, string>(to.Config, StringComparer.Ordinal);
         var release = NewRelease(app, $"Rollback to v{to.Version}", "succeeded");
+        release.Slug = to.Slug;
         MakeCurrent(app, release);
         return (201, ReleaseJson(release));
     }
@@ -117,7 +125,10 @@ public sealed partial class FakeHerokuApi
 
     private static FakeRelease NewRelease(FakeHerokuApp app, string description, string status)
     {
-        var release = new FakeRelease(Guid.NewGuid().ToString(), app.Releases.Max(r => r.Version) + 1, description, status, false, null);
+        var release = new FakeRelease(Guid.NewGuid().ToString(), app.Releases.Max(r => r.Version) + 1, description, status, false, null)
+        {
+            Config = new Dictionary<string, string>(app.ConfigVars, StringComparer.Ordinal),
+        };
         app.Releases.Add(release);
         return release;
     }

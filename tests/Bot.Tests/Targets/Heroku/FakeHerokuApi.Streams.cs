@@ -29,6 +29,9 @@ public sealed partial class FakeHerokuApi
             case ("GET", ["_streams", "release", var id]):
                 await ReleaseStreamAsync(context, id);
                 return;
+            case ("GET", ["_logs", var app, var dyno]):
+                await RunLogAsync(context, app, dyno);
+                return;
             case ("GET", ["_logs", _]):
                 await WriteTextAsync(context, string.Concat(LogLines.Select(l => l + "\n")), 0);
                 return;

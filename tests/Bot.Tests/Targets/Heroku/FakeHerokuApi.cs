@@ -25,6 +25,7 @@ public sealed partial class FakeHerokuApi : IAsyncDisposable
 
     private readonly WebApplication _server;
     private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _closing = new();
     private readonly List<FakeHerokuRequest> _requests = [];
     private readonly List<string> _violations = [];
     private readonly Dictionary<string, FakeHerokuApp> _apps = new(StringComparer.Ordinal);
@@ -199,9 +200,14 @@ public sealed partial class FakeHerokuApi : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _closing.CancelAsync();
         foreach (var app in _apps.Values)
+        {
             foreach (var build in app.Builds) build.Gate.TrySetResult();
+            foreach (var run in app.Runs) run.Gate.TrySetResult();
+        }
         await _server.StopAsync();
         await _server.DisposeAsync();
+        _closing.Dispose();
     }
 }

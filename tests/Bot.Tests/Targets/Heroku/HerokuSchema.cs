@@ -51,7 +51,7 @@ public static class HerokuSchema
         return best!;
     }
 
-    /// <summary>Walks a value against a schema: $ref, anyOf, type, enum, format uuid, pattern, required, properties, strictness, items.</summary>
+    /// <summary>Walks a value against a schema: $ref, anyOf, type, enum, format uuid, pattern, required, properties, patternProperties, strictness, items.</summary>
     public static IEnumerable<string> Validate(JsonNode? value, JsonObject schema, string at)
     {
         schema = Resolve(schema);
@@ -80,6 +80,9 @@ public static class HerokuSchema
             foreach (var (name, child) in obj)
             {
                 if (properties?[name] is JsonObject childSchema) problems.AddRange(Validate(child, childSchema, $"{at}.{name}"));
+                else if (PatternFor(schema, name) is { } patterned) problems.AddRange(Validate(child, patterned, $"{at}.{name}"));
+                else if (schema["patternProperties"] is JsonObject && schema["additionalProperties"] is JsonValue no && !no.GetValue<bool>())
+                    problems.Add($"{at}.{name} is not a name the schema allows");
                 else if (properties is not null && (schema["additionalProperties"] is JsonValue a && !a.GetValue<bool>() || schema["strictProperties"] is JsonValue s && s.GetValue<bool>()))
                     problems.Add($"{at}.{name} is not a property the schema allows");
             }
@@ -88,6 +91,10 @@ public static class HerokuSchema
             for (var i = 0; i < array.Count; i++) problems.AddRange(Validate(array[i], items, $"{at}[{i}]"));
         return problems;
     }
+
+    /// <summary>The schema of the first <c>patternProperties</c> entry whose pattern fits <paramref name="name"/> (config vars: <c>^\w+$</c>).</summary>
+    private static JsonObject? PatternFor(JsonObject schema, string name) =>
+        (schema["patternProperties"] as JsonObject)?.FirstOrDefault(p => Regex.IsMatch(name, p.Key)).Value as JsonObject;
 
     /// <summary>Follows <c>$ref</c>s such as <c>#/definitions/app/definitions/name</c>.</summary>
     public static JsonObject Resolve(JsonObject schema)
