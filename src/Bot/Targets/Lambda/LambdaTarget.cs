@@ -22,6 +22,7 @@ public sealed partial class LambdaTarget(LambdaApi lambda, CloudWatchApi cloudWa
     {
         LambdaSettings.Read(app);
         aws.Options.RequireRegion($"{app.App} deploys to AWS Lambda");
+        foreach (var task in app.Tasks.Values) TaskPayload.Of(task);
     }
 
     public IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, CancellationToken cancellationToken) =>
