@@ -53,6 +53,21 @@ public sealed class FakeAws : HttpMessageHandler
     /// <summary>Each invoke's <c>Qualifier</c> and payload.</summary>
     public List<(string? Qualifier, string Payload)> Invocations { get; } = [];
 
+    /// <summary>The last body each operation was sent with.</summary>
+    public Dictionary<string, JsonObject> Bodies { get; } = new();
+
+    /// <summary>Publishes <c>$LATEST</c> as it is, as another tool would.</summary>
+    public void PublishLatest()
+    {
+        lock (_gate)
+        {
+            var version = (JsonObject)Latest.DeepClone();
+            version["Version"] = (_versions.Count + 1).ToString();
+            version["RevisionId"] = NewRevision();
+            _versions.Add(version);
+        }
+    }
+
     /// <summary>Sets the same variables on <c>$LATEST</c> and every version published so far.</summary>
     public void SetEnvironment(params (string Name, string Value)[] variables)
     {
@@ -96,6 +111,7 @@ public sealed class FakeAws : HttpMessageHandler
         lock (_gate)
         {
             _calls.Add(op ?? $"{request.Method} {uri.AbsolutePath}");
+            if (op is not null && body is not null) Bodies[op] = (JsonObject)body.DeepClone();
             _violations.AddRange(problems);
             return op is null ? Answer(404, new JsonObject { ["message"] = "no such operation" }) : Handle(op, uri.AbsolutePath, query, headers, body, bytes);
         }
