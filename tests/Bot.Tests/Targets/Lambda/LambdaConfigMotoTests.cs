@@ -12,7 +12,7 @@ namespace Bot.Tests.Targets.Lambda;
 /// starts at version 1 (two variables) and version 2 (one of them changed), with <c>live</c> on version 2. Every request the bot sends is
 /// checked against botocore's model on its way (<see cref="ModelCheckedHandler"/>).
 /// </summary>
-public sealed class LambdaConfigMotoTests(LambdaConfigMotoTests.Moto fixture) : IClassFixture<LambdaConfigMotoTests.Moto>
+public sealed class LambdaConfigMotoTests(LambdaConfigMotoTests.Moto fixture) : IClassFixture<LambdaConfigMotoTests.Moto>, IDisposable
 {
     private static readonly ConfigFingerprints Fingerprints = new("test-fingerprint-key"u8.ToArray());
     private const string Values = "alpha-1 beta-1 beta-2 beta-3 gamma-1";
@@ -35,6 +35,8 @@ public sealed class LambdaConfigMotoTests(LambdaConfigMotoTests.Moto fixture) : 
     }
 
     private MotoServer Server => fixture.Server;
+
+    public void Dispose() => _checker.Dispose();
 
     /// <summary>A function with version 1 (API_URL, BETA_FLAG) and version 2 (BETA_FLAG changed), <c>live</c> on 2.</summary>
     private async Task<(LambdaTarget Target, AppEnvConfig App, string Function)> FunctionAsync()
