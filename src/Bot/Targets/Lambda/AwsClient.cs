@@ -16,6 +16,7 @@ public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, Aw
 {
     public const string ClientName = "aws";
     public const string UploadClientName = "aws-upload";
+    public const string InvokeClientName = "aws-invoke";
     public const int ThrottleRetries = 3;
 
     private static readonly string[] KeptHeaders = ["X-Amz-Function-Error", "X-Amz-Log-Result", "X-Amz-Executed-Version"];
@@ -38,7 +39,7 @@ public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, Aw
 
     public async Task<AwsResponse> SendAsync(AwsCall call, CancellationToken ct)
     {
-        var http = clients.CreateClient(call.Upload ? UploadClientName : ClientName);
+        var http = clients.CreateClient(call.Upload ? UploadClientName : call.Waits ? InvokeClientName : ClientName);
         for (var attempt = 0; ; attempt++)
         {
             var keys = await credentials.GetAsync(ct).ConfigureAwait(false);
@@ -119,6 +120,7 @@ public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, Aw
         }
         if (call.Target is not null) request.Headers.TryAddWithoutValidation("X-Amz-Target", call.Target);
         if (call.InvocationType is not null) request.Headers.TryAddWithoutValidation("X-Amz-Invocation-Type", call.InvocationType);
+        if (call.LogType is not null) request.Headers.TryAddWithoutValidation("X-Amz-Log-Type", call.LogType);
         if (!call.Retry) request.Options.Set(PlatformHttp.NoRetry, true);
         SigV4.Sign(request, body, keys, options.Region ?? "us-east-1", call.Service.SigningName, time.GetUtcNow());
         return request;

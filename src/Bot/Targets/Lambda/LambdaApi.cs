@@ -23,6 +23,14 @@ public sealed class LambdaApi(AwsClient aws)
         aws.JsonAsync(Send("UpdateFunctionCode", HttpMethod.Put, $"{V}{Seg(function)}/code", request, LambdaJson.Default.UpdateCodeRequest) with { Retry = false, Upload = true },
             LambdaJson.Default.LambdaConfiguration, ct);
 
+    /// <summary>
+    /// Changes only what <paramref name="request"/> names (the environment); every other setting stays as it is. Never
+    /// retried by the pipeline, like the code update.
+    /// </summary>
+    public Task<LambdaConfiguration> UpdateConfigurationAsync(string function, UpdateConfigurationRequest request, CancellationToken ct) =>
+        aws.JsonAsync(Send("UpdateFunctionConfiguration", HttpMethod.Put, $"{V}{Seg(function)}/configuration", request, LambdaJson.Default.UpdateConfigurationRequest) with { Retry = false },
+            LambdaJson.Default.LambdaConfiguration, ct);
+
     public Task<LambdaConfiguration> PublishVersionAsync(string function, PublishVersionRequest request, CancellationToken ct) =>
         aws.JsonAsync(Send("PublishVersion", HttpMethod.Post, $"{V}{Seg(function)}/versions", request, LambdaJson.Default.PublishVersionRequest) with { Retry = false },
             LambdaJson.Default.LambdaConfiguration, ct);
@@ -54,13 +62,18 @@ public sealed class LambdaApi(AwsClient aws)
         (await aws.JsonAsync(Get("ListAliases", $"{V}{Seg(function)}/aliases{Query(("MaxItems", "50"))}"), LambdaJson.Default.LambdaAliasList, ct).ConfigureAwait(false))
             .Aliases ?? [];
 
-    /// <summary>A synchronous invoke of one version; <c>FunctionError</c> is set when the function threw.</summary>
-    public async Task<InvokeResult> InvokeAsync(string function, string qualifier, byte[] payload, CancellationToken ct)
+    /// <summary>
+    /// A synchronous invoke of one version or alias; <c>FunctionError</c> is set when the function threw. With
+    /// <paramref name="tail"/> (a task: <c>LogType: Tail</c>) the answer carries the end of the invocation's log, and the
+    /// call may take as long as the function runs.
+    /// </summary>
+    public async Task<InvokeResult> InvokeAsync(string function, string qualifier, byte[] payload, CancellationToken ct, bool tail = false)
     {
         var call = new AwsCall(AwsService.Lambda, "Invoke", HttpMethod.Post, $"{V}{Seg(function)}/invocations{Query(("Qualifier", qualifier))}",
-            payload, "application/json", Retry: false);
+            payload, "application/json", Retry: false, Waits: tail, LogType: tail ? "Tail" : null);
         var response = await aws.SendAsync(call, ct).ConfigureAwait(false);
-        return new InvokeResult(response.Status, response.Headers.GetValueOrDefault("X-Amz-Function-Error"), response.Body);
+        return new InvokeResult(response.Status, response.Headers.GetValueOrDefault("X-Amz-Function-Error"), response.Body,
+            response.Headers.GetValueOrDefault("X-Amz-Log-Result"), response.Headers.GetValueOrDefault("X-Amz-Executed-Version"));
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ namespace Bot.Targets.Lambda;
 [JsonSerializable(typeof(LambdaFunction))]
 [JsonSerializable(typeof(LambdaConfiguration))]
 [JsonSerializable(typeof(UpdateCodeRequest))]
+[JsonSerializable(typeof(UpdateConfigurationRequest))]
 [JsonSerializable(typeof(PublishVersionRequest))]
 [JsonSerializable(typeof(LambdaAlias))]
 [JsonSerializable(typeof(UpdateAliasRequest))]
@@ -47,7 +48,16 @@ public sealed record LambdaConfiguration(
     string? LastUpdateStatusReason = null,
     string? LastUpdateStatusReasonCode = null,
     string? PackageType = null,
-    string? Runtime = null);
+    string? Runtime = null,
+    FunctionEnvironment? Environment = null);
+
+/// <summary>A version's environment variables; <see cref="Error"/> when Lambda could not apply them (a KMS key it may not use).</summary>
+public sealed record FunctionEnvironment(Dictionary<string, string>? Variables, FunctionEnvironmentError? Error = null);
+
+public sealed record FunctionEnvironmentError(string? ErrorCode, string? Message);
+
+/// <summary><c>UpdateFunctionConfiguration</c> with only the environment: the members left out are left as they are.</summary>
+public sealed record UpdateConfigurationRequest(FunctionEnvironment Environment, string? RevisionId);
 
 /// <summary>One of <c>ZipFile</c> (base64 in JSON), <c>S3Bucket</c>+<c>S3Key</c> or <c>ImageUri</c>.</summary>
 public sealed record UpdateCodeRequest(byte[]? ZipFile = null, string? S3Bucket = null, string? S3Key = null, string? ImageUri = null,

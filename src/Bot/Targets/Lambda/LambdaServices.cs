@@ -16,6 +16,8 @@ public static class LambdaServices
         services.AddHttpClient(AwsClient.ClientName).AddPlatformResilience();
         // A zip of up to 50 MB takes longer than the pipeline's per-attempt timeout; the call is never retried anyway.
         services.AddHttpClient(AwsClient.UploadClientName, http => http.Timeout = TimeSpan.FromMinutes(5));
+        // A task's invoke answers when the function ends, and Lambda ends any invocation at 15 minutes.
+        services.AddHttpClient(AwsClient.InvokeClientName, http => http.Timeout = TimeSpan.FromMinutes(16));
         services.AddSingleton<AwsClient>();
         services.AddSingleton<LambdaApi>();
         services.AddSingleton<CloudWatchApi>();

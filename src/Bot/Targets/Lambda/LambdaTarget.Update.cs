@@ -26,14 +26,22 @@ public sealed partial class LambdaTarget
 
     private static readonly AliasRouting NoSplit = new(new Dictionary<string, double>());
 
-    private async IAsyncEnumerable<DeployEvent> UpdateCodeAsync(LambdaSettings s, UpdateCodeRequest code, UpdateOutcome outcome, [EnumeratorCancellation] CancellationToken ct)
+    private IAsyncEnumerable<DeployEvent> UpdateCodeAsync(LambdaSettings s, UpdateCodeRequest code, UpdateOutcome outcome, CancellationToken ct) =>
+        UpdateFunctionAsync(s, new FunctionUpdate("code", "Fix what it says (the package, the handler, the image) and deploy again.",
+            (revision, c) => lambda.UpdateCodeAsync(s.Function, code with { RevisionId = revision }, c)), outcome, ct);
+
+    /// <summary>
+    /// Sends one update of <c>$LATEST</c> (new code, or a new environment) at the revision last read, and waits until Lambda
+    /// has applied it. Another update in progress is waited out and the read repeated, never raced.
+    /// </summary>
+    private async IAsyncEnumerable<DeployEvent> UpdateFunctionAsync(LambdaSettings s, FunctionUpdate update, UpdateOutcome outcome, [EnumeratorCancellation] CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
             AwsApiException? conflict = null;
             try
             {
-                outcome.Configuration = await lambda.UpdateCodeAsync(s.Function, code with { RevisionId = outcome.Configuration.RevisionId }, ct).ConfigureAwait(false);
+                outcome.Configuration = await update.Send(outcome.Configuration.RevisionId, ct).ConfigureAwait(false);
             }
             catch (AwsApiException e) when (e.Code is "ResourceConflictException" or "PreconditionFailedException" && attempt < ConflictRetries)
             {
@@ -41,20 +49,23 @@ public sealed partial class LambdaTarget
             }
             if (conflict is null) break;
             yield return new Notice(conflict.Code == "ResourceConflictException"
-                ? $"{s.Function} is busy with another update ({conflict.Reason}); waiting for it to finish, then sending the code again."
-                : $"{s.Function} changed since it was read ({conflict.Reason}); reading it again before sending the code.", IsWarning: true);
+                ? $"{s.Function} is busy with another update ({conflict.Reason}); waiting for it to finish, then sending the {update.What} again."
+                : $"{s.Function} changed since it was read ({conflict.Reason}); reading it again before sending the {update.What}.", IsWarning: true);
             await foreach (var e in WaitForUpdateAsync(s, outcome, "waiting for the other update", ct).ConfigureAwait(false))
                 yield return e;
         }
         if (outcome.Configuration.LastUpdateStatus is "InProgress" || outcome.Configuration.State is "Pending")
-            await foreach (var e in WaitForUpdateAsync(s, outcome, "updating code", ct).ConfigureAwait(false))
+            await foreach (var e in WaitForUpdateAsync(s, outcome, $"updating {update.What}", ct).ConfigureAwait(false))
                 yield return e;
         if (outcome.Configuration.LastUpdateStatus is "Failed" || outcome.Configuration.State is "Failed")
             throw new DeployFailedException(
                 $"Lambda could not update {s.Function}: {outcome.Configuration.LastUpdateStatusReason ?? outcome.Configuration.StateReason ?? "no reason given"}" +
                 (outcome.Configuration.LastUpdateStatusReasonCode is { } rc ? $" ({rc})" : "") + $". {s.Alias} was not moved.",
-                "Fix what it says (the package, the handler, the image) and deploy again.");
+                update.FixHint);
     }
+
+    /// <summary>One kind of update: what it is called in notices, what to do when Lambda fails it, and the call that sends it at a revision.</summary>
+    private sealed record FunctionUpdate(string What, string FixHint, Func<string?, CancellationToken, Task<LambdaConfiguration>> Send);
 
     /// <summary>Reads the function every second until its last update is no longer in progress (five minutes at most).</summary>
     private async IAsyncEnumerable<DeployEvent> WaitForUpdateAsync(LambdaSettings s, UpdateOutcome outcome, string what, [EnumeratorCancellation] CancellationToken ct)

@@ -22,6 +22,8 @@ public sealed partial class LambdaTarget(LambdaApi lambda, CloudWatchApi cloudWa
     {
         LambdaSettings.Read(app);
         aws.Options.RequireRegion($"{app.App} deploys to AWS Lambda");
+        // A task's Payload that is not JSON stops startup here rather than failing its first run.
+        foreach (var task in app.Tasks.Values) TaskPayload.Of(task);
     }
 
     public IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, CancellationToken cancellationToken) =>

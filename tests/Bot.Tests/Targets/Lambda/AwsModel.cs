@@ -26,6 +26,27 @@ public sealed class AwsModel
     private JsonObject Metadata => (JsonObject)_model["metadata"]!;
     public string SigningName => (string?)Metadata["signingName"] ?? (string)Metadata["endpointPrefix"]!;
 
+    /// <summary>
+    /// A request as it goes on the wire, checked against the model of the service its signature names: the operation and
+    /// what is wrong with it. An invoke's body is its payload, not members, so it is not read as such.
+    /// </summary>
+    public static async Task<(string? Operation, List<string> Problems, Dictionary<string, string> Query, JsonObject? Body)> CheckAsync(
+        HttpRequestMessage request, CancellationToken ct)
+    {
+        var bytes = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(ct);
+        var headers = request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
+            .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value));
+        var uri = request.RequestUri!;
+        var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2)).ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "");
+        var auth = headers.GetValueOrDefault("authorization") ?? "";
+        var model = auth.Contains("/logs/") ? Logs : auth.Contains("/monitoring/") ? CloudWatch : Lambda;
+        var isInvoke = uri.AbsolutePath.EndsWith("/invocations", StringComparison.Ordinal);
+        var body = bytes.Length > 0 && !isInvoke ? JsonNode.Parse(bytes) as JsonObject : null;
+        var (op, problems) = model.Check(request.Method.Method, uri.AbsolutePath, query, headers, body);
+        return (op, problems, query, body);
+    }
+
     /// <summary>Which operation a request is and what is wrong with it (empty when nothing).</summary>
     public (string? Operation, List<string> Problems) Check(string method, string path, IReadOnlyDictionary<string, string> query,
         IReadOnlyDictionary<string, string> headers, JsonObject? body)
@@ -66,7 +87,10 @@ public sealed class AwsModel
             {
                 case "uri" when uriValues.ContainsKey(wire): given.Add(member); break;
                 case "querystring" when query.ContainsKey(wire): given.Add(member); break;
-                case "header" when headers.ContainsKey(wire.ToLowerInvariant()): given.Add(member); break;
+                case "header" when headers.TryGetValue(wire.ToLowerInvariant(), out var header):
+                    given.Add(member);
+                    if (TypeProblem((string)spec["shape"]!, JsonValue.Create(header)) is { } badHeader) problems.Add($"{name}.{member}: {badHeader}");
+                    break;
                 case null when BodyValue(body, member) is { } value:
                     given.Add(member);
                     if (TypeProblem((string)spec["shape"]!, value) is { } bad) problems.Add($"{name}.{member}: {bad}");
@@ -104,6 +128,11 @@ public sealed class AwsModel
         return true;
     }
 
+    /// <summary>A map's key against its shape's <c>pattern</c> (Lambda's variable names: a letter, then at least one more).</summary>
+    private string? KeyProblem(string shapeName, string key) =>
+        _shapes[shapeName]!["pattern"] is { } pattern && !System.Text.RegularExpressions.Regex.IsMatch(key, $"^(?:{(string)pattern!})$")
+            ? $"key '{key}' does not match {shapeName}'s pattern {pattern}" : null;
+
     private string? TypeProblem(string shapeName, JsonNode value)
     {
         var shape = (JsonObject)_shapes[shapeName]!;
@@ -116,7 +145,8 @@ public sealed class AwsModel
             "integer" or "long" or "double" or "float" when kind is System.Text.Json.JsonValueKind.Number => null,
             "boolean" when kind is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => null,
             "list" when value is JsonArray a => a.Select(x => TypeProblem((string)shape["member"]!["shape"]!, x!)).FirstOrDefault(x => x is not null),
-            "map" when value is JsonObject o => o.Select(x => TypeProblem((string)shape["value"]!["shape"]!, x.Value!)).FirstOrDefault(x => x is not null),
+            "map" when value is JsonObject o => o.Select(x => KeyProblem((string)shape["key"]!["shape"]!, x.Key) ?? TypeProblem((string)shape["value"]!["shape"]!, x.Value!))
+                .FirstOrDefault(x => x is not null),
             "structure" when value is JsonObject o => o.Select(x => shape["members"]![x.Key] is { } m ? TypeProblem((string)m["shape"]!, x.Value!) : $"member '{x.Key}' is not in {shapeName}")
                 .FirstOrDefault(x => x is not null),
             var type => $"a {kind} where the model has {type} ({shapeName})",

@@ -46,6 +46,47 @@ public sealed class FakeAws : HttpMessageHandler
     public string? UpdateFailure { get; set; }
     public string? SmokeError { get; set; }
 
+    /// <summary>What an invoke answers (when no <see cref="SmokeError"/>), and the log lines its tail holds.</summary>
+    public JsonNode? InvokeAnswer { get; set; }
+    public List<string> InvokeLog { get; } = [];
+
+    /// <summary>Each invoke's <c>Qualifier</c> and payload.</summary>
+    public List<(string? Qualifier, string Payload)> Invocations { get; } = [];
+
+    /// <summary>The last body each operation was sent with.</summary>
+    public Dictionary<string, JsonObject> Bodies { get; } = new();
+
+    /// <summary>Publishes <c>$LATEST</c> as it is, as another tool would.</summary>
+    public void PublishLatest()
+    {
+        lock (_gate)
+        {
+            var version = (JsonObject)Latest.DeepClone();
+            version["Version"] = (_versions.Count + 1).ToString();
+            version["RevisionId"] = NewRevision();
+            _versions.Add(version);
+        }
+    }
+
+    /// <summary>Sets the same variables on <c>$LATEST</c> and every version published so far.</summary>
+    public void SetEnvironment(params (string Name, string Value)[] variables)
+    {
+        lock (_gate)
+            foreach (var config in _versions.Append(Latest))
+                config["Environment"] = new JsonObject { ["Variables"] = new JsonObject([.. variables.Select(v => KeyValuePair.Create(v.Name, (JsonNode?)v.Value))]) };
+    }
+
+    /// <summary>The variables of <c>$LATEST</c>, or of the version <paramref name="qualifier"/> (an alias or a number) names.</summary>
+    public Dictionary<string, string> VariablesOf(string? qualifier = null)
+    {
+        lock (_gate)
+        {
+            var version = Resolve(qualifier);
+            var config = version is null or "$LATEST" ? Latest : _versions.First(v => (string)v["Version"]! == version);
+            return (config["Environment"]?["Variables"] as JsonObject ?? []).ToDictionary(kv => kv.Key, kv => (string)kv.Value!);
+        }
+    }
+
     /// <summary>Called on each DescribeAlarms (to change alarms or the alias mid-canary).</summary>
     public Action<FakeAws>? OnDescribeAlarms { get; set; }
 
@@ -61,28 +102,22 @@ public sealed class FakeAws : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var bytes = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-        var headers = request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
-            .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value));
+        var (op, problems, query, body) = await AwsModel.CheckAsync(request, cancellationToken);
         var uri = request.RequestUri!;
-        var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => p.Split('=', 2)).ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "");
-        var auth = headers.GetValueOrDefault("authorization") ?? "";
-        var model = auth.Contains("/logs/") ? AwsModel.Logs : auth.Contains("/monitoring/") ? AwsModel.CloudWatch : AwsModel.Lambda;
-        var isInvoke = uri.AbsolutePath.EndsWith("/invocations", StringComparison.Ordinal);
-        var body = bytes.Length > 0 && !isInvoke ? JsonNode.Parse(bytes) as JsonObject : null;
-        var (op, problems) = model.Check(request.Method.Method, uri.AbsolutePath, query, headers, body);
+        var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value));
+        var bytes = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         // Outside the lock, so the hook may call the bot's client (as `promote` from another process would).
         if (op == "DescribeAlarms") OnDescribeAlarms?.Invoke(this);
         lock (_gate)
         {
             _calls.Add(op ?? $"{request.Method} {uri.AbsolutePath}");
+            if (op is not null && body is not null) Bodies[op] = (JsonObject)body.DeepClone();
             _violations.AddRange(problems);
-            return op is null ? Answer(404, new JsonObject { ["message"] = "no such operation" }) : Handle(op, uri.AbsolutePath, query, body, bytes);
+            return op is null ? Answer(404, new JsonObject { ["message"] = "no such operation" }) : Handle(op, uri.AbsolutePath, query, headers, body, bytes);
         }
     }
 
-    private HttpResponseMessage Handle(string op, string path, Dictionary<string, string> query, JsonObject? body, byte[] raw)
+    private HttpResponseMessage Handle(string op, string path, Dictionary<string, string> query, Dictionary<string, string> headers, JsonObject? body, byte[] raw)
     {
         var alias = path.Contains("/aliases/") ? Uri.UnescapeDataString(path[(path.LastIndexOf('/') + 1)..]) : null;
         switch (op)
@@ -90,7 +125,7 @@ public sealed class FakeAws : HttpMessageHandler
             case "GetFunction":
                 return Answer(200, new JsonObject { ["Configuration"] = Read().DeepClone(), ["Code"] = new JsonObject { ["RepositoryType"] = "S3" } });
             case "GetFunctionConfiguration":
-                if (query.GetValueOrDefault("Qualifier") is { } q && q != "$LATEST")
+                if (Resolve(query.GetValueOrDefault("Qualifier")) is { } q && q != "$LATEST")
                     return _versions.FirstOrDefault(v => (string)v["Version"]! == q) is { } v ? Answer(200, v.DeepClone()) : Error(404, "ResourceNotFoundException", $"version {q} not found");
                 return Answer(200, Read().DeepClone());
             case "UpdateFunctionCode":
@@ -103,11 +138,22 @@ public sealed class FakeAws : HttpMessageHandler
                 Latest["LastUpdateStatus"] = _pendingReads > 0 ? "InProgress" : UpdateFailure is null ? "Successful" : "Failed";
                 if (_pendingReads == 0 && UpdateFailure is not null) Latest["LastUpdateStatusReason"] = UpdateFailure;
                 return Answer(200, Latest.DeepClone());
+            case "UpdateFunctionConfiguration":
+                if ((string)Latest["LastUpdateStatus"]! == "InProgress") return Error(409, "ResourceConflictException", "An update is in progress for resource: " + Function);
+                if ((string?)body!["RevisionId"] is { } crev && crev != (string)Latest["RevisionId"]!) return Error(412, "PreconditionFailedException", "revision mismatch");
+                if (body["Environment"] is JsonObject environment) Latest["Environment"] = environment.DeepClone();
+                Latest["RevisionId"] = NewRevision();
+                _pendingReads = InProgressReads;
+                Latest["LastUpdateStatus"] = _pendingReads > 0 ? "InProgress" : UpdateFailure is null ? "Successful" : "Failed";
+                if (_pendingReads == 0 && UpdateFailure is not null) Latest["LastUpdateStatusReason"] = UpdateFailure;
+                return Answer(200, Latest.DeepClone());
             case "PublishVersion":
                 if ((string)Latest["LastUpdateStatus"]! == "InProgress") return Error(409, "ResourceConflictException", "update in progress");
                 if ((string?)body?["RevisionId"] is { } r && r != (string)Latest["RevisionId"]!) return Error(412, "PreconditionFailedException", "revision mismatch");
                 var version = Config((_versions.Count + 1).ToString(), (string?)body?["Description"] ?? "");
                 version["CodeSize"] = Latest["CodeSize"]?.DeepClone();
+                version["CodeSha256"] = Latest["CodeSha256"]?.DeepClone();
+                if (Latest["Environment"] is { } env) version["Environment"] = env.DeepClone();
                 _versions.Add(version);
                 return Answer(201, version.DeepClone());
             case "GetAlias":
@@ -124,8 +170,13 @@ public sealed class FakeAws : HttpMessageHandler
             case "ListAliases":
                 return Answer(200, new JsonObject { ["Aliases"] = new JsonArray([.. Aliases.Values.Select(v => v.DeepClone())]) });
             case "Invoke":
-                var answer = Answer(200, SmokeError is null ? new JsonObject { ["ok"] = true } : new JsonObject { ["errorMessage"] = SmokeError, ["errorType"] = "Error" });
+                var ran = Resolve(query.GetValueOrDefault("Qualifier")) ?? "$LATEST";
+                Invocations.Add((query.GetValueOrDefault("Qualifier"), Encoding.UTF8.GetString(raw)));
+                var answer = Answer(200, SmokeError is null ? InvokeAnswer?.DeepClone() ?? new JsonObject { ["ok"] = true } : new JsonObject { ["errorMessage"] = SmokeError, ["errorType"] = "Error" });
                 if (SmokeError is not null) answer.Headers.Add("X-Amz-Function-Error", "Unhandled");
+                answer.Headers.Add("X-Amz-Executed-Version", ran);
+                if (headers.GetValueOrDefault("x-amz-log-type") == "Tail")
+                    answer.Headers.Add("X-Amz-Log-Result", Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Concat(InvokeLog.Select(l => l + "\n")))));
                 return answer;
             case "FilterLogEvents":
                 var start = (long?)body?["startTime"] ?? 0;
@@ -145,6 +196,10 @@ public sealed class FakeAws : HttpMessageHandler
                 return Error(400, "InvalidAction", op);
         }
     }
+
+    /// <summary>An alias name as the version it points at; a version or <c>$LATEST</c> as it is.</summary>
+    private string? Resolve(string? qualifier) =>
+        qualifier is not null && Aliases.TryGetValue(qualifier, out var a) ? (string)a["FunctionVersion"]! : qualifier;
 
     /// <summary>$LATEST as a read sees it: the in-progress reads count down.</summary>
     private JsonObject Read()

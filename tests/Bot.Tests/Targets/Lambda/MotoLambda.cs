@@ -35,20 +35,20 @@ public static class MotoLambda
         return zip.ToArray();
     }
 
-    /// <summary>The bot's own AWS client pointed at moto (no resilience handler).</summary>
-    public static AwsClient Client(MotoServer moto)
+    /// <summary>The bot's own AWS client pointed at moto (no resilience handler), its requests checked by <paramref name="checker"/> when given.</summary>
+    public static AwsClient Client(MotoServer moto, ModelCheckedHandler? checker = null)
     {
         var options = AwsOptions.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AWS_REGION"] = MotoServer.Region, ["AWS_ENDPOINT_URL"] = moto.Url.ToString(),
             ["AWS_ACCESS_KEY_ID"] = MotoServer.Keys.AccessKeyId, ["AWS_SECRET_ACCESS_KEY"] = MotoServer.Keys.SecretAccessKey,
         }).Build());
-        return new AwsClient(new Clients(), options, new AwsCredentials(options), TimeProvider.System, NullLogger<AwsClient>.Instance);
+        return new AwsClient(new Clients(checker), options, new AwsCredentials(options), TimeProvider.System, NullLogger<AwsClient>.Instance);
     }
 
-    private sealed class Clients : IHttpClientFactory
+    private sealed class Clients(HttpMessageHandler? handler) : IHttpClientFactory
     {
-        public HttpClient CreateClient(string name) => new();
+        public HttpClient CreateClient(string name) => handler is null ? new() : new(handler, disposeHandler: false);
     }
 
     public static async Task PutLogLinesAsync(MotoServer moto, params string[] lines)

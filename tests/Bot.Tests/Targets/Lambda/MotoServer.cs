@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bot.Targets.Lambda;
@@ -76,8 +75,12 @@ public sealed class MotoServer : IAsyncDisposable
         SendAsync(service, HttpMethod.Post, "", body.ToJsonString(), $"application/x-amz-json-{version}", target);
 
     /// <summary>Lambda with no Docker in moto: invokes run as a stub instead of failing on the missing engine.</summary>
-    public async Task NoDockerAsync() =>
-        (await _http.PostAsJsonAsync(new Uri(Url, "moto-api/config"), new JsonObject { ["lambda"] = new JsonObject { ["use_docker"] = false } })).EnsureSuccessStatusCode();
+    public async Task NoDockerAsync()
+    {
+        // With a length, not chunked: moto's development server reads no chunked body.
+        using var body = new StringContent("""{"lambda": {"use_docker": false}}""", Encoding.UTF8, "application/json");
+        (await _http.PostAsync(new Uri(Url, "moto-api/config"), body)).EnsureSuccessStatusCode();
+    }
 
     private void Kill()
     {
