@@ -1,0 +1,20 @@
+namespace Bot.Chat;
+
+/// <summary>Which shared files are <c>.env</c> files the bot reads (in a direct message), and how large one may be.</summary>
+public static class EnvFiles
+{
+    /// <summary>A <c>.env</c> file is a few dozen lines; anything larger is not one, and is not downloaded.</summary>
+    public const int MaxBytes = 64 * 1024;
+
+    /// <summary><c>.env</c>, <c>.env.production</c>, <c>prod.env</c>: the names people give these files.</summary>
+    public static bool Looks(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return false;
+        var n = Path.GetFileName(name.Trim()).ToLowerInvariant();
+        return n == ".env" || n.StartsWith(".env.", StringComparison.Ordinal) || n.EndsWith(".env", StringComparison.Ordinal);
+    }
+
+    /// <summary>What the person is told when the file is too large to be a <c>.env</c> file.</summary>
+    public static string TooLarge(string name) =>
+        $"{Text.Tokens.Clip(name, 60)} is larger than {MaxBytes / 1024} KB, which no .env file needs, so I did not read it. Nothing was set.";
+}
