@@ -14,22 +14,17 @@ public sealed partial class SlackApi
     }
 
     /// <summary>
-    /// The bytes at a file's <c>url_private_download</c>, or null when there are more than <paramref name="maxBytes"/>. The bot
+    /// The bytes at a file's <c>url_private_download</c>, or null when there are more than <see cref="EnvFiles.MaxBytes"/>. The bot
     /// token goes only to Slack's own hosts (and to <c>SLACK_API_URL</c>'s), never to a URL someone else could have written.
     /// </summary>
-    public async Task<byte[]?> DownloadFileAsync(Uri url, int maxBytes, CancellationToken cancellationToken)
+    public async Task<byte[]?> DownloadFileAsync(Uri url, CancellationToken cancellationToken)
     {
         if (url.Scheme != Uri.UriSchemeHttps || !IsSlackHost(url.Host))
             throw new SlackApiException("file download", "not_a_slack_url");
         using var request = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", BotToken) } };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode) throw new SlackApiException("file download", $"http_{(int)response.StatusCode}");
-        if (response.Content.Headers.ContentLength > maxBytes) return null;
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[maxBytes + 1];
-        var read = 0;
-        while (read < buffer.Length && await stream.ReadAsync(buffer.AsMemory(read), cancellationToken) is var n and > 0) read += n;
-        return read > maxBytes ? null : buffer[..read];
+        return await EnvFiles.ReadAsync(response, cancellationToken);
     }
 
     private bool IsSlackHost(string host) =>

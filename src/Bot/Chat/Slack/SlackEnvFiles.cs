@@ -50,7 +50,7 @@ public sealed class SlackEnvFiles(SlackApi api, SlackReplies replies, CommandHan
             if (info.Size > EnvFiles.MaxBytes) return (null, null);
             if (info.Download is not { } url || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
                 return (null, $"Slack did not give me a way to download {file.Name}. Send it again, or type `config set <app> KEY=value` here.");
-            return await api.DownloadFileAsync(uri, EnvFiles.MaxBytes, cancellationToken).ConfigureAwait(false) is { } bytes
+            return await api.DownloadFileAsync(uri, cancellationToken).ConfigureAwait(false) is { } bytes
                 ? (Encoding.UTF8.GetString(bytes), null) : (null, null);
         }
         catch (Exception e) when (e is SlackApiException or HttpRequestException or ExecutionRejectedException or TaskCanceledException)
