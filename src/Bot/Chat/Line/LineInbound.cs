@@ -11,8 +11,8 @@ namespace Bot.Chat.Line;
 /// <summary>
 /// LINE webhook events, already verified. Each event is recorded by its <c>webhookEventId</c> first, so a
 /// redelivery runs nothing; then, after the HTTP answer: text messages (1:1 always; in groups and rooms only
-/// when they mention the bot or start with <c>/</c> or a known verb), button taps (postbacks), and greetings
-/// on follow and join. Answers use the event's reply token, which costs nothing against the push quota.
+/// when they mention the bot or start with <c>/</c> or a known verb), <c>.env</c> files, button taps (postbacks),
+/// and greetings on follow and join. Answers use the event's reply token, which costs nothing against the push quota.
 /// </summary>
 public sealed class LineInbound(
     CommandHandler handler,

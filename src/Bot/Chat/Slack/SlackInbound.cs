@@ -11,6 +11,7 @@ namespace Bot.Chat.Slack;
 /// second replica's copy runs nothing); a slash command is answered within Slack's 3 seconds — with
 /// the result when it is quick, else with "working on it" and the result later through
 /// <c>response_url</c>; mentions, DMs and button taps are acknowledged at once and answered in the conversation.
+/// Config values never pass through here as text: Set… opens <see cref="SlackConfigModal"/>, a shared <c>.env</c> file goes to <see cref="SlackEnvFiles"/>.
 /// </summary>
 public sealed class SlackInbound(
     CommandHandler handler,
