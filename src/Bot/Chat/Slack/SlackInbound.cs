@@ -93,7 +93,7 @@ public sealed class SlackInbound(
                 || !await store.TryRecordDeliveryAsync("slack", key, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
                 return null;
             var thread = payload.ObjectAt("container").StringAt("thread_ts");
-            var origin = new Origin("slack", channel.Length > 0 ? channel : user, thread, user, await replies.NameOfAsync(user, userName, cancellationToken).ConfigureAwait(false));
+            var origin = new Origin("slack", channel, thread, user, await replies.NameOfAsync(user, userName, cancellationToken).ConfigureAwait(false));
             // Set… opens a form only the person sees, rather than asking for values in the conversation.
             if (SlackConfigModal.SetButton(command) is { } set && trigger.Length > 0) configModal.Open(trigger, set.App, set.Env, origin);
             else RunInBackground(origin, command, responseUrl, shareFiles: false);
