@@ -1,21 +1,24 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using Bot.Http;
 using Bot.Commands;
 using Bot.Deployments;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace Bot.Chat.Line;
 
 /// <summary>
 /// LINE webhook events, already verified. Each event is recorded by its <c>webhookEventId</c> first, so a
 /// redelivery runs nothing; then, after the HTTP answer: text messages (1:1 always; in groups and rooms only
-/// when they mention the bot or start with <c>/</c> or a known verb), button taps (postbacks), and greetings
-/// on follow and join. Answers use the event's reply token, which costs nothing against the push quota.
+/// when they mention the bot or start with <c>/</c> or a known verb), <c>.env</c> files, button taps (postbacks),
+/// and greetings on follow and join. Answers use the event's reply token, which costs nothing against the push quota.
 /// </summary>
 public sealed class LineInbound(
     CommandHandler handler,
     IDeploymentStore store,
     LineReplies replies,
+    LineApi api,
     BackgroundWork background,
     TimeProvider time,
     ILogger<LineInbound> logger)
@@ -53,6 +56,9 @@ public sealed class LineInbound(
                 }
                 await RunAsync(source, text, replyToken).ConfigureAwait(false);
                 break;
+            case "message" when e.ObjectAt("message") is { } message && message.StringAt("type") == "file":
+                await FileAsync(source, message, replyToken).ConfigureAwait(false);
+                break;
             case "postback" when PostbackData(e) is { } data:
                 if (data == NothingData)
                     await replies.AnswerAsync(source, CommandResult.Reply("OK, I did nothing."), replyToken).ConfigureAwait(false);
@@ -77,6 +83,44 @@ public sealed class LineInbound(
         var origin = new Origin("line", source.ChatId, null, source.UserId ?? source.ChatId, await replies.NameOfAsync(source).ConfigureAwait(false));
         var result = await handler.HandleAsync(new ChatRequest(origin, text), CancellationToken.None).ConfigureAwait(false);
         await replies.AnswerAsync(source, result, replyToken, CommandParser.Parse(text).App).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A file sent to the bot. A <c>.env</c> file in a 1:1 chat is downloaded (at most <see cref="EnvFiles.MaxBytes"/>) and read;
+    /// in a group or room it is refused unread, and any other file is left alone there.
+    /// </summary>
+    private async Task FileAsync(LineSource source, JsonObject message, string? replyToken)
+    {
+        var name = message.StringAt("fileName") ?? "";
+        if (!EnvFiles.Looks(name))
+        {
+            if (!source.IsGroup)
+                await replies.AnswerAsync(source, CommandResult.Refuse("The only files I read are .env files (named `.env`, `.env.production` or `prod.env`)."), replyToken).ConfigureAwait(false);
+            return;
+        }
+        var origin = new Origin("line", source.ChatId, null, source.UserId ?? source.ChatId, await replies.NameOfAsync(source).ConfigureAwait(false));
+        CommandResult result;
+        if (source.IsGroup)
+            result = await handler.ReceiveEnvFileAsync(origin, name, "", null, CancellationToken.None).ConfigureAwait(false);
+        else if (message.IntAt("fileSize") > EnvFiles.MaxBytes)
+            result = CommandResult.Refuse(EnvFiles.TooLarge(name));
+        else
+        {
+            byte[]? bytes;
+            try
+            {
+                bytes = await api.GetContentAsync(message.StringAt("id") ?? "", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is LineApiException or HttpRequestException or ExecutionRejectedException or TaskCanceledException)
+            {
+                logger.LogWarning("Could not download the file of LINE message {Id}: {Error}", message.StringAt("id"), ex.Message);
+                await replies.AnswerAsync(source, CommandResult.Refuse($"I could not fetch {Text.Tokens.Clip(name, 60)} from LINE. Send it again in a moment. Nothing was set."), replyToken).ConfigureAwait(false);
+                return;
+            }
+            result = bytes is null ? CommandResult.Refuse(EnvFiles.TooLarge(name))
+                : await handler.ReceiveEnvFileAsync(origin, name, Encoding.UTF8.GetString(bytes), null, CancellationToken.None).ConfigureAwait(false);
+        }
+        await replies.AnswerAsync(source, result, replyToken).ConfigureAwait(false);
     }
 
     /// <summary>In a group, a message that mentions the bot, with the mention taken out; null when the bot is not mentioned.</summary>

@@ -11,6 +11,7 @@ namespace Bot.Chat.Slack;
 /// second replica's copy runs nothing); a slash command is answered within Slack's 3 seconds — with
 /// the result when it is quick, else with "working on it" and the result later through
 /// <c>response_url</c>; mentions, DMs and button taps are acknowledged at once and answered in the conversation.
+/// Config values never pass through here as text: Set… opens <see cref="SlackConfigModal"/>, a shared <c>.env</c> file goes to <see cref="SlackEnvFiles"/>.
 /// </summary>
 public sealed class SlackInbound(
     CommandHandler handler,
@@ -19,6 +20,8 @@ public sealed class SlackInbound(
     SlackIdentity identity,
     BackgroundWork background,
     AppCatalog apps,
+    SlackConfigModal configModal,
+    SlackEnvFiles envFiles,
     TimeProvider time) : ISlackInbound
 {
     /// <summary>How long a slash command may take before the HTTP answer goes out without it.</summary>
@@ -91,9 +94,15 @@ public sealed class SlackInbound(
                 return null;
             var thread = payload.ObjectAt("container").StringAt("thread_ts");
             var origin = new Origin("slack", channel, thread, user, await replies.NameOfAsync(user, userName, cancellationToken).ConfigureAwait(false));
-            RunInBackground(origin, command, responseUrl, shareFiles: false);
+            // Set… opens a form only the person sees, rather than asking for values in the conversation.
+            if (SlackConfigModal.SetButton(command) is { } set && trigger.Length > 0) configModal.Open(trigger, set.App, set.Env, origin);
+            else RunInBackground(origin, command, responseUrl, shareFiles: false);
             return null;
         }
+        if (type == "view_submission" && payload.ObjectAt("view") is { } view && view.StringAt("callback_id") == SlackConfigModal.CallbackId)
+            return await configModal.SubmitAsync(view, user, userName,
+                ct => store.TryRecordDeliveryAsync("slack", $"view:{(trigger.Length > 0 ? trigger : view.StringAt("id") + ":" + view.StringAt("hash"))}", time.GetUtcNow(), ct),
+                cancellationToken).ConfigureAwait(false);
         // A modal answers where it was opened from (its private_metadata), else in a DM with the person.
         var answerIn = payload.ObjectAt("view").StringAt("private_metadata") is { Length: > 0 } metadata ? metadata : user;
         if (type == "view_submission" && answerIn.Length > 0 && FindCommandInput(payload.ObjectAt("view").ObjectAt("state").ObjectAt("values")) is { } typed
@@ -111,18 +120,27 @@ public sealed class SlackInbound(
         if (envelope.StringAt("type") != "event_callback" || envelope.ObjectAt("event") is not { } e) return;
         var type = e.StringAt("type");
         var isDirect = type == "message" && e.StringAt("channel_type") == "im";
-        if (type != "app_mention" && !isDirect) return;
+        // A .env file shared anywhere the bot sees it: read in a DM, and a warning elsewhere.
+        var envFile = e["bot_id"] is null && (type == "app_mention" || type == "message" && e.StringAt("subtype") == "file_share") ? SlackEnvFiles.Find(e) : null;
+        if (envFile is null && type != "app_mention" && !isDirect) return;
         // Never answer bots (ourselves included), edits, joins and other message subtypes.
-        if (e["bot_id"] is not null || e["subtype"] is not null) return;
+        if (e["bot_id"] is not null || e["subtype"] is not null && envFile is null) return;
         var user = e.StringAt("user") ?? "";
         var channel = e.StringAt("channel") ?? "";
         if (user.Length == 0 || user == identity.UserId || channel.Length == 0) return;
-        var id = envelope.StringAt("event_id") ?? $"{channel}:{e.StringAt("ts")}";
-        if (!await store.TryRecordDeliveryAsync("slack", "evt:" + id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        // A file message in a channel can come twice (as a message and as a mention): its channel and ts name it once.
+        var id = envFile is not null ? $"file:{channel}:{e.StringAt("ts")}" : "evt:" + (envelope.StringAt("event_id") ?? $"{channel}:{e.StringAt("ts")}");
+        if (!await store.TryRecordDeliveryAsync("slack", id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
             return;
         // In a channel, answer in a thread under the mention; in a DM, just reply.
         var thread = isDirect ? e.StringAt("thread_ts") : e.StringAt("thread_ts") ?? e.StringAt("ts");
         var origin = new Origin("slack", channel, thread, user, await replies.NameOfAsync(user, null, cancellationToken).ConfigureAwait(false));
+        if (envFile is { } file)
+        {
+            var caption = e.StringAt("text") is { Length: > 0 } said ? said : null;
+            background.Run($"Reading the file {file.Id} from {user}", () => envFiles.ReceiveAsync(origin, file, caption, CancellationToken.None));
+            return;
+        }
         RunInBackground(origin, e.StringAt("text") ?? "", null);
     }
 

@@ -15,6 +15,8 @@ namespace Bot.Chat.Slack;
 [JsonSerializable(typeof(SlackUserResponse))]
 [JsonSerializable(typeof(SlackUploadUrlResponse))]
 [JsonSerializable(typeof(SlackConnectionResponse))]
+[JsonSerializable(typeof(SlackViewOpenRequest))]
+[JsonSerializable(typeof(SlackFileInfoResponse))]
 internal sealed partial class SlackJson : JsonSerializerContext;
 
 /// <summary>The body of <c>chat.postMessage</c>, <c>chat.update</c> and <c>chat.postEphemeral</c>; each sets only the fields it takes.</summary>
@@ -32,6 +34,9 @@ internal sealed record SlackResponseUrlRequest(string Text, JsonArray? Blocks, s
 
 /// <summary>One entry of the <c>files</c> argument of <c>files.completeUploadExternal</c>.</summary>
 internal sealed record SlackFileRef(string Id, string? Title);
+
+/// <summary>The body of <c>views.open</c>: the view as JSON text.</summary>
+internal sealed record SlackViewOpenRequest(string TriggerId, string View);
 
 /// <summary>Every Web API answer carries these two.</summary>
 internal interface ISlackResponse
@@ -55,3 +60,7 @@ internal sealed record SlackProfileBody(string? DisplayName, string? RealName);
 internal sealed record SlackUploadUrlResponse(bool Ok, string? Error, string? UploadUrl, string? FileId) : ISlackResponse;
 
 internal sealed record SlackConnectionResponse(bool Ok, string? Error, string? Url) : ISlackResponse;
+
+internal sealed record SlackFileInfoResponse(bool Ok, string? Error, SlackFileBody? File) : ISlackResponse;
+
+internal sealed record SlackFileBody(string? Id, string? Name, string? Title, long? Size, string? Mimetype, string? UrlPrivate, string? UrlPrivateDownload);

@@ -84,6 +84,35 @@ public sealed class SlackReplies(SlackApi api, SlackOptions options, SlackUserCa
         }
     }
 
+    /// <summary>
+    /// An answer for the person alone: a message in a direct message with the bot, else one only they see in the channel
+    /// (<c>chat.postEphemeral</c>); where that is refused (the bot is not in the channel), a direct message to them.
+    /// </summary>
+    public async Task TellPrivatelyAsync(CommandResult result, Origin origin, CancellationToken cancellationToken)
+    {
+        var (text, blocks) = (Fallback(result.Messages), Blocks(result.Messages));
+        try
+        {
+            if (Access.IsDirect(origin) || origin.Conversation == origin.UserId)
+                await api.PostMessageAsync(new SlackOutgoing(origin.Conversation, text, blocks, origin.Thread), cancellationToken).ConfigureAwait(false);
+            else
+                await api.PostEphemeralAsync(origin.UserId, new SlackOutgoing(origin.Conversation, text, blocks, origin.Thread), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (SlackApiException e) when (!Access.IsDirect(origin))
+        {
+            logger.LogInformation("Could not answer {User} in {Channel} ({Error}); sending a direct message instead", origin.UserId, origin.Conversation, e.Error);
+        }
+        try
+        {
+            await api.PostMessageAsync(new SlackOutgoing(origin.UserId, text, Blocks(result.Messages)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SlackApiException e)
+        {
+            logger.LogWarning("Could not answer {User} in a direct message either: {Error}", origin.UserId, e.Error);
+        }
+    }
+
     public static JsonObject Ephemeral(params ChatMessage[] messages) => new()
     {
         ["response_type"] = "ephemeral",

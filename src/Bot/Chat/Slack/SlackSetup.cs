@@ -14,6 +14,8 @@ public static class SlackSetup
         services.TryAddSingleton<BackgroundWork>();
         services.AddSingleton<SlackIdentity>();
         services.AddSingleton<SlackReplies>();
+        services.AddSingleton<SlackConfigModal>();
+        services.AddSingleton<SlackEnvFiles>();
         services.AddSingleton<ISlackInbound, SlackInbound>();
         services.AddSingleton<SlackLiveMessages>();
         services.AddSingleton<SlackPlatform>();

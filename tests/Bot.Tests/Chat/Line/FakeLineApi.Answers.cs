@@ -13,6 +13,7 @@ public sealed partial class FakeLineApi
     private readonly Dictionary<string, string> _acceptedRetryKeys = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(string? Group, string? Room, string User), string> _profiles = [];
     private readonly HashSet<string> _usedReplyTokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _contents = new(StringComparer.Ordinal);
     private HashSet<string>? _issuedReplyTokens;
     private long _messageId = 600_000_000_000_000;
 
@@ -50,6 +51,7 @@ public sealed partial class FakeLineApi
             LineApi.PushPath => (LineCallKind.Push, (string)body!["to"]!),
             LineApi.LoadingPath => (LineCallKind.Loading, (string)body!["chatId"]!),
             ProfilePath or GroupMemberPath or RoomMemberPath => (LineCallKind.Profile, match.Values["userId"]),
+            LineApi.ContentPath => (LineCallKind.Content, match.Values["messageId"]),
             _ => (null, ""),
         };
         var target = call.Target;
@@ -61,6 +63,7 @@ public sealed partial class FakeLineApi
             LineCallKind.Reply => Reply(target, body!),
             LineCallKind.Push => Push(retryKey, body!),
             LineCallKind.Loading => Json(HttpStatusCode.Accepted, new JsonObject()),
+            LineCallKind.Content => Content(target),
             _ => Profile(match),
         };
         var delivered = response.IsSuccessStatusCode;
@@ -97,6 +100,15 @@ public sealed partial class FakeLineApi
         ["sentMessages"] = new JsonArray([.. body["messages"]!.AsArray().Select(_ =>
             (JsonNode)new JsonObject { ["id"] = (++_messageId).ToString(), ["quoteToken"] = $"q{_messageId}" })]),
     });
+
+    /// <summary>What a person sent in message <paramref name="messageId"/> (a file), for <c>GET /v2/bot/message/{messageId}/content</c>.</summary>
+    public void AddContent(string messageId, byte[] bytes) { lock (_gate) _contents[messageId] = bytes; }
+
+    private HttpResponseMessage Content(string messageId)
+    {
+        if (!_contents.TryGetValue(messageId, out var bytes)) return Error(HttpStatusCode.NotFound, "Not found");
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(bytes) { Headers = { ContentType = new("application/octet-stream") } } };
+    }
 
     private HttpResponseMessage Profile(LineSpecPath match)
     {

@@ -24,11 +24,14 @@ public sealed partial class FakeLineApi(TimeProvider? time = null) : HttpMessage
     private long _seq;
 
     public Uri ApiBase { get; } = new("https://line.test");
+
+    /// <summary>Stands for <c>https://api-data.line.me</c>, where what people send is downloaded from.</summary>
+    public Uri DataBase { get; } = new("https://data.line.test");
     public string AccessToken { get; set; } = "fake-line-channel-access-token";
     public string ChannelSecret { get; set; } = "fake-line-channel-secret";
 
     /// <summary>Settings that point a <see cref="LineApi"/> at this fake, with its token.</summary>
-    public LineOptions Options => new(ChannelSecret, AccessToken, ApiBase, PushesPerDeploy: 2, ProgressAfter: TimeSpan.FromMinutes(2));
+    public LineOptions Options => new(ChannelSecret, AccessToken, ApiBase, PushesPerDeploy: 2, ProgressAfter: TimeSpan.FromMinutes(2)) { DataApiBase = DataBase };
 
     /// <summary>Every request that passed the checks, in order, with the status it was answered (scripted failures and refusals too).</summary>
     public IReadOnlyList<FakeLineRequest> Requests { get { lock (_gate) return [.. _requests]; } }
@@ -74,12 +77,16 @@ public sealed partial class FakeLineApi(TimeProvider? time = null) : HttpMessage
     {
         var url = request.RequestUri ?? throw new InvalidOperationException("A request without a URL");
         var method = request.Method.Method;
-        if (!ApiBase.IsBaseOf(url)) return Violation($"{method} {url}: not on the fake's base {ApiBase}");
+        var onData = DataBase.IsBaseOf(url);
+        if (!onData && !ApiBase.IsBaseOf(url)) return Violation($"{method} {url}: not on the fake's bases {ApiBase} and {DataBase}");
         var path = url.AbsolutePath;
         if (LineSpec.Match(path) is not { } match) return Violation($"{method} {path}: no such path in the Messaging API");
         if (!match.Operations.TryGetValue(method, out var op))
             return Violation($"{method} {path}: {match.Template} takes {string.Join(" or ", match.Operations.Keys)}, not {method}");
         var call = $"{method} {match.Template}";
+        // The spec names a server per operation where it is not api.line.me: content comes from api-data.line.me only.
+        if (onData != (op.Server?.Contains("api-data", StringComparison.Ordinal) == true))
+            return Violation($"{call}: served from {op.Server ?? LineOptions.DefaultApiBase.ToString()}, but asked of {url.GetLeftPart(UriPartial.Authority)}");
 
         if (request.Headers.Authorization is not { Scheme: "Bearer", Parameter: { Length: > 0 } token })
             return Unauthorized($"{call}: no Authorization: Bearer header");
@@ -171,7 +178,7 @@ public sealed partial class FakeLineApi(TimeProvider? time = null) : HttpMessage
     }
 }
 
-public enum LineCallKind { Reply, Push, Loading, Profile }
+public enum LineCallKind { Reply, Push, Loading, Profile, Content }
 
 /// <summary>
 /// A request that passed the checks and the <see cref="Status"/> it got; <see cref="Delivered"/> when LINE would have acted on

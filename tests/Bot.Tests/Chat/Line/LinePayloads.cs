@@ -21,6 +21,11 @@ public static class LinePayloads
         return Event("message", eventId, source, redelivery, replyToken, ("message", message));
     }
 
+    /// <summary>A file someone sent (webhook.yml's FileMessageContent): its bytes are fetched by message id from the data host.</summary>
+    public static JsonObject File(string messageId, string fileName, long fileSize, string eventId, string replyToken = "reply-token-file", JsonObject? source = null) =>
+        Event("message", eventId, source, false, replyToken,
+            ("message", new JsonObject { ["id"] = messageId, ["type"] = "file", ["fileName"] = fileName, ["fileSize"] = fileSize }));
+
     public static JsonObject Postback(string data, string eventId, string replyToken = "reply-token-2", JsonObject? source = null) =>
         Event("postback", eventId, source, false, replyToken, ("postback", new JsonObject { ["data"] = data }));
 

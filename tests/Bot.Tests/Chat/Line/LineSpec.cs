@@ -10,7 +10,9 @@ namespace Bot.Tests.Chat.Line;
 public sealed record LineSpecParameter(string Name, string In, bool Required, JsonObject Schema);
 
 /// <summary>One operation of the Messaging API: a path template and an HTTP method, its parameters and its body schema.</summary>
-public sealed record LineSpecOperation(string Template, string Method, IReadOnlyList<LineSpecParameter> Parameters, JsonObject? Body, bool BodyRequired)
+/// <remarks><see cref="Server"/> is the operation's own base where it has one (the blob calls live on <c>https://api-data.line.me</c>).</remarks>
+public sealed record LineSpecOperation(string Template, string Method, IReadOnlyList<LineSpecParameter> Parameters, JsonObject? Body, bool BodyRequired,
+    string? Server = null)
 {
     public IEnumerable<LineSpecParameter> Headers => Parameters.Where(p => p.In == "header");
 }
@@ -81,7 +83,8 @@ public static class LineSpec
                 var body = op!["requestBody"];
                 var schema = body?["content"]?["application/json"]?["schema"] as JsonObject;
                 operations[verb.ToUpperInvariant()] = new LineSpecOperation(template, verb.ToUpperInvariant(),
-                    [.. shared, .. Parameters(op["parameters"])], schema, body?["required"]?.GetValue<bool>() == true);
+                    [.. shared, .. Parameters(op["parameters"])], schema, body?["required"]?.GetValue<bool>() == true,
+                    (string?)op["servers"]?[0]?["url"]);
             }
             index.Add((template, template.Trim('/').Split('/'), operations));
         }

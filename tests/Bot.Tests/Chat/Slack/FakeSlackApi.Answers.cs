@@ -51,6 +51,7 @@ public sealed partial class FakeSlackApi
         "usergroups.users.list" => UserGroupUsers(args),
         "files.getUploadURLExternal" => UploadUrl(args),
         "files.completeUploadExternal" => Complete(args),
+        "files.info" => FileInfo(args),
         _ => new JsonObject { ["ok"] = true },
     };
 
@@ -101,6 +102,7 @@ public sealed partial class FakeSlackApi
     /// <summary>Breaks of the documented order of calls, which a spec of single calls cannot see.</summary>
     private string? FlowProblem(string method, JsonObject args)
     {
+        if (method == "views.open") return ViewProblem(args);
         if (method != "files.completeUploadExternal") return null;
         foreach (var f in Decoded(args["files"])!.AsArray())
             if (!_files.TryGetValue((string)f!["id"]!, out var file) || !file.Uploaded)

@@ -60,6 +60,7 @@ public sealed partial class FakeSlackApi(TimeProvider? time = null) : HttpMessag
             _uploads.Clear();
             _messages.Clear();
             _files.Clear();
+            _downloads.Clear();
         }
     }
 
@@ -96,6 +97,7 @@ public sealed partial class FakeSlackApi(TimeProvider? time = null) : HttpMessag
         {
             if (url.AbsolutePath.StartsWith(UploadPath, StringComparison.Ordinal) && url.Host == ApiBase.Host)
                 return Upload(url, request.Method, body);
+            if (IsDownload(url)) return Download(url, request);
             if (ApiBase.IsBaseOf(url))
                 return ApiCall(url.AbsolutePath[ApiBase.AbsolutePath.Length..], request, body, mediaType);
             return ResponseUrl(url, request, body, mediaType);

@@ -85,6 +85,47 @@ public static class SlackPayloads
         return "payload=" + Uri.EscapeDataString(payload.ToJsonString());
     }
 
+    /// <summary>
+    /// A person's message with a file (subtype <c>file_share</c>): in a DM (<c>D0ALICE</c>, channel_type im) or in a channel.
+    /// <paramref name="file"/> is the file object as <see cref="FakeSlackApi.ShareFile"/> describes it.
+    /// </summary>
+    public static JsonObject FileShare(JsonObject file, string eventId, string text = "", string channel = "D0ALICE", string user = "U0ALICE")
+    {
+        var envelope = DirectMessage(text, eventId, user);
+        var e = (JsonObject)envelope["event"]!;
+        e["subtype"] = "file_share";
+        e["channel"] = channel;
+        e["channel_type"] = channel.StartsWith('D') ? "im" : "channel";
+        e["files"] = new JsonArray((JsonNode)file.DeepClone());
+        e["upload"] = false;
+        e["display_as_bot"] = false;
+        return envelope;
+    }
+
+    /// <summary>The form body of a submitted modal: the view as it was opened, with what the person typed in its inputs (block → action → value).</summary>
+    public static string ViewSubmission(JsonObject opened, IReadOnlyDictionary<(string Block, string Action), string?> typed, string user = "U0ALICE") =>
+        "payload=" + Uri.EscapeDataString(ViewSubmissionPayload(opened, typed, user).ToJsonString());
+
+    public static JsonObject ViewSubmissionPayload(JsonObject opened, IReadOnlyDictionary<(string Block, string Action), string?> typed, string user = "U0ALICE")
+    {
+        var payload = Load("app-backend/views/ViewSubmissionPayload.json");
+        payload["user"] = new JsonObject { ["id"] = user, ["username"] = user.ToLowerInvariant(), ["name"] = user.ToLowerInvariant(), ["team_id"] = "T0TEAM" };
+        payload["team"] = new JsonObject { ["id"] = "T0TEAM", ["domain"] = "acme" };
+        payload["trigger_id"] = $"{Guid.NewGuid():N}.3.z";
+        var view = (JsonObject)payload["view"]!;
+        foreach (var (key, value) in opened) view[key] = value?.DeepClone();
+        view["id"] = $"V0{Guid.NewGuid():N}"[..11].ToUpperInvariant();
+        view["hash"] = "1700000003.abcdef";
+        var values = new JsonObject();
+        foreach (var ((block, action), value) in typed)
+        {
+            if (values[block] is not JsonObject inBlock) values[block] = inBlock = new JsonObject();
+            inBlock[action] = new JsonObject { ["type"] = "plain_text_input", ["value"] = value };
+        }
+        view["state"] = new JsonObject { ["values"] = values };
+        return payload;
+    }
+
     public static string ViewSubmission() =>
         "payload=" + Uri.EscapeDataString(Load("app-backend/views/ViewSubmissionPayload.json").ToJsonString());
 }
