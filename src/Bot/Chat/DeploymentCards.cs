@@ -35,7 +35,13 @@ public sealed partial class DeploymentCards(
     private volatile bool _busy;
     private TaskCompletionSource _progress = NewSignal();
 
-    private sealed record Following(LiveCard Card, CancellationTokenSource Stop) { public Task Task { get; set; } = Task.CompletedTask; }
+    private sealed record Following(LiveCard Card, CancellationTokenSource Stop)
+    {
+        public Task Task { get; set; } = Task.CompletedTask;
+
+        /// <summary>Set once its end has been handed to the alerts (a failure is announced), so idle waits for that too.</summary>
+        public volatile bool Announced;
+    }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
     /// <summary>Subscribes at once, so updates published before the host starts the loop are not missed.</summary>
@@ -132,6 +138,7 @@ public sealed partial class DeploymentCards(
                 if (card.Last is { IsFinished: true } end)
                 {
                     Announce(end);
+                    following.Announced = true;
                     await platform.CardDeliveredAsync(end).WaitAsync(following.Stop.Token).ConfigureAwait(false);
                     await store.SetNoteAsync(FollowerNote, Key(id), Delivered, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
                 }
@@ -178,7 +185,9 @@ public sealed partial class DeploymentCards(
         while (true)
         {
             var progress = Volatile.Read(ref _progress).Task;
-            if (!_busy && _subscription is not { Reader.Count: > 0 } && await CaughtUpAsync().ConfigureAwait(false))
+            // A card shown at its end but whose end is not yet announced is still work: the alert comes next.
+            if (!_busy && _subscription is not { Reader.Count: > 0 } && !_cards.Values.Any(f => f.Card.Last is { IsFinished: true } && !f.Announced)
+                && await CaughtUpAsync().ConfigureAwait(false))
             {
                 await Task.WhenAll(_platforms.Values.Select(p => p.IdleAsync())).ConfigureAwait(false);
                 if (await CaughtUpAsync().ConfigureAwait(false)) return;
