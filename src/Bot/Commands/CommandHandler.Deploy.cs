@@ -70,9 +70,12 @@ public sealed partial class CommandHandler
         }
     }
 
-    private async Task<CommandResult> EnqueueAsync(NewDeployment request, CancellationToken ct)
+    private async Task<CommandResult> EnqueueAsync(NewDeployment request, CancellationToken ct) =>
+        Answer(await deployments.RequestAsync(request, ct).ConfigureAwait(false), request);
+
+    /// <summary>What to say about <paramref name="result"/>: what was queued and what it waits for, or who holds the app/env.</summary>
+    private CommandResult Answer(EnqueueResult result, NewDeployment request)
     {
-        var result = await deployments.RequestAsync(request, ct).ConfigureAwait(false);
         if (result is Enqueued { Deployment: var d })
         {
             var subject = string.IsNullOrEmpty(d.Subject) ? "" : $" \"{d.Subject}\"";

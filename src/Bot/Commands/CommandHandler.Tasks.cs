@@ -32,12 +32,13 @@ public sealed partial class CommandHandler
         var live = (await Store.SucceededAsync(env.App, env.Env, 1, ct).ConfigureAwait(false)).FirstOrDefault();
         var request = new NewDeployment(env.App, env.Env, DeploymentKind.Task, live?.Ref, live?.Sha, task.Name, origin, null, false, time.GetUtcNow(),
             Approval: ApprovalFor(env)) { TakesLock = task.Lock };
-        var result = await EnqueueAsync(request, ct).ConfigureAwait(false);
-        // A task that takes the lock waits for its turn behind a deploy instead of being refused.
-        if (!result.Ok && task.Lock && await deployments.RequestAsync(request with { Waits = true, Approval = null }, ct).ConfigureAwait(false) is Enqueued { Deployment: var waiting })
+        var result = await deployments.RequestAsync(request, ct).ConfigureAwait(false);
+        // A task that takes the lock waits for its turn behind a deploy instead of being refused (a manual lock or a freeze still refuses it).
+        if (result is Blocked { Lock.Kind: LockKind.Deploy } && task.Lock
+            && await deployments.RequestAsync(request with { Waits = true, Approval = null }, ct).ConfigureAwait(false) is Enqueued { Deployment: var waiting })
             return new CommandResult([new ChatMessage($"🚦 Task {task.Name} (#{waiting.Number}) of {env.App} {env.Env} waits for its turn: it takes the deploy lock. Its card says when it starts.",
                 Tone.Info, [new ChatAction("Cancel", $"cancel {env.App} #{waiting.Number}")])], true, waiting);
-        return result;
+        return Answer(result, request);
     }
 
     private static string Describe(AppTask t) => t.Lock ? $"`{t.Name}` (takes the deploy lock)" : $"`{t.Name}`";

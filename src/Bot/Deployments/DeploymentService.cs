@@ -50,9 +50,11 @@ public sealed class DeploymentService(
 
     public async Task<EnqueueResult> RequestAsync(NewDeployment request, CancellationToken cancellationToken)
     {
-        // A refusal needs no write: answer it from the snapshot (the transaction below checks again anyway).
-        var snapshot = await snapshots.GetAsync(request.App, [request.Env], cancellationToken).ConfigureAwait(false);
-        if (snapshot.BlockerFor(request.Env, request.Origin.QualifiedUser) is { } busy)
+        // A refusal needs no write: answer it from the snapshot (the transaction below checks again anyway). A task that runs
+        // beside whatever holds the app/env, or one that will wait for its turn, is not refused by a holder.
+        var besides = request.Kind == DeploymentKind.Task && (!request.TakesLock || request.Waits);
+        var snapshot = besides ? null : await snapshots.GetAsync(request.App, [request.Env], cancellationToken).ConfigureAwait(false);
+        if (snapshot?.BlockerFor(request.Env, request.Origin.QualifiedUser) is { } busy)
             return busy;
         if (options.RunsOwnRequests) request = request with { RunBy = identity.Id };
         var result = await store.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);

@@ -8,8 +8,19 @@ namespace Bot.Tests.Support;
 /// A target that does what the test says: by default it prints two lines and releases <c>r{number}</c>.
 /// Set <see cref="Hold"/> to keep a deployment running until the test completes it (or it is cancelled).
 /// </summary>
-public sealed class FakeTarget : IDeployTarget
+public sealed class FakeTarget : IDeployTarget, IRunsTasks
 {
+    /// <summary>The tasks run, in order; a task prints one line and exits 0.</summary>
+    public List<TaskRequest> Tasks { get; } = [];
+
+    public async IAsyncEnumerable<DeployEvent> RunTaskAsync(TaskRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        lock (Tasks) Tasks.Add(request);
+        await Task.Yield();
+        yield return new OutputLine($"running {request.Task.Name}");
+        yield return new Notice($"{request.Task.Name} exited with status 0.");
+    }
+
     public string Kind => "fake";
 
     public List<DeployRequest> Deploys { get; } = [];
