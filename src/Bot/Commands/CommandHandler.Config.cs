@@ -46,7 +46,9 @@ public sealed partial class CommandHandler
         if (access.CheckConfigEditor(env, origin) is null)
         {
             if (origin.Platform == "slack") actions.Add(new ChatAction("Set…", $"config set {env.App}{inEnv}"));
-            else lines.Add($"To change one, send `config set {env.App} KEY=value{inEnv}` to me in a direct message.");
+            else lines.Add(Access.IsDirect(origin)
+                ? $"To change one, type `config set {env.App} KEY=value{inEnv}`."
+                : $"To change one, send `config set {env.App} KEY=value{inEnv}` to me in a direct message.");
         }
         actions.Add(new ChatAction("History", $"history {env.App}{inEnv}"));
         return CommandResult.Reply(string.Join('\n', lines), Tone.Info, [.. actions]);
