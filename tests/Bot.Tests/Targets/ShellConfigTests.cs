@@ -1,6 +1,11 @@
 using Bot.Commands;
+using Bot.Configuration;
 using Bot.Deployments;
+using Bot.Targets;
+using Bot.Targets.Config;
+using Bot.Targets.Shell;
 using Bot.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Tests.Targets;
 
@@ -104,6 +109,31 @@ public sealed class ShellConfigTests : IDisposable
         Assert.Contains("• KEEP", list);
         Assert.DoesNotContain("BREAK_HEALTH", list);
         Assert.DoesNotContain("BREAK_HEALTH=1", await File.ReadAllTextAsync(ShellApp.Shared(bot, "env.txt")));
+    }
+
+    [Fact]
+    public async Task A_change_cut_off_by_a_kill_is_undone_by_the_put_back_that_finds_it()
+    {
+        var app = new ShellApp(_dir);
+        await using var bot = await TestBot.StartAsync(Config(app));
+        var live = await bot.DeployAsync("deploy web v1");
+        Assert.True((await DmAsync(bot, "config set web KEEP=1")).Ok);
+        await bot.WaitFinishedAsync((await bot.Store.ListAsync("web", null, 1, false, default))[0].Id);
+        var env = bot.Services.GetRequiredService<AppCatalog>().Find("web")!.For("production");
+        var shell = bot.Services.GetServices<IDeployTarget>().OfType<ShellTarget>().Single();
+
+        // The process dies once the change has started going live: its enumerator is never finished nor disposed.
+        var change = new ConfigChangeRequest(env, 9, new ConfigChange(new Dictionary<string, string> { ["KEEP"] = "2", ["NEW"] = "x" }, []));
+        var steps = shell.ChangeConfigAsync(change, default).GetAsyncEnumerator();
+        while (await steps.MoveNextAsync() && steps.Current is not GoingLive) { }
+        Assert.Contains("NEW", Said(await bot.SendAsync("config web")));
+
+        var putBack = new List<DeployEvent>();
+        await foreach (var e in shell.PutBackAsync(env, live.Release!, default)) putBack.Add(e);
+        Assert.Contains(putBack, e => e is Notice { Text: "The config values from before the unfinished change are back in the env file." });
+        var list = Said(await bot.SendAsync("config web"));
+        Assert.DoesNotContain("NEW", list);
+        Assert.Contains("KEEP=1", await File.ReadAllTextAsync(ShellApp.Shared(bot, "env.txt")));
     }
 
     [Fact]

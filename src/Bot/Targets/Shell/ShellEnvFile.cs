@@ -19,8 +19,37 @@ public sealed partial class ShellEnvFile(string root)
 
     public sealed record Var(string Value, int? ChangedBy, DateTimeOffset? ChangedAt);
 
-    /// <summary>The file as it is now, to put back if a change does not go live; null when there is none.</summary>
+    /// <summary>The file as it is now; null when there is none.</summary>
     public string? Snapshot() => File.Exists(Path) ? File.ReadAllText(Path) : null;
+
+    /// <summary>
+    /// Where the file as it was before a change is kept until the change has gone live, so that a put-back, even one
+    /// made by another process after this one was killed, runs the release with the values it had (<see cref="RollBack"/>).
+    /// </summary>
+    public string Before => Path + ".before";
+
+    private const string NoFile = "# deploybot: there was no file\n";
+
+    /// <summary>Keeps the file as it is before a change (once: a change interrupted earlier keeps the older one).</summary>
+    public void BeginChange()
+    {
+        if (File.Exists(Before)) RollBack();
+        WriteAtomically(Before, Snapshot() ?? NoFile);
+    }
+
+    /// <summary>The change went live: what was kept before it is not needed any more.</summary>
+    public void Commit() => File.Delete(Before);
+
+    /// <summary>Puts back the file as it was before an unfinished change; false when no change was under way.</summary>
+    public bool RollBack()
+    {
+        if (!File.Exists(Before)) return false;
+        var text = File.ReadAllText(Before);
+        if (text == NoFile) File.Delete(Path);
+        else WriteAtomically(Path, text);
+        File.Delete(Before);
+        return true;
+    }
 
     public Dictionary<string, Var> Read() => Parse(Snapshot() ?? "");
 
@@ -52,23 +81,18 @@ public sealed partial class ShellEnvFile(string root)
         Replace(sb.ToString());
     }
 
-    /// <summary>Puts <paramref name="snapshot"/> back (<see cref="Snapshot"/>); null removes the file.</summary>
-    public void Restore(string? snapshot)
-    {
-        if (snapshot is null) File.Delete(Path);
-        else Replace(snapshot);
-    }
+    private void Replace(string text) => WriteAtomically(Path, text);
 
-    private void Replace(string text)
+    private static void WriteAtomically(string path, string text)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var temp = $"{Path}.{Environment.ProcessId}.tmp";
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var temp = $"{path}.{Environment.ProcessId}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         using (var stream = new FileStream(temp, options))
             stream.Write(Encoding.UTF8.GetBytes(text));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(temp, Path, overwrite: true);
+        File.Move(temp, path, overwrite: true);
     }
 
     [GeneratedRegex(@"^# ([A-Za-z_][A-Za-z0-9_]*) changed by #(\d+) at (\S+)$", RegexOptions.CultureInvariant)]

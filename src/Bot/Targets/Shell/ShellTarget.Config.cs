@@ -28,7 +28,6 @@ public sealed partial class ShellTarget : IHasConfig, IRunsTasks
         var settings = ShellSettings.Read(app);
         var folders = new ReleaseFolders(options.DataDir, app.App, app.Env);
         var file = EnvFile(app);
-        var before = file.Snapshot();
         var vars = file.Read();
         var missing = request.Change.Unset.Where(n => !vars.ContainsKey(n)).ToList();
         if (missing.Count > 0) yield return new Notice($"Not set, so nothing to unset: {string.Join(", ", missing)}.");
@@ -38,10 +37,12 @@ public sealed partial class ShellTarget : IHasConfig, IRunsTasks
             if (!vars.TryGetValue(name, out var old) || old.Value != value) vars[name] = new ShellEnvFile.Var(value, request.Number, now);
         yield return new StepStarted("config");
         var started = time.GetTimestamp();
+        var live = folders.Current;
+        if (live is not null) file.BeginChange();
         file.Write(vars);
         yield return new StepFinished("config", time.GetElapsedTime(started));
 
-        if (folders.Current is not { } live)
+        if (live is null)
         {
             yield return new Notice($"No release of {app.App} is live in {app.Env} yet: the next deploy starts with these values.");
             yield break;
@@ -62,17 +63,19 @@ public sealed partial class ShellTarget : IHasConfig, IRunsTasks
                 }
                 catch (DeployFailedException e)
                 {
-                    file.Restore(before);
+                    file.RollBack();
                     throw new DeployFailedException($"{e.Message} The previous values are back in the env file.", e.Hint);
                 }
                 yield return next;
             }
             done = true;
+            file.Commit();
         }
         finally
         {
-            // The old values first (a cancel, a shutdown): the engine then puts the release back with them.
-            if (!done) file.Restore(before);
+            // The old values first (a cancel, a shutdown): the engine then puts the release back with them. After a kill,
+            // the put-back of whichever process finds it interrupted does this (PutBackAsync).
+            if (!done) file.RollBack();
             await steps.DisposeAsync().ConfigureAwait(false);
         }
     }

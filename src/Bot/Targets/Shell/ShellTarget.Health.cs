@@ -55,6 +55,7 @@ public sealed partial class ShellTarget
         if (!folders.Exists(release))
             throw new DeployFailedException($"Release {release} is no longer on this host, so it could not be put back.");
         if (CleanUp(app) is { } leftover) yield return new Notice(leftover, IsWarning: true);
+        if (EnvFile(app).RollBack()) yield return new Notice("The config values from before the unfinished change are back in the env file.", IsWarning: true);
         yield return new Notice($"Putting the previous release {release} back.", IsWarning: true);
         var (gitRef, sha) = folders.ReadMeta(release);
         var number = int.TryParse(release.Split('-')[0], out var n) ? n : 0;
