@@ -85,6 +85,17 @@ public sealed partial class CommandHandler
         return done.Result;
     }
 
+    /// <summary>Why <paramref name="origin"/> may not open a form to change the config of an app/env; null when they may.</summary>
+    public CommandResult? ConfigFormRefusal(Origin origin, string appName, string? envName)
+    {
+        if (apps.Find(appName) is not { } app) return UnknownApp(appName, new ConfigCommand(appName, envName));
+        if (!app.HasEnv(envName ?? app.DefaultEnv)) return CommandResult.Refuse($"{app.Name} has no environment `{Tokens.Clip(envName!)}`. Its environments: {Quote(app.Environments)}.");
+        var env = app.For(envName ?? app.DefaultEnv);
+        return access.CheckConfigEditor(env, origin) is { } no ? CommandResult.Refuse(no)
+            : targets.Get(env.Target) is not IHasConfig ? CommandResult.Refuse($"{env.App} runs on the {env.Target} target, which has no config vars the bot can change.")
+            : null;
+    }
+
     private async Task<(CommandResult, string)> RunGuardedAsync(Func<Task<CommandResult>> work, Command command, Origin origin, CancellationToken ct)
     {
         try

@@ -44,6 +44,12 @@ public sealed class SlackConfigModal(SlackApi api, SlackReplies replies, Command
         {
             try
             {
+                // Someone who may not change it gets told so at once, not after typing values into a form.
+                if (handler.ConfigFormRefusal(origin, app, env) is { } refused)
+                {
+                    await replies.TellPrivatelyAsync(refused, origin, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
                 await api.OpenViewAsync(triggerId, View(app, env, origin), CancellationToken.None).ConfigureAwait(false);
             }
             catch (SlackApiException e)

@@ -36,6 +36,8 @@ public sealed class SlackConfigTests : IAsyncLifetime
             ["SLACK_API_URL"] = _slack.ApiBase.ToString(),
             ["Apps:web:Target"] = "fakeconfig",
             ["Apps:web:Channels:0"] = "slack:C0DEPLOY",
+            ["Apps:api:Target"] = "fakeconfig",
+            ["Apps:api:ConfigEditors:0"] = "slack:U0BOB",
         }, services =>
         {
             services.AddSingleton<IDeployTarget>(_target);
@@ -64,6 +66,17 @@ public sealed class SlackConfigTests : IAsyncLifetime
         var open = Assert.Single(_slack.CallsTo("views.open")).Args;
         Assert.False(string.IsNullOrEmpty((string?)open["trigger_id"]));
         return JsonNode.Parse((string)open["view"]!)!.AsObject();
+    }
+
+    [Fact]
+    public async Task Someone_who_may_not_change_the_config_is_told_so_instead_of_getting_a_form()
+    {
+        var tap = await _host.PostSlackAsync("/slack/interactions", SlackPayloads.BlockAction("config set api"));
+        Assert.Equal(HttpStatusCode.OK, tap.StatusCode);
+        await SettleAsync();
+        Assert.Empty(_slack.CallsTo("views.open"));
+        var told = Assert.Single(_slack.CallsTo("chat.postEphemeral")).Args;
+        Assert.Contains("Only `Apps:api:ConfigEditors` may change the config of api in production", (string?)told["text"]);
     }
 
     [Fact]
