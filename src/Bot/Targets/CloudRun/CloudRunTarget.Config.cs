@@ -137,16 +137,8 @@ public sealed partial class CloudRunTarget : IHasConfig
     /// The oldest revision of the unbroken run, from the serving one back, whose entry for <paramref name="v"/> is the same;
     /// null when the serving one's differs, or the run reaches past the revisions read (<paramref name="all"/> false).
     /// </summary>
-    private static RunRevision? Since(List<(RunRevision Revision, Dictionary<string, RunEnvVar> Env)> run, RunEnvVar v, bool all)
-    {
-        RunRevision? oldest = null;
-        foreach (var (revision, env) in run)
-        {
-            if (!env.TryGetValue(v.Name!, out var had) || !Same(had, v)) return oldest;
-            oldest = revision;
-        }
-        return all ? oldest : null;
-    }
+    private static RunRevision? Since(List<(RunRevision Revision, Dictionary<string, RunEnvVar> Env)> run, RunEnvVar v, bool all) =>
+        Config.ConfigHistory.SetIn(run, r => r.Env.TryGetValue(v.Name!, out var had) && Same(had, v), all) is var i and >= 0 ? run[i].Revision : null;
 
     private static bool Same(RunEnvVar a, RunEnvVar b) =>
         a.Secret is { } x ? b.Secret is { } y && x.Secret == y.Secret && x.Version == y.Version : b.Secret is null && a.Value == b.Value;

@@ -106,16 +106,8 @@ public sealed partial class LambdaTarget : IHasConfig
     /// The oldest version of the unbroken run, from the live one back, in which <paramref name="name"/> has this value;
     /// null when the run goes past the versions read (<paramref name="complete"/> false), where it began is not known.
     /// </summary>
-    private static LambdaConfiguration? SetIn(List<LambdaConfiguration> back, string name, string value, bool complete)
-    {
-        LambdaConfiguration? oldest = null;
-        foreach (var version in back)
-        {
-            if (version.Environment?.Variables?.GetValueOrDefault(name) != value) return oldest;
-            oldest = version;
-        }
-        return complete ? oldest : null;
-    }
+    private static LambdaConfiguration? SetIn(List<LambdaConfiguration> back, string name, string value, bool complete) =>
+        ConfigHistory.SetIn(back, version => version.Environment?.Variables?.GetValueOrDefault(name) == value, complete) is var i and >= 0 ? back[i] : null;
 
     private static long Number(string? version) =>
         long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
