@@ -17,8 +17,16 @@ internal static class AlertIntake
     /// </summary>
     /// <param name="duplicate">The status a delivery seen before is answered with; <paramref name="ok"/> unless given.</param>
     /// <param name="details">Whether the answer also carries the stored alert's <c>id</c>, <c>count</c> and <c>state</c>.</param>
-    public static async Task RecordOnceAsync(HttpContext context, string source, string delivery, Alert alert, int ok, (int Status, string Text) failed, string what,
-        int? duplicate = null, bool details = false)
+    public static Task RecordOnceAsync(HttpContext context, string source, string delivery, Alert alert, int ok, (int Status, string Text) failed, string what,
+        int? duplicate = null, bool details = false) =>
+        RecordOnceAsync(context, source, delivery, [alert], ok, failed, what, duplicate, details);
+
+    /// <summary>
+    /// The same for a delivery that means several alerts at once (an ECS deployment that completed resolves both the
+    /// service's deployment and task alerts); the answer is <c>accepted</c> when any of them reached chat.
+    /// </summary>
+    public static async Task RecordOnceAsync(HttpContext context, string source, string delivery, IReadOnlyList<Alert> alerts, int ok, (int Status, string Text) failed,
+        string what, int? duplicate = null, bool details = false)
     {
         var services = context.RequestServices;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -29,9 +37,16 @@ internal static class AlertIntake
         }
         try
         {
-            var (stored, change) = await services.GetRequiredService<AlertRouter>().ReceiveAsync(alert, context.RequestAborted).ConfigureAwait(false);
-            var body = new JsonObject { ["status"] = stored.Muted || change == AlertChange.NothingOpen ? "recorded" : "accepted" };
-            if (details)
+            var router = services.GetRequiredService<AlertRouter>();
+            var shown = false;
+            StoredAlert? stored = null;
+            foreach (var alert in alerts)
+            {
+                (stored, var change) = await router.ReceiveAsync(alert, context.RequestAborted).ConfigureAwait(false);
+                shown |= !stored.Muted && change != AlertChange.NothingOpen;
+            }
+            var body = new JsonObject { ["status"] = shown ? "accepted" : "recorded" };
+            if (details && alerts.Count == 1 && stored is not null)
             {
                 body["id"] = stored.Id;
                 body["count"] = stored.Count;

@@ -18,7 +18,7 @@ namespace Bot.Alerts;
 /// certificate from its <c>SigningCertURL</c> (an SNS host only, see <see cref="SnsCertificates"/>); anything else gets 401.
 /// A <c>SubscriptionConfirmation</c> is confirmed by fetching its <c>SubscribeURL</c> (an SNS host only). A CloudWatch alarm
 /// notification going to ALARM opens an alert of the app whose <c>Lambda:Alarms</c> or <c>Lambda:Function</c> it names, and OK
-/// resolves it, when it comes from one of that app's <c>Lambda:Topics</c>: a valid signature only proves SNS sent it, and anyone
+/// resolves it, when it comes from one of that app's <c>Lambda:Topics</c> (ECS events likewise, see <see cref="EcsEvents"/>, from <c>Ecs:Topics</c>): a valid signature only proves SNS sent it, and anyone
 /// can point a topic of their own at this endpoint. A confirmation is likewise made only for a configured topic; anything
 /// from another topic gets 403 and one log line. SNS redelivers: a message id is taken once.
 /// </summary>
@@ -60,9 +60,9 @@ public static class AwsAlerts
         switch (message.Type)
         {
             case "SubscriptionConfirmation":
-                if (!Topics(apps.All.Where(IsLambda).SelectMany(a => a.Environments.Select(a.For))).Contains(message.TopicArn ?? ""))
+                if (!Topics(apps.All.Where(TakesSns).SelectMany(a => a.Environments.Select(a.For))).Contains(message.TopicArn ?? ""))
                 {
-                    await RefuseTopicAsync(context, loggers, message, "no app lists it in Lambda:Topics, so the subscription was not confirmed").ConfigureAwait(false);
+                    await RefuseTopicAsync(context, loggers, message, "no app lists it in Lambda:Topics or Ecs:Topics, so the subscription was not confirmed").ConfigureAwait(false);
                     return;
                 }
                 var confirmed = await certificates.ConfirmAsync(message.SubscribeUrl, context.RequestAborted).ConfigureAwait(false);
@@ -80,6 +80,11 @@ public static class AwsAlerts
     private static async Task NotifyAsync(HttpContext context, SnsMessage message, AppCatalog apps, TimeProvider time, ILoggerFactory loggers)
     {
         var alarm = message.Message is { } text ? Webhook.ParseObject(System.Text.Encoding.UTF8.GetBytes(text)) : null;
+        if (alarm is not null && EcsEvents.IsEcs(alarm))
+        {
+            await NotifyEcsAsync(context, message, alarm, apps, time, loggers).ConfigureAwait(false);
+            return;
+        }
         if (alarm?.StringAt("AlarmName") is not { Length: > 0 } name || alarm.StringAt("NewStateValue") is not { } state)
         {
             await AlertIntake.AnswerAsync(context, 200, "ignored", "not a CloudWatch alarm notification").ConfigureAwait(false);
@@ -106,17 +111,47 @@ public static class AwsAlerts
         await AlertIntake.RecordOnceAsync(context, "sns", message.MessageId ?? message.Signature!, alert, 200, (500, "the alarm could not be recorded; SNS will send it again"), "an SNS alarm notification").ConfigureAwait(false);
     }
 
+    /// <summary>An ECS event (EventBridge → SNS) of a service an <c>ecs</c> app names, from one of that app's <c>Ecs:Topics</c>.</summary>
+    private static async Task NotifyEcsAsync(HttpContext context, SnsMessage message, JsonObject e, AppCatalog apps, TimeProvider time, ILoggerFactory loggers)
+    {
+        if (EcsEvents.ServiceOf(e) is not { } service)
+        {
+            await AlertIntake.AnswerAsync(context, 200, "ignored", "an ECS event of no service").ConfigureAwait(false);
+            return;
+        }
+        if (EcsEvents.Owner(apps, service) is not { } owner)
+        {
+            await AlertIntake.AnswerAsync(context, 200, "ignored", $"no app here runs ECS service {Clip(service.Key)}").ConfigureAwait(false);
+            return;
+        }
+        if (!Topics([owner]).Contains(message.TopicArn ?? ""))
+        {
+            await RefuseTopicAsync(context, loggers, message, $"it is not in Ecs:Topics of {owner.App}, whose service {Clip(service.Key)} it names, so no alert was made").ConfigureAwait(false);
+            return;
+        }
+        var (alerts, note) = EcsEvents.ToAlerts(e, service, owner, time.GetUtcNow());
+        if (alerts.Count == 0)
+        {
+            await AlertIntake.AnswerAsync(context, 200, "ignored", note).ConfigureAwait(false);
+            return;
+        }
+        await AlertIntake.RecordOnceAsync(context, "sns", message.MessageId ?? message.Signature!, alerts, 200, (500, "the ECS event could not be recorded; SNS will send it again"), "an ECS event").ConfigureAwait(false);
+    }
+
     private static bool IsLambda(AppConfig a) => a.Target.Equals("lambda", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The targets whose apps list the SNS topics they take alerts from (<c>Lambda:Topics</c>, <c>Ecs:Topics</c>).</summary>
+    private static bool TakesSns(AppConfig a) => IsLambda(a) || a.Target.Equals("ecs", StringComparison.OrdinalIgnoreCase);
+
     private static HashSet<string> Topics(IEnumerable<AppEnvConfig> apps) =>
-        apps.SelectMany(e => AppCatalog.List(e.Section.GetSection("Lambda"), "Topics")).ToHashSet(StringComparer.Ordinal);
+        apps.SelectMany(e => AppCatalog.List(e.Section.GetSection(AppCatalog.SectionOf(e.Target)), "Topics")).ToHashSet(StringComparer.Ordinal);
 
     private static Task RefuseTopicAsync(HttpContext context, ILoggerFactory loggers, SnsMessage message, string what)
     {
         var topic = message.TopicArn is { Length: > 0 and <= 256 } t ? t : "(none)";
         loggers.CreateLogger(typeof(AwsAlerts))
             .LogWarning("SNS {Type} from topic {Topic} refused: {What}", message.Type, topic, what);
-        return AlertIntake.AnswerAsync(context, 403, "refused", $"topic {topic} is not one this bot takes alerts from (Lambda:Topics)");
+        return AlertIntake.AnswerAsync(context, 403, "refused", $"topic {topic} is not one this bot takes alerts from (Lambda:Topics, Ecs:Topics)");
     }
 
     /// <summary>The Lambda app (and environment) whose <c>Alarms</c> list the alarm, else whose <c>Function</c> the alarm's metric is of.</summary>
