@@ -55,6 +55,9 @@ public sealed class FakeEcs : HttpMessageHandler
     public int Desired { get; private set; } = 2;
     public JsonObject? LastRegistered { get; private set; }
 
+    /// <summary>Set when a rollout to a registered revision has started (the first UpdateService that names one).</summary>
+    public TaskCompletionSource RolloutStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public IReadOnlyList<string> Calls { get { lock (_gate) return [.. _calls]; } }
     public string Primary { get { lock (_gate) return Name((string)_deployments.First(d => (string)d["status"]! == "PRIMARY")["taskDefinition"]!); } }
     public string PrimaryRollout { get { lock (_gate) return (string)_deployments.First(d => (string)d["status"]! == "PRIMARY")["rolloutState"]!; } }
@@ -187,6 +190,7 @@ public sealed class FakeEcs : HttpMessageHandler
             _plays[(string)fresh["id"]!] = (Next, 0);
             Next = Play.Completes;
             Event($"has started {Desired} tasks: (deployment {fresh["id"]}).");
+            if (revision != "web:7") RolloutStarted.TrySetResult();
         }
         return new JsonObject { ["service"] = Service() };
     }
