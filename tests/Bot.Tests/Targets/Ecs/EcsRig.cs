@@ -13,8 +13,13 @@ namespace Bot.Tests.Targets.Ecs;
 /// <summary>The ECS target alone over a <see cref="FakeEcs"/> on a <see cref="WatchedTime"/> clock: app <c>web</c> deploys <c>…/web:{short_sha}</c>.</summary>
 public sealed class EcsRig
 {
-    public EcsRig(params (string Key, string Value)[] ecs)
+    public EcsRig(params (string Key, string Value)[] ecs) : this(new FakeEcs(), ecs)
     {
+    }
+
+    public EcsRig(FakeEcs fake, params (string Key, string Value)[] ecs)
+    {
+        Ecs = fake;
         var values = new Dictionary<string, string?>
         {
             ["Apps:web:Target"] = "ecs", ["Apps:web:Ecs:Cluster"] = "default", ["Apps:web:Ecs:Service"] = "web",
@@ -32,7 +37,7 @@ public sealed class EcsRig
         Target.Validate(App);
     }
 
-    public FakeEcs Ecs { get; } = new();
+    public FakeEcs Ecs { get; }
     public WatchedTime Time { get; } = new(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
     public AppEnvConfig App { get; }
     public EcsTarget Target { get; }

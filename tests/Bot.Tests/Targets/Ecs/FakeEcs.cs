@@ -25,8 +25,12 @@ public sealed class FakeEcs : HttpMessageHandler
     private readonly List<JsonObject> _stopped = [];
     private int _ids;
 
-    public FakeEcs()
+    private readonly HttpMessageHandler _others;
+
+    /// <param name="others">Where requests for other services (CloudWatch Logs) go: a <c>moto_server</c>, else <see cref="Logs"/>.</param>
+    public FakeEcs(HttpMessageHandler? others = null)
     {
+        _others = others ?? Logs;
         Revisions.Add(new JsonObject
         {
             ["taskDefinitionArn"] = Arn + "web:7", ["family"] = "web", ["revision"] = 7, ["status"] = "ACTIVE",
@@ -82,7 +86,7 @@ public sealed class FakeEcs : HttpMessageHandler
     {
         var auth = request.Headers.TryGetValues("Authorization", out var a) ? string.Join(",", a) : "";
         if (!auth.Contains("/ecs/", StringComparison.Ordinal))
-            return await new HttpMessageInvoker(Logs, disposeHandler: false).SendAsync(request, cancellationToken);
+            return await new HttpMessageInvoker(_others, disposeHandler: false).SendAsync(request, cancellationToken);
         var (op, problems, _, body) = await AwsModel.CheckAsync(request, cancellationToken);
         lock (_gate)
         {
