@@ -51,4 +51,24 @@ public sealed class EcsEngineTests : IAsyncLifetime
         Assert.Contains("PRIMARY web:7: 2/2 running, 0 pending · rollout COMPLETED", said);
         _ecs.AssertNoViolations();
     }
+
+    [Fact]
+    public async Task Rollback_after_two_good_deploys_goes_to_the_first_ones_revision_from_the_store()
+    {
+        var first = await _bot.DeployAsync("deploy web v1");
+        var second = await _bot.DeployAsync("deploy web v2");
+        Assert.Equal((DeploymentState.Succeeded, "web:8"), (first.State, first.Release));
+        Assert.Equal((DeploymentState.Succeeded, "web:9"), (second.State, second.Release));
+
+        var rollback = await _bot.DeployAsync("rollback web");
+
+        Assert.True(rollback.State == DeploymentState.Succeeded, rollback.Message);
+        Assert.Equal("web:8", rollback.Release);
+        Assert.Equal(("web:8", "COMPLETED"), (_ecs.Primary, _ecs.PrimaryRollout));
+        var history = await _bot.SendAsync("history web");
+        var listed = string.Join("\n", history.Messages.SelectMany(m => (IEnumerable<string>)[m.Text, .. m.Lines ?? []]));
+        Assert.Contains("web:8", listed);
+        Assert.Contains("web:9", listed);
+        _ecs.AssertNoViolations();
+    }
 }
