@@ -21,9 +21,8 @@ public sealed partial class EcsTarget
             foreach (var d in service.Deployments ?? [])
             {
                 var td = await ecs.DescribeTaskDefinitionAsync(s, d.TaskDefinition!, cancellationToken).ConfigureAwait(false);
-                var image = (td.TaskDefinition["containerDefinitions"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>()
-                    .FirstOrDefault(c => s.Container is null ? c["essential"] is not System.Text.Json.Nodes.JsonValue v || v.GetValue<bool>() : (string?)c["name"] == s.Container)?["image"];
-                lines.Add($"{d.Status} {Counts(d)}" + (d.RolloutStateReason is { Length: > 0 } why ? $" ({why.TrimEnd('.')})" : "") + $" · image {image}");
+                var image = TryContainer(s, td.TaskDefinition)?["image"] is { } i ? $" · image {i}" : "";
+                lines.Add($"{d.Status} {Counts(d)}" + (d.RolloutStateReason is { Length: > 0 } why ? $" ({why.TrimEnd('.')})" : "") + image);
             }
             if (service.Events?.FirstOrDefault()?.Message is { } last) lines.Add($"Last event: {last}");
             return lines;

@@ -120,6 +120,17 @@ public sealed partial class EcsTarget(EcsApi ecs, CloudWatchApi cloudWatch, AwsC
         yield return new Released(target, request.App.Url);
     }
 
+    /// <summary>The container <see cref="Container"/> would pick, or null where it would refuse (for <c>status</c>, which only shows it).</summary>
+    private static JsonObject? TryContainer(EcsSettings s, JsonObject taskDefinition)
+    {
+        var all = (taskDefinition["containerDefinitions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var candidates = s.Container is { } name ? all.Where(c => (string?)c["name"] == name).ToList() : all.Where(IsEssential).ToList();
+        return candidates.Count == 1 ? candidates[0] : null;
+    }
+
+    /// <summary>ECS's default: a container is essential unless it says otherwise.</summary>
+    private static bool IsEssential(JsonObject c) => c["essential"] is not JsonValue v || v.GetValue<bool>();
+
     /// <summary>The container whose image changes: <c>Ecs:Container</c>, else the only essential one.</summary>
     private static JsonObject Container(AppEnvConfig app, EcsSettings s, JsonObject taskDefinition)
     {
@@ -128,7 +139,7 @@ public sealed partial class EcsTarget(EcsApi ecs, CloudWatchApi cloudWatch, AwsC
             return all.FirstOrDefault(c => (string?)c["name"] == name) ?? throw new DeployFailedException(
                 $"{EcsNames.Revision((string?)taskDefinition["taskDefinitionArn"])} has no container {name} (it has {string.Join(", ", all.Select(c => (string?)c["name"]))}).",
                 $"Fix `Ecs:Container` of {app.App}.");
-        var essential = all.Where(c => c["essential"] is not JsonValue v || v.GetValue<bool>()).ToList();
+        var essential = all.Where(IsEssential).ToList();
         return essential.Count == 1 ? essential[0] : throw new DeployFailedException(
             $"{EcsNames.Revision((string?)taskDefinition["taskDefinitionArn"])} has {essential.Count} essential containers ({string.Join(", ", essential.Select(c => (string?)c["name"]))}), so I don't know which one gets the new image.",
             $"Set `Ecs:Container` of {app.App} to one of them.");
