@@ -55,6 +55,13 @@ public sealed class EcsApi(AwsClient aws)
         (await aws.JsonAsync(Call(s, "ListTaskDefinitions", new ListTaskDefinitionsRequest(family, "DESC", Math.Clamp(count, 1, 100)), EcsJson.Default.ListTaskDefinitionsRequest),
             EcsJson.Default.ListTaskDefinitionsAnswer, ct).ConfigureAwait(false)).TaskDefinitionArns ?? [];
 
+    /// <summary>Starts one task; never sent twice (a second would run the command again).</summary>
+    public Task<DescribeTasksAnswer> RunTaskAsync(EcsSettings s, RunTaskRequest request, CancellationToken ct) =>
+        aws.JsonAsync(Call(s, "RunTask", request, EcsJson.Default.RunTaskRequest) with { Retry = false }, EcsJson.Default.DescribeTasksAnswer, ct);
+
+    public Task<DescribeTasksAnswer> StopTaskAsync(EcsSettings s, string task, string reason, CancellationToken ct) =>
+        aws.JsonAsync(Call(s, "StopTask", new StopTaskRequest(s.Cluster, task, reason), EcsJson.Default.StopTaskRequest), EcsJson.Default.DescribeTasksAnswer, ct);
+
     private const string ContentType = "application/x-amz-json-1.1";
 
     private static AwsCall Call<T>(EcsSettings s, string name, T body, JsonTypeInfo<T> type) =>

@@ -17,6 +17,8 @@ namespace Bot.Targets.Ecs;
 [JsonSerializable(typeof(DescribeTasksRequest))]
 [JsonSerializable(typeof(DescribeTasksAnswer))]
 [JsonSerializable(typeof(ListTaskDefinitionsRequest))]
+[JsonSerializable(typeof(RunTaskRequest))]
+[JsonSerializable(typeof(StopTaskRequest))]
 [JsonSerializable(typeof(ListTaskDefinitionsAnswer))]
 internal sealed partial class EcsJson : JsonSerializerContext;
 
@@ -29,7 +31,8 @@ public sealed record EcsFailure(string? Arn, string? Reason, string? Detail);
 /// <summary>The members of a service the bot reads; <see cref="Events"/> come newest first.</summary>
 public sealed record EcsService(
     string? ServiceName, string? Status, string? TaskDefinition, int DesiredCount, int RunningCount, int PendingCount,
-    List<EcsDeployment>? Deployments, List<ServiceEvent>? Events)
+    List<EcsDeployment>? Deployments, List<ServiceEvent>? Events, JsonObject? NetworkConfiguration = null, string? LaunchType = null,
+    JsonArray? CapacityProviderStrategy = null, string? PlatformVersion = null)
 {
     public EcsDeployment? Primary => Deployments?.FirstOrDefault(d => d.Status == "PRIMARY");
 }
@@ -78,3 +81,14 @@ public sealed record EcsContainer(string? Name, string? Image, string? LastStatu
 public sealed record ListTaskDefinitionsRequest(string FamilyPrefix, string Sort, int MaxResults);
 
 public sealed record ListTaskDefinitionsAnswer(List<string>? TaskDefinitionArns, string? NextToken);
+
+/// <summary>A one-off task of the service's revision, placed as the service's own tasks are (its network, launch type or capacity providers).</summary>
+public sealed record RunTaskRequest(
+    string Cluster, string TaskDefinition, TaskOverride Overrides, string StartedBy, JsonObject? NetworkConfiguration, string? LaunchType,
+    JsonArray? CapacityProviderStrategy, string? PlatformVersion, int Count = 1);
+
+public sealed record TaskOverride(List<ContainerOverride> ContainerOverrides);
+
+public sealed record ContainerOverride(string Name, List<string> Command);
+
+public sealed record StopTaskRequest(string Cluster, string Task, string Reason);

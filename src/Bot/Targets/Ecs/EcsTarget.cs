@@ -29,6 +29,9 @@ public sealed partial class EcsTarget(EcsApi ecs, CloudWatchApi cloudWatch, AwsC
     {
         var s = EcsSettings.Read(app);
         if (s.Region is null) aws.Options.RequireRegion($"{app.App} deploys to Amazon ECS (or set `Ecs:Region`)");
+        // A task runs its Command in a one-off ECS task: one without stops startup rather than its first run.
+        foreach (var task in app.Tasks.Values.Where(t => t.Command is null))
+            throw new ConfigException($"{task.KeyPath}:Command", "missing; the command an ECS task runs in the app's container, e.g. \"bin/migrate\"");
     }
 
     public IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, CancellationToken cancellationToken) =>

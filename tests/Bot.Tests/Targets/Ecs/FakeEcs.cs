@@ -23,7 +23,16 @@ public sealed class FakeEcs : HttpMessageHandler
     private readonly Dictionary<string, (Play Play, int Step)> _plays = [];
     private readonly List<JsonObject> _events = [];
     private readonly List<JsonObject> _stopped = [];
+    private readonly List<JsonObject> _runs = [];
+    private readonly Dictionary<string, int?> _exits = [];
     private int _ids;
+
+    /// <summary>The exit code of the container of the next one-off task (RunTask); null: it never stops by itself.</summary>
+    public int? RunExit { get; set; } = 0;
+
+    /// <summary>Each RunTask's body, and the tasks StopTask was asked to stop.</summary>
+    public List<JsonObject> RunRequests { get; } = [];
+    public List<string> StopRequests { get; } = [];
 
     private readonly HttpMessageHandler _others;
 
@@ -99,7 +108,9 @@ public sealed class FakeEcs : HttpMessageHandler
                 "RegisterTaskDefinition" => Register(body!),
                 "UpdateService" => Update(body!),
                 "ListTasks" => new JsonObject { ["taskArns"] = new JsonArray([.. _stopped.Select(t => (JsonNode)JsonValue.Create((string)t["taskArn"]!))]) },
-                "DescribeTasks" => new JsonObject { ["tasks"] = new JsonArray([.. _stopped.Where(t => body!["tasks"]!.AsArray().Any(a => (string?)a == (string)t["taskArn"]!)).Select(t => (JsonNode)t.DeepClone())]) },
+                "RunTask" => Run(body!),
+                "StopTask" => Stop((string)body!["task"]!),
+                "DescribeTasks" => new JsonObject { ["tasks"] = new JsonArray([.. AdvanceRuns().Concat(_stopped).Where(t => body!["tasks"]!.AsArray().Any(a => (string?)a == (string)t["taskArn"]!)).Select(t => (JsonNode)t.DeepClone())]) },
                 "ListTaskDefinitions" => new JsonObject { ["taskDefinitionArns"] = new JsonArray([.. Revisions.AsEnumerable().Reverse().Select(r => (JsonNode)JsonValue.Create((string)r["taskDefinitionArn"]!))]) },
                 _ => null,
             };
@@ -197,6 +208,44 @@ public sealed class FakeEcs : HttpMessageHandler
             if (revision != "web:7") RolloutStarted.TrySetResult();
         }
         return new JsonObject { ["service"] = Service() };
+    }
+
+    private JsonObject Run(JsonObject body)
+    {
+        RunRequests.Add((JsonObject)body.DeepClone());
+        var task = new JsonObject
+        {
+            ["taskArn"] = $"arn:aws:ecs:us-east-1:123456789012:task/default/run{_runs.Count + 1}f00d", ["taskDefinitionArn"] = body["taskDefinition"]!.DeepClone(),
+            ["lastStatus"] = "PROVISIONING", ["desiredStatus"] = "RUNNING", ["startedBy"] = body["startedBy"]?.DeepClone(),
+            ["containers"] = new JsonArray(new JsonObject { ["name"] = "web", ["lastStatus"] = "PENDING" }),
+        };
+        _runs.Add(task);
+        _exits[(string)task["taskArn"]!] = RunExit;
+        return new JsonObject { ["tasks"] = new JsonArray(task.DeepClone()), ["failures"] = new JsonArray() };
+    }
+
+    /// <summary>Each look moves a one-off task on: PROVISIONING, RUNNING, then STOPPED with its exit code (unless it never stops).</summary>
+    private List<JsonObject> AdvanceRuns()
+    {
+        foreach (var task in _runs.Where(t => (string)t["lastStatus"]! != "STOPPED"))
+        {
+            var exit = _exits[(string)task["taskArn"]!];
+            if ((string)task["lastStatus"]! == "PROVISIONING") (task["lastStatus"], task["containers"]![0]!["lastStatus"]) = ("RUNNING", "RUNNING");
+            else if (exit is not null)
+            {
+                (task["lastStatus"], task["desiredStatus"], task["stoppedReason"]) = ("STOPPED", "STOPPED", "Essential container in task exited");
+                (task["containers"]![0]!["lastStatus"], task["containers"]![0]!["exitCode"]) = ("STOPPED", exit);
+            }
+        }
+        return _runs;
+    }
+
+    private JsonObject Stop(string arn)
+    {
+        StopRequests.Add(arn);
+        var task = _runs.First(t => (string)t["taskArn"]! == arn);
+        (task["lastStatus"], task["desiredStatus"], task["stoppedReason"]) = ("STOPPED", "STOPPED", "Task stopped by user");
+        return new JsonObject { ["task"] = task.DeepClone() };
     }
 
     private static HttpResponseMessage Json(HttpStatusCode status, JsonObject body) =>
