@@ -12,6 +12,7 @@ using Bot.Sources;
 using Bot.Sources.GitHub;
 using Bot.Targets;
 using Bot.Targets.CloudRun;
+using Bot.Targets.Ecs;
 using Bot.Targets.Heroku;
 using Bot.Targets.Lambda;
 using Bot.Targets.Shell;
@@ -44,6 +45,7 @@ public static class BotServices
             services.AddSingleton<IJobWaker>(sp => new LambdaWake(sp.GetRequiredService<LambdaApi>(), wake, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LambdaWake>>()));
         services.AddAwsAlerts();
         services.AddCloudRun(configuration);
+        services.AddEcs(configuration);
         services.AddGcpAlerts(configuration);
         services.AddLogPages(configuration);
         services.AddSingleton<TargetRegistry>();

@@ -57,7 +57,7 @@ public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, Aw
             }
             catch (Exception e) when (PlatformHttp.IsUnreachable(e, ct))
             {
-                throw new AwsApiException(call.Name, 0, "Unavailable", $"{options.EndpointOf(call.Service).Host} could not be reached ({e.Message})");
+                throw new AwsApiException(call.Name, 0, "Unavailable", $"{options.EndpointOf(call.Service, call.Region).Host} could not be reached ({e.Message})");
             }
             await Task.Delay(wait, time, ct).ConfigureAwait(false);
         }
@@ -111,7 +111,7 @@ public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, Aw
 
     private HttpRequestMessage Request(AwsCall call, AwsKeys keys)
     {
-        var request = new HttpRequestMessage(call.Method, new Uri(options.EndpointOf(call.Service), call.Path));
+        var request = new HttpRequestMessage(call.Method, new Uri(options.EndpointOf(call.Service, call.Region), call.Path));
         var body = call.Body ?? [];
         if (call.Body is not null || call.ContentType is not null)
         {
@@ -122,7 +122,7 @@ public sealed class AwsClient(IHttpClientFactory clients, AwsOptions options, Aw
         if (call.InvocationType is not null) request.Headers.TryAddWithoutValidation("X-Amz-Invocation-Type", call.InvocationType);
         if (call.LogType is not null) request.Headers.TryAddWithoutValidation("X-Amz-Log-Type", call.LogType);
         if (!call.Retry) request.Options.Set(PlatformHttp.NoRetry, true);
-        SigV4.Sign(request, body, keys, options.Region ?? "us-east-1", call.Service.SigningName, time.GetUtcNow());
+        SigV4.Sign(request, body, keys, call.Region ?? options.Region ?? "us-east-1", call.Service.SigningName, time.GetUtcNow());
         return request;
     }
 

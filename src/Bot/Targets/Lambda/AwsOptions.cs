@@ -5,7 +5,7 @@ namespace Bot.Targets.Lambda;
 
 /// <summary>
 /// AWS settings as the SDKs read them: <c>AWS_REGION</c> (else <c>AWS_DEFAULT_REGION</c>), <c>AWS_ENDPOINT_URL</c> and the
-/// service-specific <c>AWS_ENDPOINT_URL_LAMBDA</c>, <c>_CLOUDWATCH_LOGS</c>, <c>_CLOUDWATCH</c>, <c>_SNS</c> (which win),
+/// service-specific <c>AWS_ENDPOINT_URL_LAMBDA</c>, <c>_CLOUDWATCH_LOGS</c>, <c>_CLOUDWATCH</c>, <c>_SNS</c>, <c>_ECS</c> (which win),
 /// both ignored when <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS</c> is true. Keys given in the configuration
 /// (<c>AWS_ACCESS_KEY_ID</c>/<c>AWS_SECRET_ACCESS_KEY</c>/<c>AWS_SESSION_TOKEN</c>) are used as they are; otherwise the
 /// SDK's default chain (profile, web identity, container and instance roles) finds them.
@@ -18,7 +18,7 @@ public sealed record AwsOptions(string? Region, IReadOnlyDictionary<string, Uri>
         var endpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
         if (!string.Equals(Blank(configuration["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]), "true", StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var service in new[] { AwsService.Lambda, AwsService.Logs, AwsService.CloudWatch, AwsService.Sns, AwsService.S3 })
+            foreach (var service in new[] { AwsService.Lambda, AwsService.Logs, AwsService.CloudWatch, AwsService.Sns, AwsService.S3, AwsService.Ecs })
             {
                 var key = $"AWS_ENDPOINT_URL_{service.EnvSuffix}";
                 if (Blank(configuration[key]) is { } own) endpoints[service.EnvSuffix] = Url(own, key);
@@ -44,9 +44,12 @@ public sealed record AwsOptions(string? Region, IReadOnlyDictionary<string, Uri>
             : new Uri($"https://{bucket}.s3.{Region ?? "us-east-1"}.amazonaws.com/{path}");
     }
 
-    /// <summary>The override for <paramref name="service"/>, else <c>https://{prefix}.{region}.amazonaws.com/</c>.</summary>
-    public Uri EndpointOf(AwsService service) =>
-        Endpoints.TryGetValue(service.EnvSuffix, out var url) ? url : new Uri($"https://{service.EndpointPrefix}.{Region ?? "us-east-1"}.amazonaws.com/");
+    /// <summary>
+    /// The override for <paramref name="service"/>, else <c>https://{prefix}.{region}.amazonaws.com/</c>, in
+    /// <paramref name="region"/> when an app names its own (<c>Ecs:Region</c>).
+    /// </summary>
+    public Uri EndpointOf(AwsService service, string? region = null) =>
+        Endpoints.TryGetValue(service.EnvSuffix, out var url) ? url : new Uri($"https://{service.EndpointPrefix}.{region ?? Region ?? "us-east-1"}.amazonaws.com/");
 
     private static Uri Url(string value, string key) =>
         Uri.TryCreate(value.EndsWith('/') ? value : value + "/", UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"

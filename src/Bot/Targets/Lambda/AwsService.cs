@@ -11,4 +11,5 @@ public sealed record AwsService(string SigningName, string EndpointPrefix, strin
     public static readonly AwsService CloudWatch = new("monitoring", "monitoring", "CLOUDWATCH");
     public static readonly AwsService Sns = new("sns", "sns", "SNS");
     public static readonly AwsService S3 = new("s3", "s3", "S3");
+    public static readonly AwsService Ecs = new("ecs", "ecs", "ECS");
 }

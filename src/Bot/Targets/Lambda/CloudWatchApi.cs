@@ -29,11 +29,12 @@ public sealed class CloudWatchApi(AwsClient aws)
     }
 
     /// <summary>One page of matching events, oldest first, from <paramref name="start"/> (ms since the epoch).</summary>
-    public Task<FilterLogEventsAnswer> FilterLogEventsAsync(string group, long? start, string? pattern, string? next, int limit, CancellationToken ct)
+    public Task<FilterLogEventsAnswer> FilterLogEventsAsync(string group, long? start, string? pattern, string? next, int limit, CancellationToken ct,
+        string? streamPrefix = null, string? region = null)
     {
-        var request = new FilterLogEventsRequest(group, start, pattern, next, limit);
+        var request = new FilterLogEventsRequest(group, start, pattern, next, limit, streamPrefix);
         var call = new AwsCall(AwsService.Logs, "FilterLogEvents", HttpMethod.Post, "",
-            JsonSerializer.SerializeToUtf8Bytes(request, LogsJson.Default.FilterLogEventsRequest), "application/x-amz-json-1.1", "Logs_20140328.FilterLogEvents");
+            JsonSerializer.SerializeToUtf8Bytes(request, LogsJson.Default.FilterLogEventsRequest), "application/x-amz-json-1.1", "Logs_20140328.FilterLogEvents", Region: region);
         return aws.JsonAsync(call, LogsJson.Default.FilterLogEventsAnswer, ct);
     }
 }

@@ -88,7 +88,8 @@ public sealed record DescribeAlarmsAnswer(List<MetricAlarm>? MetricAlarms, List<
 /// <summary>An alarm's name and state; <c>StateUpdatedTimestamp</c> is epoch seconds in the JSON protocol.</summary>
 public sealed record MetricAlarm(string AlarmName, string? StateValue, string? StateReason, double? StateUpdatedTimestamp);
 
-public sealed record FilterLogEventsRequest(string LogGroupName, long? StartTime, string? FilterPattern, string? NextToken, int? Limit);
+/// <summary><see cref="LogStreamNamePrefix"/>: only the streams it begins (an ECS container's <c>prefix/container/</c>).</summary>
+public sealed record FilterLogEventsRequest(string LogGroupName, long? StartTime, string? FilterPattern, string? NextToken, int? Limit, string? LogStreamNamePrefix = null);
 
 public sealed record FilterLogEventsAnswer(List<FilteredLogEvent>? Events, string? NextToken);
 

@@ -22,6 +22,7 @@ public sealed class AwsModel
     public static readonly AwsModel Lambda = new("lambda/2015-03-31");
     public static readonly AwsModel Logs = new("logs/2014-03-28");
     public static readonly AwsModel CloudWatch = new("cloudwatch/2010-08-01");
+    public static readonly AwsModel Ecs = new("ecs/2014-11-13");
 
     private JsonObject Metadata => (JsonObject)_model["metadata"]!;
     public string SigningName => (string?)Metadata["signingName"] ?? (string)Metadata["endpointPrefix"]!;
@@ -40,7 +41,7 @@ public sealed class AwsModel
         var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2)).ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "");
         var auth = headers.GetValueOrDefault("authorization") ?? "";
-        var model = auth.Contains("/logs/") ? Logs : auth.Contains("/monitoring/") ? CloudWatch : Lambda;
+        var model = auth.Contains("/logs/") ? Logs : auth.Contains("/ecs/") ? Ecs : auth.Contains("/monitoring/") ? CloudWatch : Lambda;
         var isInvoke = uri.AbsolutePath.EndsWith("/invocations", StringComparison.Ordinal);
         var body = bytes.Length > 0 && !isInvoke ? JsonNode.Parse(bytes) as JsonObject : null;
         var (op, problems) = model.Check(request.Method.Method, uri.AbsolutePath, query, headers, body);
