@@ -63,7 +63,7 @@ public sealed record LambdaSettings(
     public static string ShortName(string function) =>
         function.StartsWith("arn:", StringComparison.Ordinal) && function.Split(':') is { Length: >= 7 } parts ? parts[6] : function;
 
-    private static bool IsTopicArn(string arn) => arn.Split(':') is ["arn", { Length: > 0 }, "sns", { Length: > 0 }, { Length: > 0 }, { Length: > 0 }];
+    internal static bool IsTopicArn(string arn) => arn.Split(':') is ["arn", { Length: > 0 }, "sns", { Length: > 0 }, { Length: > 0 }, { Length: > 0 }];
 
     private static string? Blank(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
 }
