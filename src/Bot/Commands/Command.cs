@@ -65,6 +65,9 @@ public sealed record HelpCommand(string? Verb) : Command;
 
 public sealed record ScaleCommand(string AppName, IReadOnlyDictionary<string, int> Quantities, string? Size, string? Env) : Command
 {
+    /// <summary>The key of a bare count (<c>scale web 3</c>): the app's one process, where the target has just one.</summary>
+    public const string Whole = "";
+
     public override string? App => AppName;
 }
 

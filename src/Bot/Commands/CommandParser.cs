@@ -208,6 +208,9 @@ public static partial class CommandParser
             var eq = t.IndexOf('=');
             if (eq > 0 && int.TryParse(t[(eq + 1)..], CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 100)
                 quantities[t[..eq]] = n;
+            // `scale web 3`: the app's one process (an ECS service's desired count); a target with several asks which.
+            else if (quantities.Count == 0 && int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count <= 100)
+                quantities[ScaleCommand.Whole] = count;
             else if (eq < 0 && size is null)
                 size = t;
             else

@@ -17,7 +17,7 @@ public static class Verbs
         new("unlock", "unlock <app> [<env>]", "Remove a lock.", ["unlock web"]),
         new("apps", "apps", "List the apps this bot can deploy.", ["apps"], ["list", "ls"]),
         new("help", "help [<verb>]", "Show commands, or one command in detail.", ["help", "help deploy"], ["?", "commands"]),
-        new("scale", "scale <app> <process>=<n> ... [size]", "Change how many processes run.", ["scale web web=2 worker=1"], null, "scale"),
+        new("scale", "scale <app> <process>=<n> ... [size] | scale <app> <n>", "Change how many processes (or, on ECS, tasks) run.", ["scale web web=2 worker=1", "scale web 3"], null, "scale"),
         new("restart", "restart <app> [<process>]", "Restart the app's processes.", ["restart web", "restart web web.1"], null, "restart"),
         new("maintenance", "maintenance <app> on|off", "Turn maintenance mode on or off.", ["maintenance web on"], ["maint"], "maintenance"),
         new("promote", "promote <app> <from-env> to <to-env> | promote <app> canary", "Deploy what runs in one environment to another, or end a canary now.",

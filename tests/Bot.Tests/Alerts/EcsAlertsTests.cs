@@ -28,6 +28,7 @@ public sealed class EcsAlertsTests : IAsyncLifetime
     public async Task InitializeAsync() => _bot = await BotWebHost.StartAsync(new Dictionary<string, string?>
     {
         ["Apps:shop:Target"] = "ecs",
+        ["Apps:shop:Ecs:Region"] = "us-east-1",
         ["Apps:shop:Ecs:Cluster"] = "prod",
         ["Apps:shop:Ecs:Service"] = "shop-web",
         ["Apps:shop:Ecs:Topics:0"] = EcsPayloads.TopicArn,
@@ -38,7 +39,6 @@ public sealed class EcsAlertsTests : IAsyncLifetime
     }, services =>
     {
         services.AddSingleton<IChatPlatform>(_chat);
-        services.AddSingleton<IDeployTarget>(new EcsStandIn());
         services.AddHttpClient(SnsCertificates.ClientName).ConfigurePrimaryHttpMessageHandler(() => new CertificateHost(_signer));
     });
 
@@ -149,22 +149,6 @@ public sealed class EcsAlertsTests : IAsyncLifetime
 
     private Task<HttpResponseMessage> PostRawAsync(JsonObject message) =>
         _bot.Client.PostAsync("/alerts/aws", new StringContent(message.ToJsonString(), Encoding.UTF8, "text/plain"));
-
-    /// <summary>The <c>ecs</c> kind, so the catalog takes the app; the alerts never call a target.</summary>
-    private sealed class EcsStandIn : IDeployTarget
-    {
-        public string Kind => "ecs";
-        public void Validate(AppEnvConfig app) { }
-        public IAsyncEnumerable<DeployEvent> DeployAsync(DeployRequest request, CancellationToken cancellationToken) => Nothing();
-        public IAsyncEnumerable<DeployEvent> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken) => Nothing();
-        public Task<LogResult> ReadLogsAsync(AppEnvConfig app, LogRequest request, CancellationToken cancellationToken) => Task.FromResult(new LogResult([]));
-
-        private static async IAsyncEnumerable<DeployEvent> Nothing([EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await Task.CompletedTask;
-            yield break;
-        }
-    }
 
     /// <summary>sns.us-east-1.amazonaws.com serving the test's signing certificate.</summary>
     private sealed class CertificateHost(SnsSigner signer) : HttpMessageHandler

@@ -81,4 +81,12 @@ public sealed class ConfigCommandParserTests
         foreach (var value in new[] { "plain", "two words", "quote\"and\\slash", "multi\nline", "$HOME", "" })
             Assert.Equal(value, DotEnv.Parse(DotEnv.Line("K", value)).Entries.Single().Value);
     }
+
+    [Fact]
+    public void Scale_takes_a_bare_count_for_a_target_with_one_process()
+    {
+        var c = Assert.IsType<ScaleCommand>(CommandParser.Parse("scale web 3 in staging"));
+        Assert.Equal((3, "staging"), (c.Quantities[ScaleCommand.Whole], c.Env));
+        Assert.Equal(2, Assert.IsType<ScaleCommand>(CommandParser.Parse("scale web web=2")).Quantities["web"]);
+    }
 }

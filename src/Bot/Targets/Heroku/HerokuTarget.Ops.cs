@@ -16,6 +16,8 @@ public sealed partial class HerokuTarget
     public async Task<string> ScaleAsync(AppEnvConfig app, IReadOnlyDictionary<string, int> quantities, string? size, CancellationToken cancellationToken)
     {
         var heroku = HerokuSettings.Read(app).App;
+        if (quantities.ContainsKey(""))
+            throw new DeployFailedException($"A Heroku app has process types; say which one to scale.", $"Type `scale {app.App} web={quantities[""]}`.");
         var updates = quantities.Select(q => new HerokuFormationUpdate(q.Key.ToLowerInvariant(), q.Value, size is null ? null : new HerokuDynoSize(size))).ToList();
         var formation = await Guard(app, api.UpdateFormationAsync(heroku, updates, cancellationToken)).ConfigureAwait(false);
         var changed = formation.Where(f => updates.Any(u => u.Type.Equals(f.Type, StringComparison.OrdinalIgnoreCase)));

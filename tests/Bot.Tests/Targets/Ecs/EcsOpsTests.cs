@@ -6,11 +6,11 @@ namespace Bot.Tests.Targets.Ecs;
 public sealed class EcsOpsTests
 {
     [Fact]
-    public async Task Scale_sets_the_desired_count()
+    public async Task Scale_web_4_sets_the_desired_count()
     {
         var rig = new EcsRig();
 
-        var answer = await rig.Target.ScaleAsync(rig.App, new Dictionary<string, int> { ["web"] = 4 }, null, CancellationToken.None);
+        var answer = await rig.Target.ScaleAsync(rig.App, new Dictionary<string, int> { [Bot.Commands.ScaleCommand.Whole] = 4 }, null, CancellationToken.None);
 
         Assert.Equal("web now wants 4 tasks (was 2). Type `status web` to see them start.", answer);
         Assert.Equal(4, rig.Ecs.Desired);
