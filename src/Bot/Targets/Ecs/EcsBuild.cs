@@ -1,10 +1,5 @@
-using System.Collections;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
-using Bot.Processes;
-using Bot.Security;
-using Bot.Text;
 
 namespace Bot.Targets.Ecs;
 
@@ -27,44 +22,14 @@ public static class EcsBuild
         try
         {
             await request.Source!.ExtractToAsync(dir, ct).ConfigureAwait(false);
-            yield return new StepStarted("build");
-            var lines = Channel.CreateUnbounded<DeployEvent>(new UnboundedChannelOptions { SingleReader = true });
-            var spec = ChildProcess.Shell(build, dir, Environment(request, image), limit);
-            var run = Task.Run(async () =>
-            {
-                try { return await ChildProcess.RunAsync(spec, (line, error) => lines.Writer.TryWrite(new OutputLine(line, error)), ct, time).ConfigureAwait(false); }
-                finally { lines.Writer.TryComplete(); }
-            }, CancellationToken.None);
-            await foreach (var e in lines.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            var env = BuildCommand.Environment(request, request.Commit?.Ref, request.Commit?.Sha);
+            env["IMAGE"] = image;
+            await foreach (var e in BuildCommand.RunAsync(build, dir, env, limit, why => outcome.Failure = why, time, ct).ConfigureAwait(false))
                 yield return e;
-            var result = await run.ConfigureAwait(false);
-            if (result.TimedOut || result.ExitCode != 0)
-            {
-                outcome.Failure = result.TimedOut
-                    ? $"The build gave no result within {Format.Duration(limit)}"
-                    : $"The build failed (exit code {result.ExitCode} after {Format.Duration(result.Elapsed)})";
-                yield break;
-            }
-            yield return new StepFinished("build", result.Elapsed);
         }
         finally
         {
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { /* a file still held; the next build of this number clears it */ }
         }
-    }
-
-    private static Dictionary<string, string?> Environment(DeployRequest request, string image)
-    {
-        var env = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables())
-            if (e.Key is string name && (Redactor.IsSecretName(name) || name is "DATABASE_URL"))
-                env[name] = null;
-        env["IMAGE"] = image;
-        env["DEPLOY_APP"] = request.App.App;
-        env["DEPLOY_ENV"] = request.App.Env;
-        env["DEPLOY_NUMBER"] = request.Number.ToString(CultureInfo.InvariantCulture);
-        env["DEPLOY_REF"] = request.Commit?.Ref;
-        env["DEPLOY_SHA"] = request.Commit?.Sha;
-        return env;
     }
 }

@@ -1,10 +1,5 @@
-using System.Collections;
-using Bot.Text;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
-using Bot.Processes;
-using Bot.Security;
 using Bot.Sources;
 
 namespace Bot.Targets.Lambda;
@@ -34,25 +29,10 @@ public static class LambdaBuild
 
             if (settings.Build is { } build)
             {
-                yield return new StepStarted("build");
-                var lines = Channel.CreateUnbounded<DeployEvent>(new UnboundedChannelOptions { SingleReader = true });
-                var spec = ChildProcess.Shell(build, dir, Environment(request, commit), settings.BuildTimeout);
-                var run = Task.Run(async () =>
-                {
-                    try { return await ChildProcess.RunAsync(spec, (line, error) => lines.Writer.TryWrite(new OutputLine(line, error)), ct, time).ConfigureAwait(false); }
-                    finally { lines.Writer.TryComplete(); }
-                }, CancellationToken.None);
-                await foreach (var e in lines.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+                var env = BuildCommand.Environment(request, commit.Ref, commit.Sha, "AWS_SESSION_TOKEN");
+                await foreach (var e in BuildCommand.RunAsync(build, dir, env, settings.BuildTimeout, why => outcome.Failure = why, time, ct).ConfigureAwait(false))
                     yield return e;
-                var result = await run.ConfigureAwait(false);
-                if (result.TimedOut || result.ExitCode != 0)
-                {
-                    outcome.Failure = result.TimedOut
-                        ? $"The build gave no result within {Format.Duration(settings.BuildTimeout)}"
-                        : $"The build failed (exit code {result.ExitCode} after {Format.Duration(result.Elapsed)})";
-                    yield break;
-                }
-                yield return new StepFinished("build", result.Elapsed);
+                if (outcome.Failure is not null) yield break;
             }
 
             var zip = Path.GetFullPath(Path.Combine(dir, settings.Artifact!));
@@ -82,19 +62,4 @@ public static class LambdaBuild
         < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MB"),
     };
-
-    /// <summary>The bot's environment minus its secrets, plus <c>DEPLOY_*</c> naming what is built.</summary>
-    private static Dictionary<string, string?> Environment(DeployRequest request, ResolvedCommit commit)
-    {
-        var env = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables())
-            if (e.Key is string name && (Redactor.IsSecretName(name) || name is "DATABASE_URL" or "AWS_SESSION_TOKEN"))
-                env[name] = null;
-        env["DEPLOY_APP"] = request.App.App;
-        env["DEPLOY_ENV"] = request.App.Env;
-        env["DEPLOY_NUMBER"] = request.Number.ToString(CultureInfo.InvariantCulture);
-        env["DEPLOY_REF"] = commit.Ref;
-        env["DEPLOY_SHA"] = commit.Sha;
-        return env;
-    }
 }
