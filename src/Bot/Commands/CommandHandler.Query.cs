@@ -154,7 +154,7 @@ public sealed partial class CommandHandler
             var theirs = await releases.ListReleasesAsync(env, count, ct).ConfigureAwait(false);
             if (theirs.Count > 0)
                 messages.Add(new ChatMessage($"Releases on {env.Target}:", Tone.Info, null,
-                    theirs.Select(r => $"{r.Name}{(r.Current ? " ← live" : "")} · {r.Description} · {r.By ?? "?"} · {Format.Ago(r.At, now)}").ToList(), "releases"));
+                    theirs.Select(ReleaseLine).ToList(), "releases"));
         }
         if (messages.Count == 0)
             return CommandResult.Reply($"No deployments of {env.App} to {env.Env} yet. Type `deploy {env.App}` to make the first.", Tone.Info,
@@ -184,6 +184,16 @@ public sealed partial class CommandHandler
         if (entries.Count == 0) return CommandResult.Reply("The audit log is empty.", Tone.Info);
         var lines = entries.Select(e => $"{Format.Clock(e.At, now)} {e.Person ?? e.UserName} ({e.Identity}): {Format.Gist(e.Command, 60)} → {Format.Gist(e.Result)}").ToList();
         return new CommandResult([new ChatMessage($"The last {entries.Count} commands{(app is null ? "" : $" about {app}")}:", Tone.Info, null, lines, "audit")], true);
+    }
+
+    /// <summary><c>v122 ← live · Deploy 3f2a1c9 · ana · 2h ago</c>; what a target does not know (who, when) is left out.</summary>
+    private string ReleaseLine(TargetRelease r)
+    {
+        var parts = new List<string> { r.Name + (r.Current ? " ← live" : "") };
+        if (!string.IsNullOrEmpty(r.Description)) parts.Add(r.Description);
+        if (r.By is { Length: > 0 } by) parts.Add(by);
+        if (r.At != DateTimeOffset.MinValue) parts.Add(Format.Ago(r.At, time.GetUtcNow()));
+        return string.Join(" · ", parts);
     }
 
     /// <summary>The commit's subject in quotes; for a config change, what it changed (its subject names keys, not a commit).</summary>
