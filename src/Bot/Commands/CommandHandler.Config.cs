@@ -40,7 +40,7 @@ public sealed partial class CommandHandler
             };
             lines.Add($"• {v.Name} {what}{when}");
         }
-        var inEnv = env.Env == apps.Find(env.App)!.DefaultEnv ? "" : $" in {env.Env}";
+        var inEnv = InEnv(env);
         var actions = new List<ChatAction>();
         // Slack opens a private form for Set…; elsewhere the way is a direct message.
         if (access.CheckConfigEditor(env, origin) is null)
@@ -59,7 +59,7 @@ public sealed partial class CommandHandler
     {
         if (c.Change.Set.Count > 0 && !Access.IsDirect(origin))
         {
-            var inEnv = env.Env == apps.Find(env.App)!.DefaultEnv ? "" : $" in {env.Env}";
+            var inEnv = InEnv(env);
             var seen = origin.Platform == "slack" && c.Change.Set.Count > 0 ? " If you sent it as a message others can see, delete it and treat the value as exposed." : "";
             var form = origin.Platform == "slack" ? ", or tap Set… to type them privately" : "";
             return CommandResult.Refuse($"Config values are never set in a channel, where everyone would read them: send `config set {env.App} {c.Change.Set.Keys.First()}=…{inEnv}` to me in a direct message{form}.{seen}",
@@ -77,10 +77,9 @@ public sealed partial class CommandHandler
         var text = $"config set {appName} {string.Join(' ', change.Set.Keys.Select(k => k + "=…").Concat(change.Unset.Select(u => "-" + u)))}{(envName is null ? "" : $" in {envName}")} ({how})";
         var command = new ConfigSetCommand(appName, change, envName) { Notes = notes };
         (CommandResult Result, string Outcome) done;
-        var app = apps.Find(appName);
-        if (app is null) done = (UnknownApp(appName, command), AuditOutcome.Refused);
-        else if (!app.HasEnv(envName ?? app.DefaultEnv)) done = (CommandResult.Refuse($"{app.Name} has no environment `{Tokens.Clip(envName!)}`. Its environments: {Quote(app.Environments)}."), AuditOutcome.Refused);
-        else done = await RunGuardedAsync(() => ApplyConfigAsync(app.For(envName ?? app.DefaultEnv), origin, change, notes, ct), command, origin, ct).ConfigureAwait(false);
+        var (env, refused) = FindEnv(appName, envName, command);
+        done = env is null ? (refused!, AuditOutcome.Refused)
+            : await RunGuardedAsync(() => ApplyConfigAsync(env, origin, change, notes, ct), command, origin, ct).ConfigureAwait(false);
         await AuditAsync(new ChatRequest(origin, text), command, done.Result, done.Outcome).ConfigureAwait(false);
         return done.Result;
     }
@@ -88,9 +87,8 @@ public sealed partial class CommandHandler
     /// <summary>Why <paramref name="origin"/> may not open a form to change the config of an app/env; null when they may.</summary>
     public CommandResult? ConfigFormRefusal(Origin origin, string appName, string? envName)
     {
-        if (apps.Find(appName) is not { } app) return UnknownApp(appName, new ConfigCommand(appName, envName));
-        if (!app.HasEnv(envName ?? app.DefaultEnv)) return CommandResult.Refuse($"{app.Name} has no environment `{Tokens.Clip(envName!)}`. Its environments: {Quote(app.Environments)}.");
-        var env = app.For(envName ?? app.DefaultEnv);
+        var (env, refused) = FindEnv(appName, envName, new ConfigCommand(appName, envName));
+        if (env is null) return refused;
         return access.CheckConfigEditor(env, origin) is { } no ? CommandResult.Refuse(no)
             : targets.Get(env.Target) is not IHasConfig ? CommandResult.Refuse($"{env.App} runs on the {env.Target} target, which has no config vars the bot can change.")
             : null;
@@ -216,10 +214,19 @@ public sealed partial class CommandHandler
         if (c.Discard) return CommandResult.Reply(change is null ? "There was no .env file waiting." : "Dropped the .env file; nothing was set.");
         if (change is null)
             return CommandResult.Refuse($"I have no .env file of yours waiting (they are kept {Format.Duration(EnvFileKept)}, and used once). Send it to me again in a direct message.");
-        var app = apps.Find(c.AppName);
-        if (app is null) return UnknownApp(c.AppName, c);
-        var envName = c.Env ?? app.DefaultEnv;
-        if (!app.HasEnv(envName)) return CommandResult.Refuse($"{app.Name} has no environment `{Tokens.Clip(envName)}`. Its environments: {Quote(app.Environments)}.");
-        return await ApplyConfigAsync(app.For(envName), origin, change, [], ct).ConfigureAwait(false);
+        var (env, refused) = FindEnv(c.AppName, c.Env, c);
+        return env is null ? refused! : await ApplyConfigAsync(env, origin, change, [], ct).ConfigureAwait(false);
     }
+
+    /// <summary>The app/env named by a form, a file's button or a command, or the refusal that says which there are.</summary>
+    private (AppEnvConfig? Env, CommandResult? Refused) FindEnv(string appName, string? envName, Command command)
+    {
+        if (apps.Find(appName) is not { } app) return (null, UnknownApp(appName, command));
+        var name = envName ?? app.DefaultEnv;
+        return app.HasEnv(name) ? (app.For(name), null)
+            : (null, CommandResult.Refuse($"{app.Name} has no environment `{Tokens.Clip(name)}`. Its environments: {Quote(app.Environments)}."));
+    }
+
+    /// <summary><c> in staging</c>, or nothing for the app's default environment: how hints name an environment.</summary>
+    private string InEnv(AppEnvConfig env) => env.Env == apps.Find(env.App)!.DefaultEnv ? "" : $" in {env.Env}";
 }

@@ -13,7 +13,7 @@ public sealed partial class CommandHandler
     /// </summary>
     private async Task<CommandResult> RunTaskAsync(RunCommand c, AppEnvConfig env, Origin origin, CancellationToken ct)
     {
-        var inEnv = env.Env == apps.Find(env.App)!.DefaultEnv ? "" : $" in {env.Env}";
+        var inEnv = InEnv(env);
         if (env.Tasks.Count == 0)
             return CommandResult.Refuse($"{env.App} has no tasks{(inEnv.Length == 0 ? "" : inEnv)}. Name them in its config under `{env.SetAt("Tasks")}`, e.g. \"migrate\": \"python manage.py migrate\" (see README, \"Tasks\").");
         var list = string.Join(", ", env.Tasks.Keys.Order(StringComparer.Ordinal).Select(t => $"`{t}`"));

@@ -157,7 +157,7 @@ public sealed partial class ShellTarget(BotOptions options, TimeProvider time, R
         foreach (var (k, v) in settings.Env) env[k] = v;
         var file = new ShellEnvFile(folders.Root);
         var vars = file.Values();
-        (redactor ?? Redactor.Default).Add(vars.Values);
+        if (vars.Count > 0) (redactor ?? Redactor.Default).Add(vars.Values);
         foreach (var (k, v) in vars) env[k] = v;
         env["DEPLOY_ENV_FILE"] = file.Path;
         if (settings.Port is { } port) env["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
