@@ -81,7 +81,7 @@ public static partial class CommandParser
         var task = args.TakeBare();
         env ??= args.TakeEnv("in", "on");
         if (args.Remaining.Count > 0)
-            throw new UsageException($"Only named tasks run from chat, no free-form commands: type `run {app} {task}`. `run {app}` lists the app's tasks.");
+            throw new UsageException($"Only named tasks run from chat, not commands typed here: `run {app}` lists the app's tasks, and the app's config names them under `Tasks`.");
         return new RunCommand(app, task?.ToLowerInvariant(), env);
     }
 
