@@ -5,6 +5,7 @@ using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;
 using Bot.Targets.Config;
+using Bot.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Commands;
@@ -35,8 +36,10 @@ public sealed partial class CommandHandler(
     public async Task<CommandResult> HandleAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var command = CommandParser.Parse(request.Text);
+        using var span = StartSpan(command, request.Origin);
         var (result, outcome) = await RunAsync(command, request.Origin, cancellationToken).ConfigureAwait(false);
         await AuditAsync(request, command, result, outcome).ConfigureAwait(false);
+        Handled(span, command, request.Origin, outcome);
         return result;
     }
 
@@ -63,7 +66,7 @@ public sealed partial class CommandHandler(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "Command {Command} failed", command.GetType().Name);
+            logger.CommandFailed(e, command.GetType().Name);
             result = CommandResult.Refuse("Something went wrong on my side while doing that (it is in the bot's log). Try again, or type `status` to see where things stand.");
             outcome = AuditOutcome.Failed;
         }
