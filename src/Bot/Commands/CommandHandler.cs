@@ -36,15 +36,21 @@ public sealed partial class CommandHandler(
     public async Task<CommandResult> HandleAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var command = CommandParser.Parse(request.Text);
-        using var span = StartSpan(command, request.Origin);
         var (result, outcome) = await RunAsync(command, request.Origin, cancellationToken).ConfigureAwait(false);
         await AuditAsync(request, command, result, outcome).ConfigureAwait(false);
-        Handled(span, command, request.Origin, outcome);
         return result;
     }
 
     /// <summary>Runs a parsed command; failures a person can cause, and ours, are answers. The outcome is the audit's word for how it ended.</summary>
     private async Task<(CommandResult Result, string Outcome)> RunAsync(Command command, Origin origin, CancellationToken cancellationToken)
+    {
+        using var span = StartSpan(command, origin);
+        var (result, outcome) = await TryRunAsync(command, origin, cancellationToken).ConfigureAwait(false);
+        Handled(span, command, origin, outcome);
+        return (result, outcome);
+    }
+
+    private async Task<(CommandResult Result, string Outcome)> TryRunAsync(Command command, Origin origin, CancellationToken cancellationToken)
     {
         CommandResult result;
         var outcome = AuditOutcome.Refused;
