@@ -3,12 +3,9 @@ using System.Text.Json;
 using Bot.Hosting;
 using Bot.Security;
 using Bot.Tests.Support;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 
 namespace Bot.Tests.Telemetry;
 

@@ -30,7 +30,7 @@ public sealed partial class MetricsEndpointTests
         return await host.Client.SendAsync(request);
     }
 
-    /// <summary>Deploys <c>example</c> by a Slack slash command and waits for its end.</summary>
+    /// <summary>Deploys <c>metered</c> by a Slack slash command and waits for its end.</summary>
     private static async Task<Deployment> DeployAsync(BotWebHost host)
     {
         using var feed = host.Get<DeploymentFeed>().Subscribe();
