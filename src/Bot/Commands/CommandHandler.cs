@@ -5,6 +5,7 @@ using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;
 using Bot.Targets.Config;
+using Bot.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Commands;
@@ -43,6 +44,14 @@ public sealed partial class CommandHandler(
     /// <summary>Runs a parsed command; failures a person can cause, and ours, are answers. The outcome is the audit's word for how it ended.</summary>
     private async Task<(CommandResult Result, string Outcome)> RunAsync(Command command, Origin origin, CancellationToken cancellationToken)
     {
+        using var span = StartSpan(command, origin);
+        var (result, outcome) = await TryRunAsync(command, origin, cancellationToken).ConfigureAwait(false);
+        Handled(span, command, origin, outcome);
+        return (result, outcome);
+    }
+
+    private async Task<(CommandResult Result, string Outcome)> TryRunAsync(Command command, Origin origin, CancellationToken cancellationToken)
+    {
         CommandResult result;
         var outcome = AuditOutcome.Refused;
         try
@@ -63,7 +72,7 @@ public sealed partial class CommandHandler(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "Command {Command} failed", command.GetType().Name);
+            logger.CommandFailed(e, command.GetType().Name);
             result = CommandResult.Refuse("Something went wrong on my side while doing that (it is in the bot's log). Try again, or type `status` to see where things stand.");
             outcome = AuditOutcome.Failed;
         }

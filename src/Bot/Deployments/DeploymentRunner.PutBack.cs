@@ -1,5 +1,6 @@
 using Bot.Configuration;
 using Bot.Targets;
+using Bot.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Deployments;
@@ -18,9 +19,11 @@ public sealed partial class DeploymentRunner
         var note = ServingNote.Parse(await _store.GetNoteAsync(ServingNote.Scope, ServingNote.Key(deployment.App, deployment.Env), CancellationToken.None).ConfigureAwait(false));
         var run = new Run(this, deployment);
         run.Resume(_apps.Find(deployment.App)?.ByEnv.GetValueOrDefault(deployment.Env), note?.DeploymentId == deployment.Id ? note.Step : null);
+        using var span = DeploymentTrace.Start(deployment);
         var summary = await run.PutBackAsync(release).ConfigureAwait(false);
         var message = $"The bot stopped during {ServingNote.During(run.Step)}, so this did not finish. {summary}";
         var finished = await _store.FinishPutBackAsync(deployment.Id, _redactor.Redact(message), _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        DeploymentTrace.End(span, finished.State);
         PublishState(finished);
         return finished;
     }
@@ -50,6 +53,7 @@ public sealed partial class DeploymentRunner
         public async Task<string> PutBackAsync(string? previous)
         {
             _puttingBack = true;
+            EndStep();
             var app = deployment.App;
             var check = _app?.Url is { } url ? $"check {url} and `logs {app}`" : $"check with `logs {app}`";
             string? problem = null;
@@ -59,10 +63,17 @@ public sealed partial class DeploymentRunner
                 problem = $"{app} is no longer configured here, so {previous} could not be put back; it may be down: {check}.";
             else
             {
+                owner._logger.PuttingBack(app, deployment.Number, deployment.Env, previous);
+                owner._metrics.RolledBack(RollbackReason.PutBack);
+                using var span = DeploymentTrace.Step("put back");
                 try
                 {
                     await foreach (var e in target.PutBackAsync(_app, previous, CancellationToken.None).ConfigureAwait(false))
+                    {
+                        TraceStep(e);
                         await RecordAsync(e, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    EndStep();
                 }
                 catch (DeployFailedException e)
                 {
@@ -70,6 +81,7 @@ public sealed partial class DeploymentRunner
                 }
                 catch (Exception e)
                 {
+                    span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
                     owner._logger.LogError(e, "Putting {Release} of {App} back failed", previous, app);
                     problem = $"Putting {previous} back failed ({owner._redactor.Redact(e.Message)}), so {app} may be down: {check}.";
                 }

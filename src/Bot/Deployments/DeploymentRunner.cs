@@ -4,6 +4,7 @@ using Bot.Security;
 using Bot.Sources;
 using Bot.Targets;
 using Bot.Targets.Config;
+using Bot.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Deployments;
@@ -21,7 +22,8 @@ public sealed partial class DeploymentRunner(
     Redactor redactor,
     ConfigSeal seal,
     TimeProvider time,
-    ILogger<DeploymentRunner> logger)
+    ILogger<DeploymentRunner> logger,
+    BotMetrics metrics)
 {
     private readonly IDeploymentStore _store = store;
     private readonly AppCatalog _apps = apps;
@@ -31,6 +33,7 @@ public sealed partial class DeploymentRunner(
     private readonly ConfigSeal _seal = seal;
     private readonly TimeProvider _time = time;
     private readonly ILogger<DeploymentRunner> _logger = logger;
+    private readonly BotMetrics _metrics = metrics;
 
     /// <param name="cancelled">Fires when a user cancels this deployment.</param>
     /// <param name="stopping">Fires when the bot shuts down; the deployment is then marked interrupted.</param>
@@ -39,6 +42,7 @@ public sealed partial class DeploymentRunner(
         var deployment = await _store.GetAsync(deploymentId, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"deployment {deploymentId} is not in the store");
         PublishState(deployment);
+        using var span = DeploymentTrace.Start(deployment);
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancelled, stopping);
         var run = new Run(this, deployment);
@@ -81,6 +85,8 @@ public sealed partial class DeploymentRunner(
         else if (run.CanPutBack && state is DeploymentState.Cancelled or DeploymentState.Interrupted)
             message = $"{message} Nothing had changed yet: what was live still is.";
         message = message is null ? null : Join(message, hint);
+        run.EndStep();
+        DeploymentTrace.End(span, state);
 
         var finished = await _store.FinishAsync(deployment.Id, state, message is null ? null : run.Redact(message),
             run.Release, run.Url, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
@@ -168,7 +174,10 @@ public sealed partial class DeploymentRunner(
                 _ => await DeployEventsAsync(app, target, cancellationToken).ConfigureAwait(false),
             };
             await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                TraceStep(e);
                 await RecordAsync(e, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         /// <summary>What a cancelled task's card says happened to it (a Lambda invocation, for one, cannot be stopped).</summary>
@@ -246,6 +255,27 @@ public sealed partial class DeploymentRunner(
                 deployment = deployment with { Ref = commit.Ref, Sha = commit.Sha, Subject = commit.Subject };
             }
             return (commit, owner._git.Snapshot(app, commit));
+        }
+
+        /// <summary>The span of the step the target is in (a child of the deployment's), if traces are on.</summary>
+        private System.Diagnostics.Activity? _stepSpan;
+
+        /// <summary>
+        /// Starts or ends a step's span. Not async on purpose: the span becomes current in the loop that reads the
+        /// target's events, so the target's own calls (HTTP to its platform) are children of the step they are made in.
+        /// </summary>
+        private void TraceStep(DeployEvent e)
+        {
+            if (e is StepFinished) EndStep();
+            if (e is not StepStarted started) return;
+            EndStep();
+            _stepSpan = DeploymentTrace.Step(started.Step);
+        }
+
+        public void EndStep()
+        {
+            _stepSpan?.Dispose();
+            _stepSpan = null;
         }
 
         private async Task RecordAsync(DeployEvent e, CancellationToken cancellationToken)

@@ -42,6 +42,7 @@ public static class DeploymentSetup
         services.AddSingleton<RollbackPlanner>();
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<DeploymentRunner>();
+        services.AddSingleton<DeploymentSignals>();
         services.AddSingleton<JobWorker>();
         services.AddSingleton(AlertOptions.From(configuration));
         services.AddSingleton<AlertRouter>();

@@ -1,3 +1,4 @@
+using Bot.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -30,12 +31,12 @@ public sealed class JobWorker(
         var interrupted = await store.RecoverAsync(now, identity.IsGone, options.RecoversOnlyFrom, cancellationToken).ConfigureAwait(false);
         foreach (var d in interrupted)
         {
-            logger.LogWarning("{App} #{Number} was running in a process that stopped; marked interrupted", d.App, d.Number);
+            logger.MarkedInterrupted(d.App, d.Number);
             runner.PublishState(await runner.CleanUpAsync(d, cancellationToken).ConfigureAwait(false));
         }
         foreach (var d in await store.ExpireApprovalsAsync(now, options.RecoversOnlyFrom, cancellationToken).ConfigureAwait(false))
         {
-            logger.LogInformation("{App} #{Number} was not approved in time; it expired", d.App, d.Number);
+            logger.ApprovalExpired(d.App, d.Number);
             runner.PublishState(d);
         }
         foreach (var d in interrupted)
@@ -120,6 +121,7 @@ public sealed class JobWorker(
 
     private async Task<Deployment?> RunJobAsync(Job job, CancellationToken stopping)
     {
+        logger.JobClaimed(job.Id, job.Kind, job.DeploymentId);
         if (job.DeploymentId is not { } deploymentId)
         {
             logger.LogWarning("Job {Job} of kind {Kind} has no handler; ending it", job.Id, job.Kind);

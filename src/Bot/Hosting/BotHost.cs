@@ -45,6 +45,7 @@ public static class BotHost
         UseLogs(builder.Logging, builder.Services, role.Logs, builder.Configuration);
         if (role.Work is { } work) builder.Services.AddSingleton(work);
         builder.Services.AddBotCore(builder.Configuration);
+        builder.Services.AddTraces(builder.Configuration);
         if (role.Chat) builder.Services.AddBotChat(builder.Configuration, role.Receive);
         more?.Invoke(builder.Services);
         if (role.Background) builder.Services.AddBotBackground(role.Worker, role.Cards);
@@ -54,6 +55,7 @@ public static class BotHost
     public static void Check(IServiceProvider services, BotRole role)
     {
         if (role.CheckApps) _ = services.GetRequiredService<AppCatalog>();
+        OperatorSignals.StartTraces(services);
     }
 
     /// <summary>Where <see cref="BotLogs.File"/> writes.</summary>
@@ -62,6 +64,8 @@ public static class BotHost
 
     private static void UseLogs(ILoggingBuilder logging, IServiceCollection services, BotLogs logs, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
+        // Read for every role, so a wrong value stops any verb; only the server roles write to stdout for a platform to parse.
+        if (OperatorSignals.JsonLogs(configuration) && logs is BotLogs.Server or BotLogs.Quiet) OperatorSignals.UseJsonConsole(logging);
         switch (logs)
         {
             case BotLogs.Quiet:

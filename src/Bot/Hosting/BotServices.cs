@@ -34,6 +34,8 @@ public static class BotServices
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(Redactor.Default);
+        services.AddMetrics();
+        services.AddSingleton<Telemetry.BotMetrics>();
         // One line per failure, from our own code: not a line per HTTP request, nor Polly's own line (and stack trace) per attempt.
         services.AddLogging(logging => logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning).AddFilter("Polly", LogLevel.None));
 
@@ -77,6 +79,8 @@ public static class BotServices
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<ChatDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<BotStartup>());
+        // Before the worker: a state it reaches as it starts is counted and logged.
+        services.AddHostedService(sp => sp.GetRequiredService<DeploymentSignals>());
         if (cards)
         {
             services.AddHostedService(sp => sp.GetRequiredService<DeploymentCards>());

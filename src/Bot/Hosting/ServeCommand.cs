@@ -29,7 +29,11 @@ public static class ServeCommand
             configure?.Invoke(builder);
             if (builder.Configuration["PORT"] is { Length: > 0 } port && builder.Configuration["urls"] is null)
                 builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
-        }, more: replace);
+        }, more: services =>
+        {
+            services.AddMetricsEndpoint();
+            replace?.Invoke(services);
+        });
         app.MapBotEndpoints();
         return app;
     }
@@ -58,6 +62,7 @@ public static class ServeCommand
         app.MapAwsAlerts();
         app.MapGcpAlerts();
         app.MapLogPages();
+        app.MapMetrics();
         app.MapGet(HealthCommand.Path, () => Results.Text("ok"));
         app.MapGet("/readyz", async (IDeploymentStore store, CancellationToken ct) =>
             await store.PingAsync(ct).ConfigureAwait(false) ? Results.Text("ready") : Results.Text("store unreachable", statusCode: 503));

@@ -3,7 +3,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bot.Security;
+using Bot.Telemetry;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Bot.Http;
 
@@ -70,6 +73,7 @@ public static class Webhook
     public static async Task<string?> RequireSecretAsync(HttpContext context, string? secret, string what, string variable)
     {
         if (secret is not null) return secret;
+        Refused(context, Off(what, variable));
         await TextAsync(context, 401, Off(what, variable)).ConfigureAwait(false);
         return null;
     }
@@ -81,14 +85,21 @@ public static class Webhook
     public static async Task<bool> RequireSignatureAsync(HttpContext context, SignatureCheck check, string headers)
     {
         if (check == SignatureCheck.Valid) return true;
-        await TextAsync(context, 401, check switch
+        var reason = check switch
         {
             SignatureCheck.Missing => $"missing {headers}",
             SignatureCheck.Stale => "request timestamp is more than 5 minutes off",
             _ => "invalid signature",
-        }).ConfigureAwait(false);
+        };
+        Refused(context, reason);
+        await TextAsync(context, 401, reason).ConfigureAwait(false);
         return false;
     }
+
+    /// <summary>One line per refused request, with its event id (<see cref="BotLog.WebhookRefused"/>): what a log alert watches.</summary>
+    private static void Refused(HttpContext context, string reason) =>
+        context.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("Bot.Http.Webhook")
+            .WebhookRefused(context.Request.Method, context.Request.Path.Value ?? "", reason);
 
     /// <summary>Why requests of a platform are refused while its secret is not set, in one line that names the variable.</summary>
     public static string Off(string what, string variable) => $"{what} are off on this bot ({variable} is not set)";

@@ -9,7 +9,7 @@ namespace Bot.Tests.Architecture;
 /// </summary>
 public sealed partial class DependencyTests
 {
-    private static readonly string[] Leaves = ["Http", "Text", "Security", "Configuration", "Processes"];
+    private static readonly string[] Leaves = ["Http", "Text", "Security", "Configuration", "Processes", "Telemetry"];
 
     /// <summary>What each folder may use besides the leaves (and itself).</summary>
     private static readonly Dictionary<string, string[]> Allowed = new()
@@ -23,7 +23,7 @@ public sealed partial class DependencyTests
         ["Deployments"] = ["Targets", "Sources"],
         ["Targets"] = ["Sources"],
         ["Sources"] = [],
-        ["Http"] = [], ["Text"] = [], ["Security"] = [], ["Configuration"] = [], ["Processes"] = [],
+        ["Http"] = [], ["Text"] = [], ["Security"] = [], ["Configuration"] = [], ["Processes"] = [], ["Telemetry"] = [],
     };
 
     private static readonly string Src = Path.Combine(RepoRoot.Path, "src", "Bot");

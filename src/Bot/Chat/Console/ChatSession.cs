@@ -2,6 +2,7 @@ using Bot.Commands;
 using Bot.Configuration;
 using Bot.Deployments;
 using Bot.Targets;
+using Bot.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Chat.Console;
@@ -16,6 +17,7 @@ public sealed class ChatSession(IServiceProvider services, Origin me, TextReader
 {
     private readonly ConsolePlatform _console = services.GetRequiredService<ConsolePlatform>();
     private readonly CommandHandler _handler = services.GetRequiredService<CommandHandler>();
+    private readonly BotMetrics _metrics = services.GetRequiredService<BotMetrics>();
     private readonly IDeploymentStore _store = services.GetRequiredService<IDeploymentStore>();
     private readonly TaskCompletionSource _leave = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<(string App, string Env)> _deployed = [];
@@ -110,6 +112,7 @@ public sealed class ChatSession(IServiceProvider services, Origin me, TextReader
 
     private async Task RunAsync(string line)
     {
+        var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
         using var waiting = new CancellationTokenSource();
         lock (_gate) _waiting = waiting;
         try
@@ -120,6 +123,7 @@ public sealed class ChatSession(IServiceProvider services, Origin me, TextReader
                 if (result.Started is { } started) lock (_gate) _deployed.Add((started.App, started.Env));
                 foreach (var message in result.Messages)
                     await _console.SendAsync(Here, message, CancellationToken.None).ConfigureAwait(false);
+                _metrics.Acknowledged(ConsolePlatform.PlatformName, arrived);
             }
         }
         catch (OperationCanceledException) when (waiting.IsCancellationRequested)

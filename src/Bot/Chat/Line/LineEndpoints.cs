@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bot.Http;
+using Bot.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -17,8 +18,10 @@ public static class LineEndpoints
 {
     public static void MapLineEndpoints(this IEndpointRouteBuilder app) => app.MapPost("/line/webhook", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, [FromServices] LineOptions options, [FromServices] LineInbound inbound, [FromServices] ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, [FromServices] LineOptions options, [FromServices] LineInbound inbound, [FromServices] ILoggerFactory loggers,
+        [FromServices] BotMetrics metrics)
     {
+        var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
         var body = await Webhook.ReadSignedAsync(context, options.ChannelSecret, "LINE webhooks", "LINE_CHANNEL_SECRET", "X-Line-Signature",
             (secret, bytes) => LineSignature.Verify(secret, bytes.Span, context.Request.Headers["X-Line-Signature"])).ConfigureAwait(false);
         if (body is null) return;
@@ -31,6 +34,7 @@ public static class LineEndpoints
         {
             await inbound.AcceptAsync(events, context.RequestAborted).ConfigureAwait(false);
             context.Response.StatusCode = 200;
+            metrics.Acknowledged("line", arrived);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using Bot.Commands;
 using Bot.Http;
+using Bot.Telemetry;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -26,11 +27,13 @@ public static class SlackEndpoints
     {
         foreach (var (path, kind) in Routes)
             app.MapPost(path, (HttpContext context, [FromServices] SlackOptions options, [FromServices] ISlackInbound inbound, [FromServices] TimeProvider time,
-                [FromServices] ILoggerFactory loggers) => HandleAsync(context, kind, options, inbound, time, loggers));
+                [FromServices] ILoggerFactory loggers, [FromServices] BotMetrics metrics) => HandleAsync(context, kind, options, inbound, time, loggers, metrics));
     }
 
-    private static async Task HandleAsync(HttpContext context, Kind kind, SlackOptions options, ISlackInbound inbound, TimeProvider time, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, Kind kind, SlackOptions options, ISlackInbound inbound, TimeProvider time, ILoggerFactory loggers,
+        BotMetrics metrics)
     {
+        var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
         var headers = context.Request.Headers;
         var body = await Webhook.ReadSignedAsync(context, options.SigningSecret, "Slack requests", "SLACK_SIGNING_SECRET", "X-Slack-Signature or X-Slack-Request-Timestamp",
             (secret, bytes) => SlackSignature.Verify(secret, headers["X-Slack-Request-Timestamp"], bytes.Span, headers["X-Slack-Signature"], time.GetUtcNow())).ConfigureAwait(false);
@@ -75,6 +78,7 @@ public static class SlackEndpoints
                     break;
             }
             await Webhook.JsonAsync(context, answer).ConfigureAwait(false);
+            metrics.Acknowledged("slack", arrived);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,4 +1,5 @@
 using Bot.Http;
+using Bot.Telemetry;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace Bot.Chat.Slack;
 /// answer when it comes within <see cref="SlackSocketModeOptions.AckTimeout"/> (and Slack takes one),
 /// otherwise bare while the handler carries on. A failing handler is logged; the envelope is acked all the same.
 /// </summary>
-internal sealed class SlackSocketDispatcher(ISlackInbound inbound, SlackSocketModeOptions options, TimeProvider time, ILogger logger)
+internal sealed class SlackSocketDispatcher(ISlackInbound inbound, SlackSocketModeOptions options, TimeProvider time, ILogger logger, BotMetrics? metrics = null)
 {
     private readonly ConcurrentDictionary<Task, byte> _running = new();
 
@@ -19,6 +20,7 @@ internal sealed class SlackSocketDispatcher(ISlackInbound inbound, SlackSocketMo
 
     public async Task DispatchAsync(JsonObject envelope, SlackSocketConnection connection, CancellationToken stopping)
     {
+        var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
         var id = Text(envelope, "envelope_id")!;
         var type = Text(envelope, "type") ?? "";
         if (envelope["retry_attempt"] is JsonValue retry && retry.TryGetValue<int>(out var attempt) && attempt > 0)
@@ -46,6 +48,7 @@ internal sealed class SlackSocketDispatcher(ISlackInbound inbound, SlackSocketMo
         try
         {
             await connection.SendAsync(ack).ConfigureAwait(false);
+            metrics?.Acknowledged("slack", arrived);
         }
         catch (Exception e)
         {

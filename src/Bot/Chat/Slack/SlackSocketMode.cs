@@ -30,7 +30,7 @@ public sealed class SlackSocketMode(
         }
         // Resolved only now: with Socket Mode off, neither needs to be registered.
         var urls = services.GetRequiredService<ISlackSocketUrl>();
-        var dispatcher = new SlackSocketDispatcher(services.GetRequiredService<ISlackInbound>(), options, time, logger);
+        var dispatcher = new SlackSocketDispatcher(services.GetRequiredService<ISlackInbound>(), options, time, logger, services.GetService<Bot.Telemetry.BotMetrics>());
         SlackSocketConnection? current = null;
         try
         {

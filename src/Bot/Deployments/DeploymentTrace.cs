@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Globalization;
+using Bot.Telemetry;
+
+namespace Bot.Deployments;
+
+/// <summary>
+/// A deployment's span and its steps' child spans, with OpenTelemetry's <c>cicd.*</c> and <c>deployment.*</c> attributes:
+/// the pipeline is the app, a run is one deployment, a task is one step. Null everywhere when traces are off.
+/// </summary>
+internal static class DeploymentTrace
+{
+    public static Activity? Start(Deployment d)
+    {
+        var span = BotTraces.Source.StartActivity($"{StoreNames.Name(d.Kind)} {d.App}");
+        if (span is null) return null;
+        var id = d.Id.ToString(CultureInfo.InvariantCulture);
+        span.SetTag(BotTraces.PipelineName, d.App);
+        span.SetTag(BotTraces.PipelineRunId, id);
+        span.SetTag(BotTraces.DeploymentId, id);
+        span.SetTag(BotTraces.DeploymentName, $"{d.App} #{d.Number.ToString(CultureInfo.InvariantCulture)}");
+        span.SetTag(BotTraces.Environment, d.Env);
+        return span;
+    }
+
+    /// <summary>A step of the deployment running now (the current span is its parent).</summary>
+    public static Activity? Step(string step)
+    {
+        var span = BotTraces.Source.StartActivity(step);
+        span?.SetTag(BotTraces.TaskName, step);
+        return span;
+    }
+
+    public static void End(Activity? span, DeploymentState state)
+    {
+        if (span is null) return;
+        span.SetTag(BotTraces.DeploymentStatus, state == DeploymentState.Succeeded ? "succeeded" : "failed");
+        span.SetTag(BotTraces.PipelineResult, state switch
+        {
+            DeploymentState.Succeeded => "success",
+            DeploymentState.Cancelled => "cancellation",
+            DeploymentState.Interrupted => "error",
+            _ => "failure",
+        });
+        if (state != DeploymentState.Succeeded) span.SetStatus(ActivityStatusCode.Error, StoreNames.Name(state));
+    }
+}
