@@ -33,6 +33,11 @@ public sealed partial class DeployEvents(
     public const string LeaseScope = "notify-lease";
     private const int Batch = 50;
 
+    /// <summary>How long a try under way when the host stops may still take, so a delivered event is not sent again.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
+
+    private readonly CancellationTokenSource _sending = new();
+
     private readonly Hook[] _hooks = options.Webhooks.Select(u => new Hook(u, KeyOf(u))).ToArray();
     private TaskCompletionSource _news = NewSignal();
     private int _listening;
@@ -72,6 +77,7 @@ public sealed partial class DeployEvents(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Enabled) return;
+        using var grace = stoppingToken.Register(() => _sending.CancelAfter(ShutdownGrace));
         try
         {
             while (!await PrepareAsync(stoppingToken).ConfigureAwait(false))
@@ -167,7 +173,8 @@ public sealed partial class DeployEvents(
             var body = DeployEventBody.Bytes(DeployEventBody.Of(item, options.Source, apps.Find(item.Deployment.App)?.Target,
                 links.Deployment(item.Deployment.App, item.Deployment.Number), redactor));
             if (!await DeliverAsync(hook, item, body, once, cancellationToken).ConfigureAwait(false)) break;
-            await store.SetNoteAsync(CursorScope, hook.Key, Text(item.Line.Seq), time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            // Recorded even when stopping: an event the receiver took is not sent again by the next process.
+            await store.SetNoteAsync(CursorScope, hook.Key, Text(item.Line.Seq), time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
             sent++;
         }
         return sent;
@@ -179,7 +186,8 @@ public sealed partial class DeployEvents(
         var wait = options.FirstWait;
         for (var attempt = 1; ; attempt++)
         {
-            var (outcome, status, retryAfter) = await PostAsync(hook, body, cancellationToken).ConfigureAwait(false);
+            // A try under way finishes when the host stops (within the grace); a drain bounds its own.
+            var (outcome, status, retryAfter) = await PostAsync(hook, body, once ? cancellationToken : CancellationToken.None).ConfigureAwait(false);
             switch (outcome)
             {
                 case Outcome.Delivered:
@@ -208,7 +216,8 @@ public sealed partial class DeployEvents(
         request.Headers.TryAddWithoutValidation(SignatureHeader, DeployEventBody.Signature(options.Secret!, body));
         try
         {
-            using var response = await http.CreateClient(Client).SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(_sending.Token, cancellationToken);
+            using var response = await http.CreateClient(Client).SendAsync(request, either.Token).ConfigureAwait(false);
             var code = (int)response.StatusCode;
             var status = code.ToString(CultureInfo.InvariantCulture);
             if (response.IsSuccessStatusCode) return (Outcome.Delivered, status, null);
@@ -221,6 +230,12 @@ public sealed partial class DeployEvents(
         {
             return (Outcome.Failed, e is HttpRequestException ? "unreachable" : "timed out", null);
         }
+    }
+
+    public override void Dispose()
+    {
+        _sending.Dispose();
+        base.Dispose();
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
