@@ -198,7 +198,11 @@ public sealed partial class DeployEvents(
                         hook.Url.Host, DeployEventBody.Id(item), DeployEventBody.TypePrefix + item.Line.Text, status);
                     return true;
             }
-            if (once) return false;
+            if (once)
+            {
+                logger.LogWarning("Deploy events to {Host} failed ({Status}); a worker sends them later", hook.Url.Host, status);
+                return false;
+            }
             // One line when a webhook goes down, not one per try.
             if (attempt == 1)
                 logger.LogWarning("Deploy events to {Host} failed ({Status}); trying again with growing pauses", hook.Url.Host, status);

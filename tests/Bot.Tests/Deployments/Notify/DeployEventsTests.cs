@@ -217,4 +217,39 @@ public sealed class DeployEventsTests : IAsyncLifetime
         time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(await ExpectedAsync(done), (await _receiver.DeliveredAsync(3)).Select(Id));
     }
+
+    [Fact]
+    public async Task Another_process_holding_the_webhook_sends_until_its_lease_runs_out_then_this_one_takes_over()
+    {
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        _receiver = await WebhookReceiver.StartAsync(_port);
+        var key = DeployEvents.KeyOf(Url);
+        var until = (time.GetUtcNow() + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds();
+        await _bot.Store.SetNoteAsync(DeployEvents.LeaseScope, key, $"elsewhere/0badc0de/4026531836:42:123 {until}", time.GetUtcNow(), default);
+        await StartSenderAsync(time);
+        var done = await DeployAsync("web");
+        Assert.Empty(_receiver.Delivered);
+
+        // The other process died with its lease: once it has run out, this one sends from the cursor.
+        time.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(await ExpectedAsync(done), (await _receiver.DeliveredAsync(3)).Select(Id));
+        Assert.StartsWith(_bot.Services.GetRequiredService<WorkerIdentity>().Id + " ", await _bot.Store.GetNoteAsync(DeployEvents.LeaseScope, key, default));
+    }
+
+    [Fact]
+    public async Task A_drain_gives_each_pending_event_one_try_and_leaves_what_failed_for_later()
+    {
+        var s = _bot.Services;
+        using var sender = new DeployEvents(new NotifyOptions([Url], Secret, PublicUrl), _bot.Store, _bot.Feed, s.GetRequiredService<AppCatalog>(),
+            s.GetRequiredService<WorkerIdentity>(), s.GetRequiredService<LogLinks>(), Redactor.Default, s.GetRequiredService<IHttpClientFactory>(), TimeProvider.System, _log);
+        Assert.True(await sender.PrepareAsync(default));
+        var done = await DeployAsync("web");
+
+        Assert.Equal(0, await sender.TryPendingOnceAsync(TimeSpan.FromSeconds(10), default));
+        Assert.Contains(_log.Lines, l => l.Text.Contains("a worker sends them later"));
+        _receiver = await WebhookReceiver.StartAsync(_port);
+        Assert.Equal(3, await sender.TryPendingOnceAsync(TimeSpan.FromSeconds(10), default));
+        Assert.Equal(await ExpectedAsync(done), _receiver.Delivered.Select(Id));
+        Assert.Equal(0, await sender.TryPendingOnceAsync(TimeSpan.FromSeconds(10), default));
+    }
 }
