@@ -59,6 +59,7 @@ public sealed partial class DeployEvents
                 _horizon = Math.Max(_horizon, _seen[settled].Seq);
                 _seen.RemoveRange(0, settled + 1);
             }
+            _unsettled = last > _horizon;
             return _horizon;
         }
     }

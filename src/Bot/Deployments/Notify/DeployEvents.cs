@@ -40,6 +40,7 @@ public sealed partial class DeployEvents(
     private int _listening;
     private readonly List<(DateTimeOffset At, long Seq)> _seen = [];
     private long _horizon;
+    private volatile bool _unsettled;
 
     /// <summary>One webhook: its address, the key of its notes, and the lease this process holds on it (if any).</summary>
     private sealed class Hook(Uri url, string key)
@@ -125,7 +126,9 @@ public sealed partial class DeployEvents(
             if (sent == 0)
             {
                 using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                await Task.WhenAny(news, Task.Delay(options.LookEvery, time, waiting.Token)).ConfigureAwait(false);
+                // Lines seen but not yet settled are looked at again once they have.
+                var wait = _unsettled ? options.Settle : options.LookEvery;
+                await Task.WhenAny(news, Task.Delay(wait, time, waiting.Token)).ConfigureAwait(false);
                 // News came first: its timer goes too, so waits do not pile up.
                 await waiting.CancelAsync().ConfigureAwait(false);
             }
