@@ -12,6 +12,9 @@ public static class KnownKeys
     /// <summary>The keys of the <c>LogLinks</c> section (signed log and alert page links).</summary>
     public static readonly string[] LogLinks = ["Lifetime"];
 
+    /// <summary>The keys of the <c>Notify</c> section (deploy events sent to webhooks).</summary>
+    public static readonly string[] Notify = ["Webhooks", "Secret"];
+
     /// <summary>Throws for the first key directly under <paramref name="section"/> that is not one of <paramref name="known"/>.</summary>
     public static void Check(IConfiguration section, string path, IReadOnlyCollection<string> known)
     {

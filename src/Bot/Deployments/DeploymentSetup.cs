@@ -1,4 +1,5 @@
 using Bot.Configuration;
+using Bot.Deployments.Notify;
 using Bot.Deployments.Postgres;
 using Bot.Deployments.Pushes;
 using Bot.Sources;
@@ -53,6 +54,7 @@ public static class DeploymentSetup
         services.AddSingleton<WaitingDeployments>();
         services.AddSingleton<RepositoryPoller>();
         services.AddSingleton<GitHubDeployments>();
+        services.AddDeployEvents(configuration, postgres: options.DatabaseUrl is not null);
         return services;
     }
 }

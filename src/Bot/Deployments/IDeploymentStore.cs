@@ -55,6 +55,15 @@ public interface IDeploymentStore
 
     Task<IReadOnlyList<StoryLine>> EventsAsync(long deploymentId, long afterSeq, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The state lines of all deployments recorded after <paramref name="afterSeq"/> and up to <paramref name="upToSeq"/>,
+    /// oldest first, at most <paramref name="limit"/>, each with its deployment as it is now (what deploy events send on).
+    /// </summary>
+    Task<IReadOnlyList<FeedItem>> StateChangesAsync(long afterSeq, long upToSeq, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The <c>seq</c> of the newest event of any deployment; 0 when there is none.</summary>
+    Task<long> LastSeqAsync(CancellationToken cancellationToken);
+
     /// <summary>The last <paramref name="count"/> output lines of a deployment, oldest first.</summary>
     Task<IReadOnlyList<StoryLine>> TailAsync(long deploymentId, int count, CancellationToken cancellationToken);
 

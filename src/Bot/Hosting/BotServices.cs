@@ -5,6 +5,7 @@ using Bot.Chat.Slack;
 using Bot.Commands;
 using Bot.Configuration;
 using Bot.Deployments;
+using Bot.Deployments.Notify;
 using Bot.Deployments.Postgres;
 using Bot.Deployments.Pushes;
 using Bot.Security;
@@ -95,6 +96,8 @@ public static class BotServices
             // Only workers let waiting deployments go and poll repositories (the gate and the poll coordinate through the store).
             services.AddHostedService(sp => sp.GetRequiredService<WaitingDeployments>());
             services.AddHostedService(sp => sp.GetRequiredService<RepositoryPoller>());
+            // Deploy events go out from workers only (one per webhook at a time, by a lease in the store).
+            services.AddHostedService(sp => sp.GetRequiredService<DeployEvents>());
         }
         // With PostgreSQL, other processes queue work and record events too: their NOTIFY wakes this worker and its followers.
         if (services.Any(s => s.ServiceType == typeof(PostgresJobListener)))

@@ -1,6 +1,7 @@
 using Bot.Chat;
 using Bot.Configuration;
 using Bot.Deployments;
+using Bot.Deployments.Notify;
 using Bot.Deployments.Pushes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,12 +26,16 @@ public static class DrainCommand
 
         await host.StartAsync(stop.Token).ConfigureAwait(false);
         var services = host.Services;
+        var events = services.GetRequiredService<DeployEvents>();
+        await events.PrepareAsync(stop.Token).ConfigureAwait(false);
         var ran = await services.GetRequiredService<JobWorker>().DrainAsync(stop.Token).ConfigureAwait(false);
 
         // What the jobs published still has to reach the chat before the process goes.
         await services.GetRequiredService<DeploymentCards>().IdleAsync().WaitAsync(stop.Token).ConfigureAwait(false);
         await services.GetRequiredService<BackgroundWork>().IdleAsync().WaitAsync(stop.Token).ConfigureAwait(false);
         await services.GetRequiredService<GitHubDeployments>().IdleAsync().WaitAsync(stop.Token).ConfigureAwait(false);
+        // Deploy events get one try each (a receiver that is down gets them from the next worker or drain).
+        await events.TryPendingOnceAsync(TimeSpan.FromSeconds(20), stop.Token).ConfigureAwait(false);
         // Stopping delivers every final state still waiting for its edit slot (ChatDrain).
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         Console.WriteLine(ran == 0 ? "Nothing was queued." : $"Ran {ran} queued job(s); nothing is left.");

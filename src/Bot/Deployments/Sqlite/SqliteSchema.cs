@@ -95,5 +95,9 @@ internal static class SqliteSchema
             ALTER TABLE deployments ADD COLUMN via TEXT;
             CREATE INDEX deployments_waiting ON deployments (id) WHERE state = 'waiting';
             """),
+        // Deploy events: the state lines of all deployments in order, read after a delivery cursor.
+        (7, """
+            CREATE INDEX deployment_events_state ON deployment_events (seq) WHERE kind = 'state';
+            """),
     ];
 }

@@ -65,6 +65,12 @@ public abstract class SqlDeploymentStore : IDeploymentStore
     public Task<IReadOnlyList<StoryLine>> EventsAsync(long deploymentId, long afterSeq, int limit, CancellationToken cancellationToken) =>
         ReadAsync(db => EventSql.AfterAsync(db, deploymentId, afterSeq, limit, cancellationToken), cancellationToken);
 
+    public Task<IReadOnlyList<FeedItem>> StateChangesAsync(long afterSeq, long upToSeq, int limit, CancellationToken cancellationToken) =>
+        ReadAsync(db => StateSql.AfterAsync(db, afterSeq, upToSeq, limit, cancellationToken), cancellationToken);
+
+    public Task<long> LastSeqAsync(CancellationToken cancellationToken) =>
+        ReadAsync(db => StateSql.LastSeqAsync(db, cancellationToken), cancellationToken);
+
     public Task<IReadOnlyList<StoryLine>> TailAsync(long deploymentId, int count, CancellationToken cancellationToken) =>
         ReadAsync(db => EventSql.TailAsync(db, deploymentId, count, cancellationToken), cancellationToken);
 
