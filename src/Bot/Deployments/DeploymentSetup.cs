@@ -52,6 +52,8 @@ public static class DeploymentSetup
         services.AddSingleton<WaitingDeployments>();
         services.AddSingleton<RepositoryPoller>();
         services.AddSingleton<GitHubDeployments>();
+        services.AddSingleton<Stats.LeadTimes>();
+        services.AddSingleton<Stats.DeploymentStats>();
         return services;
     }
 }
