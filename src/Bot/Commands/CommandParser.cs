@@ -55,6 +55,7 @@ public static partial class CommandParser
                 "unmute" => new MuteCommand(args.App(), null, false).Also(args.Done),
                 "config" => ParseConfig(args, line),
                 "run" => ParseRun(args),
+                "stats" => ParseStats(args),
                 "audit" => new AuditCommand(args.TakeBare(), args.TakeCount(20, MaxHistory)).Also(args.Done),
                 _ => UnknownVerb(word),
             };
