@@ -17,18 +17,22 @@ public sealed class StatsCard(StatsReport report)
     public string Text => Title + "\n" + string.Join('\n', Figures.Select(f => f.Line));
 
     /// <summary>What each figure was computed from, this period and (in brackets) the one before.</summary>
-    public string Counts
+    public string Counts => $"📊 {report.Scope.Title}: the counts (the {report.Scope.Days} days before in brackets)\n" + string.Join('\n', CountLines);
+
+    /// <summary>One line per figure, in the order of <see cref="Figures"/>.</summary>
+    public IReadOnlyList<string> CountLines
     {
         get
         {
             var (c, p) = (report.Current, report.Previous);
-            return string.Join('\n',
-                $"📊 {report.Scope.Title}: the counts (the {report.Scope.Days} days before in brackets)",
+            return
+            [
                 $"Deploys: {c.Deploys} ({p.Deploys}), failed ones included",
                 $"Lead time: {c.LeadMeasured} measured ({p.LeadMeasured}), {c.LeadUnknown} unknown ({p.LeadUnknown}), {c.LeadNothingNew} with no new commit ({p.LeadNothingNew})",
                 $"Change fail: {c.Failures} of {c.Deploys} ({p.Failures} of {p.Deploys}): {c.Failed} failed, {c.PutBack} put back, {c.RolledBack} rolled back",
                 $"Recovery: {c.Recovered} recovered ({p.Recovered}), {c.NotRecovered} not yet ({p.NotRecovered})",
-                $"Rework: {c.Rework} of {c.Deploys} ({p.Rework} of {p.Deploys}) within 24h of a failure");
+                $"Rework: {c.Rework} of {c.Deploys} ({p.Rework} of {p.Deploys}) within 24h of a failure",
+            ];
         }
     }
 
