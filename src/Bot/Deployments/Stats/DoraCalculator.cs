@@ -14,7 +14,7 @@ public static class DoraCalculator
     /// Counted: a release of code that started and then either ended (succeeded or failed) or had begun going live
     /// before it was cancelled or interrupted. One stopped before it changed anything deployed nothing.
     /// </summary>
-    public static bool Counts(ReleaseRecord r) => r.Deployment.State switch
+    public static bool Counts(ReleaseRecord r) => IsCode(r) && r.Deployment.StartedAt is not null && r.Deployment.State switch
     {
         DeploymentState.Succeeded or DeploymentState.Failed => true,
         DeploymentState.Cancelled or DeploymentState.Interrupted => r.WentLive,
@@ -94,6 +94,10 @@ public static class DoraCalculator
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
+    /// <summary>A release of code: what the store's query returns, and all the figures look at (config changes and tasks are not).</summary>
+    private static bool IsCode(ReleaseRecord r) => r.Deployment.Kind is DeploymentKind.Deploy or DeploymentKind.Rollback or DeploymentKind.Promote;
+
+    /// <summary>Each app/env's releases of code, oldest first: the order they went live in.</summary>
     private static IEnumerable<List<ReleaseRecord>> ByApp(IReadOnlyList<ReleaseRecord> releases) =>
-        releases.GroupBy(r => r.Deployment.App, StringComparer.Ordinal).Select(g => g.OrderBy(r => r.Deployment.Id).ToList());
+        releases.Where(IsCode).GroupBy(r => (r.Deployment.App, r.Deployment.Env)).Select(g => g.OrderBy(r => r.Deployment.Id).ToList());
 }
