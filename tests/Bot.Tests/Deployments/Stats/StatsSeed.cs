@@ -55,24 +55,24 @@ public static class StatsSeed
         ["A1"] = null,                                   // brought nothing new
     };
 
-    /// <summary>Writes the steps to <paramref name="store"/> as the runner would; the deployments by step name.</summary>
-    public static async Task<Dictionary<string, Deployment>> SeedAsync(IDeploymentStore store)
+    /// <summary>Writes the steps to <paramref name="store"/> as the runner would, <paramref name="shift"/> later; the deployments by step name.</summary>
+    public static async Task<Dictionary<string, Deployment>> SeedAsync(IDeploymentStore store, TimeSpan shift = default)
     {
         var byName = new Dictionary<string, Deployment>();
         foreach (var s in Steps)
         {
             var origin = new Origin("slack", "C1", null, "U1", "alice");
             var queued = Assert.IsType<Enqueued>(await store.EnqueueAsync(
-                new NewDeployment(s.App, s.Env, s.Kind, "main", s.FullSha, s.Name, origin, null, false, s.StartedAt.AddMinutes(-1)), default)).Deployment;
+                new NewDeployment(s.App, s.Env, s.Kind, "main", s.FullSha, s.Name, origin, null, false, s.StartedAt.AddMinutes(-1) + shift), default)).Deployment;
             if (s.Took is null)
             {
-                Assert.Equal(CancelOutcome.CancelledWhileQueued, await store.RequestCancelAsync(queued.Id, s.StartedAt, default));
+                Assert.Equal(CancelOutcome.CancelledWhileQueued, await store.RequestCancelAsync(queued.Id, s.StartedAt + shift, default));
                 byName[s.Name] = (await store.GetAsync(queued.Id, default))!;
                 continue;
             }
-            Assert.NotNull(await store.ClaimAsync("worker:1:1", s.StartedAt, TimeSpan.FromHours(1), queued.Id, default));
+            Assert.NotNull(await store.ClaimAsync("worker:1:1", s.StartedAt + shift, TimeSpan.FromHours(1), queued.Id, default));
             if (s.WentLive) await store.MarkGoingLiveAsync(queued.Id, "v-before", default);
-            byName[s.Name] = await store.FinishAsync(queued.Id, s.End, null, s.End == DeploymentState.Succeeded ? $"v-{s.Name}" : null, null, s.FinishedAt!.Value, default);
+            byName[s.Name] = await store.FinishAsync(queued.Id, s.End, null, s.End == DeploymentState.Succeeded ? $"v-{s.Name}" : null, null, s.FinishedAt!.Value + shift, default);
         }
         return byName;
     }
