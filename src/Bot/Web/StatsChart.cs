@@ -12,18 +12,20 @@ public static class StatsChart
     /// <summary>One bar: its value (null: nothing to measure that week), the text for it, and whether it is in the period shown.</summary>
     public sealed record Bar(double? Value, string Label, bool Current);
 
-    private const double Width = 320, Height = 132, Left = 34, Right = 316, Top = 10, Bottom = 108;
+    private const double Width = 320, Height = 132, Left = 40, Right = 316, Top = 10, Bottom = 108;
 
     public static void Draw(StringBuilder sb, string id, string title, IReadOnlyList<Bar> bars, Func<double, string> axis)
     {
-        var max = bars.Max(b => b.Value ?? 0);
+        var max = bars.Count == 0 ? 0 : bars.Max(b => b.Value ?? 0);
+        var empty = bars.All(b => b.Value is null);
         if (max <= 0) max = 1;
         sb.Append("<svg id=\"").Append(id).Append("\" class=\"chart\" viewBox=\"0 0 ").Append(N(Width)).Append(' ').Append(N(Height))
           .Append("\" role=\"img\" aria-label=\"");
         Ansi.Escape(sb, title);
         sb.Append("\"><line class=\"axis\" x1=\"").Append(N(Left)).Append("\" y1=\"").Append(N(Bottom)).Append("\" x2=\"").Append(N(Right))
           .Append("\" y2=\"").Append(N(Bottom)).Append("\"/>");
-        Label(sb, Left - 4, Top + 8, "end", axis(max));
+        if (empty) Label(sb, (Left + Right) / 2, (Top + Bottom) / 2, "middle", "nothing to measure");
+        else Label(sb, Left - 4, Top + 8, "end", axis(max));
         Label(sb, Left - 4, Bottom, "end", axis(0));
         var step = (Right - Left) / bars.Count;
         var width = Math.Max(2, step * 0.7);

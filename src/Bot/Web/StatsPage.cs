@@ -51,7 +51,7 @@ public sealed class StatsPage(AppCatalog apps, DeploymentStats stats, LogLinks l
         var card = new StatsCard(report);
         LogPageHtml.Head(sb, report.Scope.Title, nonce, StatsPageCss.Css);
         sb.Append("<body><header id=\"head\"><h1>");
-        Ansi.Escape(sb, card.Title);
+        Ansi.Escape(sb, report.Scope.Title);
         sb.Append("</h1><p>Against the ").Append(report.Scope.Days).Append(" days before. Times are medians. Charts: one bar a week, pale before this period.</p></header><main id=\"stats\">");
         var counts = card.CountLines;
         for (var i = 0; i < card.Figures.Count; i++)
@@ -109,10 +109,19 @@ public sealed class StatsPage(AppCatalog apps, DeploymentStats stats, LogLinks l
         _ => w.ReworkRate * 100,
     };
 
+    /// <summary>An axis label short enough for the chart's margin: <c>0</c>, <c>45m</c>, <c>6h</c>, <c>3d</c>.</summary>
+    private static string Hours(double h) => h switch
+    {
+        <= 0 => "0",
+        < 1 => $"{Math.Round(h * 60).ToString("0", CultureInfo.InvariantCulture)}m",
+        < 48 => $"{Math.Round(h).ToString("0", CultureInfo.InvariantCulture)}h",
+        _ => $"{Math.Round(h / 24).ToString("0", CultureInfo.InvariantCulture)}d",
+    };
+
     private static Func<double, string> Axis(int figure) => figure switch
     {
         0 => v => StatsCard.Number(v) + "/wk",
-        1 or 3 => v => v == 0 ? "0" : StatsCard.Time(TimeSpan.FromHours(v)),
+        1 or 3 => v => Hours(v),
         _ => v => Math.Round(v).ToString("0", CultureInfo.InvariantCulture) + "%",
     };
 }
