@@ -2,6 +2,7 @@ using Bot.Commands;
 using Bot.Deployments;
 using Bot.Deployments.Stats;
 using Bot.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Tests.Commands;
 
@@ -92,5 +93,57 @@ public sealed class StatsCommandTests
         Assert.False(refused.Ok);
         Assert.Contains("stats of", refused.Messages[0].Text);
         Assert.True((await bot.SendAsync("stats api", user: "bob")).Ok);
+    }
+}
+
+/// <summary>With <c>BOT_PUBLIC_URL</c>, a <c>stats</c> reply links its page: a link button on Slack, a URI quick reply on LINE, the address on the console.</summary>
+public sealed class StatsLinkTests
+{
+    private static Task<TestBot> StartAsync(params (string Key, string Value)[] more)
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Apps:web:Target"] = "fake", ["Apps:api:Target"] = "fake",
+            ["BOT_PUBLIC_URL"] = "https://bot.example.com", ["LOG_LINK_SECRET"] = "test-log-link-secret-0123456789",
+        };
+        foreach (var (k, v) in more) config[k] = v;
+        return TestBot.StartAsync(config, worker: false);
+    }
+
+    [Fact]
+    public async Task The_charts_button_opens_a_signed_page_link_on_every_platform()
+    {
+        await using var bot = await StartAsync();
+        var reply = Assert.Single((await bot.SendAsync("stats web 7d")).Messages);
+        Assert.Equal(["Counts", "Charts"], reply.ActionList.Select(a => a.Label));
+        var url = reply.ActionList[1].Url!;
+        Assert.StartsWith("https://bot.example.com/s/7d/production/web?t=", url);
+        var links = bot.Services.GetRequiredService<Bot.Security.LogLinks>();
+        Assert.Equal(Bot.Security.LinkCheck.Valid, links.CheckStats("web", "production", 7, Uri.UnescapeDataString(url[(url.IndexOf("?t=", StringComparison.Ordinal) + 3)..])));
+
+        var slack = Bot.Chat.Slack.SlackBlocks.Message(reply).Single(b => (string?)b!["type"] == "actions")!["elements"]!.AsArray();
+        Assert.Equal("stats web 7d in production counts", (string?)slack[0]!["value"]);
+        // A link button carries no command: Slack's report of the tap runs nothing.
+        Assert.Equal((url, null), ((string?)slack[1]!["url"], slack[1]!["value"]));
+
+        var line = Bot.Chat.Line.LineMessages.From([reply], "web")[^1];
+        var uri = line["quickReply"]!["items"]!.AsArray().Select(i => i!["action"]!).Single(a => (string?)a["type"] == "uri");
+        Assert.Equal(("Charts", url), ((string?)uri["label"], (string?)uri["uri"]));
+        Assert.Empty(Bot.Tests.Chat.Line.LineSchema.Check(line, Bot.Tests.Chat.Line.LineSpec.Schema("TextMessage")));
+
+        var output = new StringWriter();
+        await new Bot.Chat.Console.ConsolePlatform(output).SendAsync(new Conversation("console", "console"), reply, default);
+        Assert.Contains(url, Flat.Text(output.ToString()));
+    }
+
+    [Fact]
+    public async Task The_page_of_all_apps_is_offered_only_to_someone_who_may_see_every_app()
+    {
+        await using var bot = await StartAsync(("Apps:api:Viewers:0", "bob"), ("Apps:web:Viewers:0", "bob"), ("Apps:web:Viewers:1", "alice"));
+        var alice = Assert.Single((await bot.SendAsync("stats")).Messages);
+        Assert.Equal(["Counts"], alice.ActionList.Select(a => a.Label));
+        var bob = Assert.Single((await bot.SendAsync("stats", user: "bob")).Messages);
+        Assert.Equal(["Counts", "Charts"], bob.ActionList.Select(a => a.Label));
+        Assert.StartsWith("https://bot.example.com/s/30d/production?t=", bob.ActionList[1].Url);
     }
 }
