@@ -148,3 +148,9 @@ public sealed record RunCommand(string AppName, string? Task, string? Env) : Com
 
 /// <summary><c>config file web [in env]</c>: apply the <c>.env</c> file this person sent in a direct message; <c>--discard</c> drops it.</summary>
 public sealed record ConfigFileCommand(string AppName, string? Env, bool Discard = false) : Command;
+
+/// <summary><c>stats [web] [7d|30d|90d] [in env] [counts]</c>: the DORA figures; <see cref="Counts"/> shows what they were computed from.</summary>
+public sealed record StatsCommand(string? AppName, int Days, string? Env, bool Counts) : Command
+{
+    public override string? App => AppName;
+}

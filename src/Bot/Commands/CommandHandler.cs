@@ -26,7 +26,8 @@ public sealed partial class CommandHandler(
     ConfigSeal seal,
     TimeProvider time,
     ILogger<CommandHandler> logger,
-    LogLinks links)
+    LogLinks links,
+    Deployments.Stats.DeploymentStats stats)
 {
     /// <summary>How stale the cached clone may be when a deploy is asked for; the job fetches again anyway.</summary>
     public static readonly TimeSpan IntakeFreshness = TimeSpan.FromSeconds(10);
@@ -88,6 +89,7 @@ public sealed partial class CommandHandler(
         UnfreezeCommand => UnfreezeAsync(origin, ct),
         AuditCommand a when a.App is null => AuditLogAsync(null, a.Count, origin, ct),
         StatusCommand { App: null } => StatusAllAsync(origin, ct),
+        StatsCommand { App: null } s => StatsAllAsync(s, origin, ct),
         CancelCommand { App: null } c => CancelAsync(null, c.Number, origin, ct),
         AlertsCommand { App: null } => AlertListAsync(null, ct, origin),
         ApproveCommand a => ApprovalAsync(a, origin, ct),
@@ -131,6 +133,7 @@ public sealed partial class CommandHandler(
             ConfigCommand => await ConfigListAsync(env, origin, ct).ConfigureAwait(false),
             ConfigSetCommand c => await ConfigSetAsync(c, env, origin, ct).ConfigureAwait(false),
             RunCommand c => await RunTaskAsync(c, env, origin, ct).ConfigureAwait(false),
+            StatsCommand c => await StatsAsync(c, app, env, ct).ConfigureAwait(false),
             _ => Help(null, origin),
         };
     }
@@ -153,6 +156,7 @@ public sealed partial class CommandHandler(
         ConfigCommand c => c.Env,
         ConfigSetCommand c => c.Env,
         RunCommand c => c.Env,
+        StatsCommand c => c.Env,
         _ => null,
     };
 

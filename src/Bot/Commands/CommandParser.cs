@@ -55,6 +55,7 @@ public static partial class CommandParser
                 "unmute" => new MuteCommand(args.App(), null, false).Also(args.Done),
                 "config" => ParseConfig(args, line),
                 "run" => ParseRun(args),
+                "stats" => ParseStats(args),
                 "audit" => new AuditCommand(args.TakeBare(), args.TakeCount(20, MaxHistory)).Also(args.Done),
                 _ => UnknownVerb(word),
             };
@@ -67,9 +68,17 @@ public static partial class CommandParser
 
     private static ParseError UnknownVerb(string word)
     {
-        var best = Suggest.Best(word, Verbs.All.SelectMany(v => (v.Aliases ?? []).Prepend(v.Name)));
-        var canonical = best is null ? null : Verbs.Find(best)!.Name;
-        var hint = canonical is null ? "Type `help` to see what I can do." : $"Did you mean `{canonical}`? Type `help {canonical}` to see how.";
+        var close = Suggest.Closest(word, Verbs.All.SelectMany(v => (v.Aliases ?? []).Prepend(v.Name)), 3);
+        var verbs = close.Select(c => Verbs.Find(c)!).Distinct().ToList();
+        // Two verbs as close as each other (`stauts`: status or stats?) are both offered, in the order help lists them.
+        var tied = verbs.Where(v => close.Any(c => Verbs.Find(c) == v && Suggest.Distance(word.ToLowerInvariant(), c) == Suggest.Distance(word.ToLowerInvariant(), close[0])))
+            .OrderBy(v => Verbs.All.ToList().IndexOf(v)).Select(v => v.Name).Take(2).ToList();
+        var hint = tied.Count switch
+        {
+            0 => "Type `help` to see what I can do.",
+            1 => $"Did you mean `{tied[0]}`? Type `help {tied[0]}` to see how.",
+            _ => $"Did you mean `{tied[0]}` or `{tied[1]}`? Type `help` to see what I can do.",
+        };
         return new ParseError($"I don't know `{Tokens.Clip(word)}`. {hint}", ParseErrorKind.UnknownVerb);
     }
 

@@ -12,6 +12,7 @@ public static class CommandText
         RollbackCommand c => Join("rollback", app, c.Release, c.Env is null ? null : $"in {c.Env}", c.Confirmed ? "--yes" : null),
         CancelCommand c => Join("cancel", app, c.Number is { } n ? $"#{n}" : null),
         StatusCommand c => Join("status", app, c.Env),
+        StatsCommand c => Join("stats", app, $"{c.Days}d", c.Env is null ? null : $"in {c.Env}", c.Counts ? "counts" : null),
         HistoryCommand c => Join("history", app, c.Count.ToString(CultureInfo.InvariantCulture), c.Env is null ? null : $"in {c.Env}"),
         LogsCommand c => Join("logs", app, c.Lines.ToString(CultureInfo.InvariantCulture), c.Grep is null ? null : $"grep {c.Grep}"),
         LockCommand c => Join("lock", app, c.FirstWord, c.Rest),

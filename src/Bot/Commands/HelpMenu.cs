@@ -10,7 +10,7 @@ namespace Bot.Commands;
 /// </summary>
 public sealed class HelpMenu(AppCatalog apps, TargetRegistry targets, Access access, Origin origin)
 {
-    private static readonly string[] ViewVerbs = ["status", "history", "logs", "alerts"];
+    private static readonly string[] ViewVerbs = ["status", "history", "logs", "alerts", "stats"];
 
     /// <summary>Verbs that need the view role and a target that can do them (config needs config vars).</summary>
     private static readonly string[] ViewCapable = ["config"];
@@ -21,6 +21,7 @@ public sealed class HelpMenu(AppCatalog apps, TargetRegistry targets, Access acc
     public static string? Looks(Command command) => command switch
     {
         StatusCommand => "see the status of",
+        StatsCommand => "see the stats of",
         HistoryCommand => "see the history of",
         LogsCommand => "read the logs of",
         AlertsCommand => "see the alerts of",

@@ -34,6 +34,8 @@ public static class Verbs
         new("alerts", "alerts [<app>]", "Recent alerts and their state.", ["alerts", "alerts web"]),
         new("mute", "mute <app> [1h]", "Silence an app's alerts for a while (they are still recorded).", ["mute web 1h"]),
         new("unmute", "unmute <app>", "Let an app's alerts through again.", ["unmute web"]),
+        new("stats", "stats [<app>] [7d|30d|90d] [in <env>]", "How the team ships: the five DORA figures against the period before (default: all apps, 30 days).",
+            ["stats", "stats web", "stats web 90d in staging", "stats web counts"], ["dora"]),
         new("audit", "audit [<app>] [n]", "Who asked for what, where, and what happened.", ["audit", "audit web 20"]),
     ];
 

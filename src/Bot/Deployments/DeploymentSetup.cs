@@ -55,6 +55,8 @@ public static class DeploymentSetup
         services.AddSingleton<RepositoryPoller>();
         services.AddSingleton<GitHubDeployments>();
         services.AddDeployEvents(configuration, postgres: options.DatabaseUrl is not null);
+        services.AddSingleton<Stats.LeadTimes>();
+        services.AddSingleton<Stats.DeploymentStats>();
         return services;
     }
 }

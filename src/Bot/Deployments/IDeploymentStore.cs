@@ -49,6 +49,13 @@ public interface IDeploymentStore
     /// <summary>Succeeded releases of an app/env (one-off tasks left out), newest first: the first is what is live.</summary>
     Task<IReadOnlyList<Deployment>> SucceededAsync(string app, string env, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Finished releases of code (deploys, rollbacks, promotions that started) of <paramref name="env"/>, of one app or
+    /// all (<paramref name="app"/> null), that ended at or after <paramref name="since"/>, plus each app's last good one
+    /// before it; oldest first. What the DORA figures are computed from.
+    /// </summary>
+    Task<IReadOnlyList<Stats.ReleaseRecord>> ReleasesSinceAsync(string? app, string env, DateTimeOffset since, CancellationToken cancellationToken);
+
     Task SetCommitAsync(long id, string? gitRef, string sha, string subject, CancellationToken cancellationToken);
 
     Task<StoryLine> AppendEventAsync(long deploymentId, LineKind kind, string text, DateTimeOffset at, CancellationToken cancellationToken);

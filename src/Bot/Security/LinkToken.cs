@@ -34,6 +34,10 @@ public static class LinkToken
     /// <summary>What a deployment's page link signs: app and number (an app name has no newline).</summary>
     public static string Deployment(string app, int number) => $"d\n{app.ToLowerInvariant()}\n{number.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>What a stats page link signs: the app (empty for all apps), environment and days.</summary>
+    public static string Stats(string? app, string env, int days) =>
+        $"s\n{app?.ToLowerInvariant()}\n{env.ToLowerInvariant()}\n{days.ToString(CultureInfo.InvariantCulture)}";
+
     public static string Alert(long id) => $"a\n{id.ToString(CultureInfo.InvariantCulture)}";
 
     private static byte[] Mac(ReadOnlySpan<byte> key, string subject, long seconds)

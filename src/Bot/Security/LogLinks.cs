@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace Bot.Security;
 
-/// <summary>Makes and checks the signed links of the log page (<c>/d/&lt;app&gt;/&lt;n&gt;</c>) and the alert page (<c>/a/&lt;id&gt;</c>).</summary>
+/// <summary>
+/// Makes and checks the signed links of the log page (<c>/d/&lt;app&gt;/&lt;n&gt;</c>), the alert page (<c>/a/&lt;id&gt;</c>)
+/// and the stats page (<c>/s/&lt;days&gt;d/&lt;env&gt;[/&lt;app&gt;]</c>).
+/// </summary>
 public sealed class LogLinks(LogLinkOptions options, TimeProvider time)
 {
     /// <summary>Cards carry links only when the bot knows where it is reachable.</summary>
@@ -19,6 +22,18 @@ public sealed class LogLinks(LogLinkOptions options, TimeProvider time)
 
     public string? Alert(long id) =>
         Enabled ? $"{options.PublicUrl}/a/{id.ToString(CultureInfo.InvariantCulture)}?t={Token(LinkToken.Alert(id))}" : null;
+
+    /// <summary>The stats page of an app (or of all apps, <paramref name="app"/> null), or null without <c>BOT_PUBLIC_URL</c>.</summary>
+    public string? Stats(string? app, string env, int days) =>
+        Enabled ? $"{options.PublicUrl}{StatsPath(app, env, days)}?t={StatsToken(app, env, days)}" : null;
+
+    public static string StatsPath(string? app, string env, int days) =>
+        $"/s/{days.ToString(CultureInfo.InvariantCulture)}d/{Uri.EscapeDataString(env)}" + (app is null ? "" : "/" + Uri.EscapeDataString(app));
+
+    public string StatsToken(string? app, string env, int days) => Token(LinkToken.Stats(app, env, days));
+
+    public LinkCheck CheckStats(string? app, string env, int days, string? token) =>
+        LinkToken.Verify(options.Key.Bytes, LinkToken.Stats(app, env, days), token, time.GetUtcNow());
 
     public static string DeploymentPath(string app, int number) => $"/d/{Uri.EscapeDataString(app)}/{number.ToString(CultureInfo.InvariantCulture)}";
 

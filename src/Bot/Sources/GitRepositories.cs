@@ -155,6 +155,20 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
         return (count, newest);
     }
 
+    /// <summary>
+    /// When the oldest commit <paramref name="to"/> brings over <paramref name="from"/> was committed (git's committer
+    /// date): Read false when either commit cannot be found, even after a fetch; Oldest null when it brings none.
+    /// </summary>
+    public async Task<(bool Read, DateTimeOffset? Oldest)> OldestCommitAsync(AppEnvConfig app, string from, string to, CancellationToken cancellationToken)
+    {
+        if (!await HasAsync(app, to, cancellationToken).ConfigureAwait(false) || !await HasAsync(app, from, cancellationToken).ConfigureAwait(false))
+            return (false, null);
+        var times = await GitAsync(GitDir(app.App), cancellationToken, "log", "--format=%ct", $"{from}..{to}").ConfigureAwait(false);
+        var seconds = times.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => long.Parse(t.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return (true, seconds.Count == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(seconds.Min()));
+    }
+
     /// <summary>The author of a commit as git records it (who pushed is not known to a poll; who wrote the head is).</summary>
     public async Task<string?> AuthorOfAsync(AppEnvConfig app, string sha, CancellationToken cancellationToken) =>
         await HasAsync(app, sha, cancellationToken).ConfigureAwait(false)

@@ -13,6 +13,8 @@ public static class Suggest
             .Select(c => (Candidate: c, Distance: Distance(lowered, c.ToLowerInvariant())))
             .Where(x => x.Distance <= Allowed(input, x.Candidate))
             .OrderBy(x => x.Distance)
+            // As close either way, what was typed is more likely the start of a word than a slip in a shorter one (`statu`).
+            .ThenBy(x => x.Candidate.StartsWith(lowered, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
             .ThenBy(x => x.Candidate.Length)
             .ThenBy(x => x.Candidate, StringComparer.Ordinal)
             .Select(x => x.Candidate)

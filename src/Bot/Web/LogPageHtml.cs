@@ -10,14 +10,14 @@ namespace Bot.Web;
 /// <summary>The parts of the log page as HTML; every text that came from outside (output, subject, names, messages) is redacted, then escaped.</summary>
 public sealed partial class LogPageHtml(Redactor redactor)
 {
-    public static void Head(StringBuilder sb, string title, string nonce)
+    public static void Head(StringBuilder sb, string title, string nonce, string? moreCss = null)
     {
         sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
           .Append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
           .Append("<meta name=\"color-scheme\" content=\"light dark\"><meta name=\"referrer\" content=\"no-referrer\"><meta name=\"robots\" content=\"noindex\">")
           .Append("<title>");
         Ansi.Escape(sb, title);
-        sb.Append("</title><style nonce=\"").Append(nonce).Append("\">").Append(LogPageAssets.Css).Append("</style></head>");
+        sb.Append("</title><style nonce=\"").Append(nonce).Append("\">").Append(LogPageAssets.Css).Append(moreCss).Append("</style></head>");
     }
 
     public static void Script(StringBuilder sb, string nonce) =>

@@ -25,10 +25,11 @@ public static class LogPageServices
         services.TryAddSingleton<LogPages>();
         services.TryAddSingleton<LogStream>();
         services.TryAddSingleton<AlertPage>();
+        services.TryAddSingleton<StatsPage>();
         return services;
     }
 
-    /// <summary>Only these answer under <c>/d/</c> and <c>/a/</c>, and only with a valid token: no listing of apps or deployments.</summary>
+    /// <summary>Only these answer under <c>/d/</c>, <c>/a/</c> and <c>/s/</c>, and only with a valid token: no listing of apps or deployments.</summary>
     public static IEndpointRouteBuilder MapLogPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/d/{app}/{number:int}", (HttpContext context, string app, int number) =>
@@ -37,6 +38,10 @@ public static class LogPageServices
             context.RequestServices.GetRequiredService<LogStream>().StreamAsync(context, app, number));
         app.MapGet("/a/{id:long}", (HttpContext context, long id) =>
             context.RequestServices.GetRequiredService<AlertPage>().PageAsync(context, id));
+        app.MapGet("/s/{period}/{env}", (HttpContext context, string period, string env) =>
+            context.RequestServices.GetRequiredService<StatsPage>().PageAsync(context, period, env, null));
+        app.MapGet("/s/{period}/{env}/{app}", (HttpContext context, string period, string env, string app) =>
+            context.RequestServices.GetRequiredService<StatsPage>().PageAsync(context, period, env, app));
         return app;
     }
 }

@@ -53,9 +53,9 @@ public static partial class PageResponse
         return context.Response.WriteAsync(sb.ToString(), cancellationToken);
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^[\w.-]{1,60} #?\d{1,10}$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([\w.-]{1,60} #?\d{1,10}|the stats of [\w. -]{1,60} in [\w.-]{1,60})$")]
     private static partial System.Text.RegularExpressions.Regex Named();
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(logs [\w.-]{1,60} #\d{1,10}|alerts)$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(logs [\w.-]{1,60} #\d{1,10}|alerts|stats( [\w.-]{1,60})? \d{1,2}d in [\w.-]{1,60})$")]
     private static partial System.Text.RegularExpressions.Regex Command();
 }

@@ -109,7 +109,7 @@ public class CommandParserTests
         { "dpeloy web main", "Did you mean `deploy`?" },
         { "delpoy web", "Did you mean `deploy`?" },
         { "rolback web", "Did you mean `rollback`?" },
-        { "stauts", "Did you mean `status`?" },
+        { "stauts", "Did you mean `status` or `stats`?" },
         { "hsitory web", "Did you mean `history`?" },
         { "xyzzy", "Type `help`" },
         { "deploy", "Which app?" },

@@ -12,18 +12,18 @@ public sealed class PersonalHelpTests
         await using var bot = await TestBot.StartAsync(Team(), worker: false);
 
         var ana = (await bot.SendAsync(FromLine(AnaLine), "help")).Messages[0].Text;
-        Assert.Contains("• `web`: deploy, rollback, cancel, lock, unlock, mute, unmute, promote, status, history, logs, alerts", ana);
+        Assert.Contains("• `web`: deploy, rollback, cancel, lock, unlock, mute, unmute, promote, status, history, logs, alerts, stats", ana);
         Assert.Contains("`freeze [reason]`", ana);
         Assert.Contains("`audit [<app>] [n]`", ana);
 
         var bo = (await bot.SendAsync(FromSlack(BoSlack), "help")).Messages[0].Text;
-        Assert.Contains("• `web`: status, history, logs, alerts in production; deploy, rollback, cancel, lock, unlock, mute, unmute, promote, status, history, logs, alerts in staging", bo);
+        Assert.Contains("• `web`: status, history, logs, alerts, stats in production; deploy, rollback, cancel, lock, unlock, mute, unmute, promote, status, history, logs, alerts, stats in staging", bo);
         Assert.DoesNotContain("`freeze", bo);
         Assert.DoesNotContain("`audit", bo);
         Assert.Contains("`deploy <app>", bo);
 
         var dan = (await bot.SendAsync(FromSlack("U0DAN0001"), "help")).Messages[0].Text;
-        Assert.Contains("• `web`: deploy, rollback, cancel, lock, unlock, mute, unmute, promote, status, history, logs, alerts in staging", dan);
+        Assert.Contains("• `web`: deploy, rollback, cancel, lock, unlock, mute, unmute, promote, status, history, logs, alerts, stats in staging", dan);
         Assert.DoesNotContain("production", dan);
     }
 

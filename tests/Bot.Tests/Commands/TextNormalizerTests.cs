@@ -28,7 +28,8 @@ public class SuggestTests
     [InlineData("dpeloy", "deploy")]
     [InlineData("deplyo", "deploy")]
     [InlineData("rollbak", "rollback")]
-    [InlineData("stat", "status")]
+    [InlineData("statu", "status")]
+    [InlineData("stat", "stats")]
     [InlineData("hist", "history")]
     public void Finds_the_closest_verb(string typed, string expected) =>
         Assert.Equal(expected, Suggest.Best(typed, Verbs.Names));

@@ -92,7 +92,7 @@ public sealed class CliTests : IDisposable
         var repo = new GitRepo(_dir["repo"]);
         repo.Commit("App", ("deploy.sh", "echo deployed\n"));
         var env = Env(("Apps:web:Target", "shell"), ("Apps:web:Repository", repo.Path), ("Apps:web:Shell:Deploy", "sh deploy.sh"));
-        using var chat = BotProcess.Start(env, _dir.Path, "deploy web\nstauts\nquit\n", "chat");
+        using var chat = BotProcess.Start(env, _dir.Path, "deploy web\nsttaus\nquit\n", "chat");
         Assert.Equal(0, await chat.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("Deploybot console. You are tester. Apps: web.", chat.Stdout);
         Assert.Contains("Did you mean `status`?", Flat.Text(chat.Stdout));

@@ -183,7 +183,7 @@ public sealed class ConsolePlatform(TextWriter output) : IChatPlatform
     }
 
     private static string ActionsLine(IReadOnlyList<ChatAction> actions) =>
-        actions.Count == 0 ? "" : Wrap($"{Indent}→ " + string.Join(" · ", actions.Select(a => a.Command)), Indent + "  ");
+        actions.Count == 0 ? "" : Wrap($"{Indent}→ " + string.Join(" · ", actions.Select(a => a.Url ?? a.Command)), Indent + "  ");
 
     /// <summary>Breaks a line at spaces to fit the width; long words are cut, but a link stays whole (a cut one cannot be opened).</summary>
     internal static string Wrap(string line, string continuation)

@@ -65,6 +65,7 @@ public static partial class LineMessages
     /// <summary>A postback action that runs a command (or first asks, when the action has a confirm question).</summary>
     public static JsonObject Postback(ChatAction action, int maxLabel)
     {
+        if (action.Url is { } url) return new JsonObject { ["type"] = "uri", ["label"] = Clip(action.Label, maxLabel), ["uri"] = url };
         var data = action.Confirm is { } question
             ? $"{LineInbound.ConfirmPrefix}{action.Command}|{question}"
             : $"{LineInbound.CommandPrefix}{action.Command}";

@@ -103,8 +103,10 @@ public static class SlackBlocks
                 ["type"] = "button",
                 ["action_id"] = $"cmd-{i}",
                 ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Clip(action.Label, 75), ["emoji"] = true },
-                ["value"] = Clip(action.Command, 2000),
             };
+            // A link button opens its page; with no value, its tap that Slack reports runs nothing.
+            if (action.Url is { } url) button["url"] = url;
+            else button["value"] = Clip(action.Command, 2000);
             if (i == 0) button["style"] = "primary";
             if (action.Confirm is { } question)
             {

@@ -56,6 +56,9 @@ public abstract class SqlDeploymentStore : IDeploymentStore
     public Task<IReadOnlyList<Deployment>> SucceededAsync(string app, string env, int limit, CancellationToken cancellationToken) =>
         ReadAsync(db => DeploymentSql.SucceededAsync(db, app, env, limit, cancellationToken), cancellationToken);
 
+    public Task<IReadOnlyList<Stats.ReleaseRecord>> ReleasesSinceAsync(string? app, string env, DateTimeOffset since, CancellationToken cancellationToken) =>
+        ReadAsync(db => StatsSql.SinceAsync(db, app, env, since, cancellationToken), cancellationToken);
+
     public Task SetCommitAsync(long id, string? gitRef, string sha, string subject, CancellationToken cancellationToken) =>
         WriteOneAsync(db => DeploymentSql.SetCommitAsync(db, id, gitRef, sha, subject, cancellationToken), cancellationToken);
 
