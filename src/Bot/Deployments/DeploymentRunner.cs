@@ -42,7 +42,7 @@ public sealed partial class DeploymentRunner(
         var deployment = await _store.GetAsync(deploymentId, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"deployment {deploymentId} is not in the store");
         PublishState(deployment);
-        using var span = DeploymentTrace.Start(deployment);
+        using var span = DeploymentTrace.Start(deployment, await TraceParentAsync(deploymentId).ConfigureAwait(false));
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancelled, stopping);
         var run = new Run(this, deployment);
@@ -93,6 +93,11 @@ public sealed partial class DeploymentRunner(
         PublishState(finished);
         return finished;
     }
+
+    /// <summary>The span of the command that asked for the deployment, read only when traces are on (one note, gone when it ends).</summary>
+    private async Task<string?> TraceParentAsync(long deploymentId) => DeploymentTrace.On
+        ? await _store.GetNoteAsync(StoreNames.TraceScope, deploymentId.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None).ConfigureAwait(false)
+        : null;
 
     /// <summary>
     /// Tells this process that a deployment changed state: wakes its followers and the listeners here. The store recorded

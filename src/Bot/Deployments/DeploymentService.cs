@@ -57,6 +57,7 @@ public sealed class DeploymentService(
         if (snapshot?.BlockerFor(request.Env, request.Origin.QualifiedUser) is { } busy)
             return busy;
         if (options.RunsOwnRequests) request = request with { RunBy = identity.Id };
+        if (DeploymentTrace.Parent() is { } parent) request = request with { TraceParent = parent };
         var result = await store.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
         if (result is Enqueued queued)
         {

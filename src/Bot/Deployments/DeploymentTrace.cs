@@ -10,9 +10,18 @@ namespace Bot.Deployments;
 /// </summary>
 internal static class DeploymentTrace
 {
-    public static Activity? Start(Deployment d)
+    /// <summary>The span a request for a deployment is made under (a chat command's), as W3C <c>traceparent</c>; null when none is recorded.</summary>
+    public static string? Parent() => Activity.Current is { Recorded: true } current && current.Source == BotTraces.Source ? current.Id : null;
+
+    /// <summary>Whether spans are made at all (a listener, that is an OTLP endpoint, is there).</summary>
+    public static bool On => BotTraces.Source.HasListeners();
+
+    /// <param name="parent">The command's span (<see cref="Parent"/>), so the deployment is in the trace of the command that asked for it.</param>
+    public static Activity? Start(Deployment d, string? parent = null)
     {
-        var span = BotTraces.Source.StartActivity($"{StoreNames.Name(d.Kind)} {d.App}");
+        var span = parent is not null && ActivityContext.TryParse(parent, null, out var context)
+            ? BotTraces.Source.StartActivity($"{StoreNames.Name(d.Kind)} {d.App}", ActivityKind.Internal, context)
+            : BotTraces.Source.StartActivity($"{StoreNames.Name(d.Kind)} {d.App}");
         if (span is null) return null;
         var id = d.Id.ToString(CultureInfo.InvariantCulture);
         span.SetTag(BotTraces.PipelineName, d.App);

@@ -37,6 +37,12 @@ public sealed record NewDeployment(
     /// </summary>
     public bool TakesLock { get; init; } = true;
 
+    /// <summary>
+    /// The span of the command that asked for it (W3C <c>traceparent</c>), when traces are on: kept as its
+    /// <see cref="StoreNames.TraceScope"/> note, so the deployment's span, in whichever process runs it, joins that trace.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>How a push reached the bot (<c>webhook</c>, <c>poll</c>); null for a typed command.</summary>
     public string? Via { get; init; }
 }

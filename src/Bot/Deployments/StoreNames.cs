@@ -13,6 +13,9 @@ internal static class StoreNames
     /// <summary>The notes that hold a waiting config change's sealed values, keyed by deployment id (<see cref="NewDeployment.Sealed"/>).</summary>
     public const string SealedScope = "sealed";
 
+    /// <summary>The notes that hold the span a deployment was asked for under (<see cref="NewDeployment.TraceParent"/>), keyed by deployment id.</summary>
+    public const string TraceScope = "trace";
+
     /// <summary>The states of a deployment that has not ended, as a SQL list.</summary>
     public const string ActiveStates = "('queued', 'running', 'awaiting_approval', 'waiting')";
 

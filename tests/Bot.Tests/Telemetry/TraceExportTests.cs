@@ -80,6 +80,10 @@ public sealed class TraceExportTests
             ["cicd.pipeline.result"] = "success",
         }, deploy.Attributes);
 
+        // The deployment, run by the worker after the command's answer, is in the trace of the command that asked for it.
+        Assert.Equal(command.TraceId, deploy.TraceId);
+        Assert.Equal(command.SpanId, deploy.ParentId);
+
         var build = Assert.Single(spans, s => s.Name == "build" && s.TraceId == deploy.TraceId);
         Assert.Equal(deploy.SpanId, build.ParentId);
         Assert.Equal("build", build.Attributes["cicd.pipeline.task.name"]);

@@ -18,8 +18,8 @@ internal static class EndSql
 
     private const string FreeDeployLock = "DELETE FROM locks WHERE kind = 'deploy' AND deployment_id = @id";
 
-    // A config change's sealed values go with it: once it has ended nothing may apply them again.
-    private const string DropSealed = $"DELETE FROM notes WHERE scope = '{SealedScope}' AND key = @key";
+    // A config change's sealed values go with it: once it has ended nothing may apply them again. So does the span it was asked under.
+    private const string DropSealed = $"DELETE FROM notes WHERE scope IN ('{SealedScope}', '{TraceScope}') AND key = @key";
 
     public static async Task<Deployment> FinishAsync(
         StoreSession db, long id, DeploymentState state, string? message, string? release, string? url, DateTimeOffset at, CancellationToken cancellationToken)

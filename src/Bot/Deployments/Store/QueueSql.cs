@@ -51,6 +51,8 @@ internal static class QueueSql
             ("user_id", d.Origin.UserId), ("user_name", d.Origin.UserName), ("at", d.At), ("rollback_to", d.RollbackTo), ("skip", d.SkipChecks), ("promote_from", d.PromoteFrom), ("via", d.Via)).ConfigureAwait(false);
         if (d.Sealed is { } sealedValues)
             await NoteSql.SetAsync(db, SealedScope, id.ToString(System.Globalization.CultureInfo.InvariantCulture), sealedValues, d.At, cancellationToken).ConfigureAwait(false);
+        if (d.TraceParent is { } parent)
+            await NoteSql.SetAsync(db, TraceScope, id.ToString(System.Globalization.CultureInfo.InvariantCulture), parent, d.At, cancellationToken).ConfigureAwait(false);
         if (d.Waits || !d.TakesLock)
         {
             if (!d.Waits)
