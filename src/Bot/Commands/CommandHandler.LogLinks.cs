@@ -21,6 +21,8 @@ public sealed partial class CommandHandler
         var text = links.Deployment(d.App, d.Number) is { } url
             ? $"{card.Title}\nFull log ({lasts}): {url}"
             : $"{card.Title}\nThe bot has no public address (`BOT_PUBLIC_URL`), so there is no page to link to; here are its last lines.";
+        // Pruned (Retention:Output): say when and under which setting instead of showing an empty excerpt.
+        if (d.OutputRemoved is { } removed) text += "\n" + removed.Describe();
         return new CommandResult([new ChatMessage(text, card.Tone, [new ChatAction("History", $"history {d.App} in {d.Env}")], tail.Count == 0 ? null : tail, $"{d.App}-{d.Number}")], true);
     }
 
