@@ -46,24 +46,28 @@ public sealed class RetentionWorker(
             if (options.Output is { } keep)
                 while (true)
                 {
+                    var began = Stopwatch.GetTimestamp();
                     var step = await store.PruneOutputAsync(now - keep, options.OutputSetting, now, options.BatchRows, cancellationToken).ConfigureAwait(false);
                     (lines, deployments) = (lines + step.Lines, deployments + step.Deployments);
                     if (step is { Lines: 0, Deployments: 0 }) break;
-                    await NextStepAsync(cancellationToken).ConfigureAwait(false);
+                    await NextStepAsync(began, cancellationToken).ConfigureAwait(false);
                 }
             if (options.Audit is { } keepAudit)
                 while (true)
                 {
+                    var began = Stopwatch.GetTimestamp();
                     var removed = await store.PruneAuditAsync(now - keepAudit, options.BatchRows, cancellationToken).ConfigureAwait(false);
                     audit += removed;
                     if (removed < options.BatchRows) break;
-                    await NextStepAsync(cancellationToken).ConfigureAwait(false);
+                    await NextStepAsync(began, cancellationToken).ConfigureAwait(false);
                 }
             if (lines + audit > 0)
-                while (await store.ReclaimSpaceAsync(options.ReclaimPages, cancellationToken).ConfigureAwait(false) is > 0 and var freed)
+                while (true)
                 {
+                    var began = Stopwatch.GetTimestamp();
+                    if (await store.ReclaimSpaceAsync(options.ReclaimPages, cancellationToken).ConfigureAwait(false) is not (> 0 and var freed)) break;
                     pages += freed;
-                    await NextStepAsync(cancellationToken).ConfigureAwait(false);
+                    await NextStepAsync(began, cancellationToken).ConfigureAwait(false);
                 }
             var run = new RetentionRun(lines, deployments, audit, pages);
             logger.LogInformation(
@@ -78,10 +82,13 @@ public sealed class RetentionWorker(
         }
     }
 
-    /// <summary>Between steps: lets queued writes in first, and keeps the turn while the run goes on.</summary>
-    private async Task NextStepAsync(CancellationToken cancellationToken)
+    /// <summary>Between steps: leaves the writer to requests for a while (<see cref="RetentionOptions.WriterShare"/>), and keeps the turn.</summary>
+    private async Task NextStepAsync(long began, CancellationToken cancellationToken)
     {
-        await Task.Yield();
+        var took = Stopwatch.GetElapsedTime(began);
+        var pause = options.WriterShare is > 0 and < 1 ? took * (1 / options.WriterShare - 1) : TimeSpan.Zero;
+        if (pause > TimeSpan.Zero) await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+        else await Task.Yield();
         if (!await HoldAsync(cancellationToken).ConfigureAwait(false))
             throw new InvalidOperationException("another process took over the retention run");
     }
