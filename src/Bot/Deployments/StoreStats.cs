@@ -5,6 +5,3 @@ namespace Bot.Deployments;
 /// indexes included). On SQLite also the file's size and its free pages; <see cref="Note"/> says what could not be measured.
 /// </summary>
 public sealed record StoreStats(string Kind, IReadOnlyList<TableStats> Tables, long? FileBytes, long? FreeBytes, string? Note);
-
-/// <summary>One table: its exact row count, and its size with its indexes (null when the database cannot say).</summary>
-public sealed record TableStats(string Name, long Rows, long? Bytes);
