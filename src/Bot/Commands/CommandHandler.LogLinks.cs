@@ -20,7 +20,10 @@ public sealed partial class CommandHandler
         var lasts = links.OnThisMachine ? "on this machine, while the bot runs" : $"the link works for {Lifetime(links.Lifetime)}";
         var text = links.Deployment(d.App, d.Number) is { } url
             ? $"{card.Title}\nFull log ({lasts}): {url}"
+            : d.OutputRemoved is not null ? card.Title
             : $"{card.Title}\nThe bot has no public address (`BOT_PUBLIC_URL`), so there is no page to link to; here are its last lines.";
+        // Pruned (Retention:Output): say when and under which setting instead of showing an empty excerpt.
+        if (d.OutputRemoved is { } removed) text += "\n" + removed.Describe();
         return new CommandResult([new ChatMessage(text, card.Tone, [new ChatAction("History", $"history {d.App} in {d.Env}")], tail.Count == 0 ? null : tail, $"{d.App}-{d.Number}")], true);
     }
 

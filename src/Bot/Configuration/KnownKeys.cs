@@ -15,6 +15,9 @@ public static class KnownKeys
     /// <summary>The keys of the <c>Notify</c> section (deploy events sent to webhooks).</summary>
     public static readonly string[] Notify = ["Webhooks", "Secret"];
 
+    /// <summary>The keys of the <c>Retention</c> section (how long output lines and audit entries are kept).</summary>
+    public static readonly string[] Retention = ["Output", "Audit"];
+
     /// <summary>Throws for the first key directly under <paramref name="section"/> that is not one of <paramref name="known"/>.</summary>
     public static void Check(IConfiguration section, string path, IReadOnlyCollection<string> known)
     {

@@ -29,6 +29,9 @@ public sealed record Deployment(
     /// <summary>How the push that asked for it reached the bot (<c>webhook</c>, <c>poll</c>); null when someone typed it.</summary>
     public string? Via { get; init; }
 
+    /// <summary>Set once its output lines were removed under <c>Retention:Output</c> (its state lines and this row stay).</summary>
+    public OutputRemoval? OutputRemoved { get; init; }
+
     /// <summary>It deploys exactly its commit: a push's head, or a commit that passed the CI gate, not whatever its branch points at by then.</summary>
     public bool Pinned(bool gated) => Sha is not null && (Via is not null || gated && !SkipChecks);
 

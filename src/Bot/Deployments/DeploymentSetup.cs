@@ -55,6 +55,9 @@ public static class DeploymentSetup
         services.AddSingleton<RepositoryPoller>();
         services.AddSingleton<GitHubDeployments>();
         services.AddDeployEvents(configuration, postgres: options.DatabaseUrl is not null);
+        // Read now, so a wrong age or an unknown key under Retention stops startup with one line.
+        services.TryAddSingleton(Retention.RetentionOptions.From(configuration));
+        services.AddSingleton<Retention.RetentionWorker>();
         services.AddSingleton<Stats.LeadTimes>();
         services.AddSingleton<Stats.DeploymentStats>();
         return services;

@@ -155,6 +155,25 @@ public interface IDeploymentStore
     /// </summary>
     Task<EnqueueResult?> ReleaseWaitingAsync(long id, ApprovalRule? approval, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One short step of <c>Retention:Output</c>: removes at most <paramref name="maxLines"/> output, step and notice lines of
+    /// deployments that finished before <paramref name="finishedBefore"/>, oldest first, keeping their state lines and rows.
+    /// A deployment whose lines are all gone is marked removed at <paramref name="now"/> under <paramref name="setting"/>.
+    /// </summary>
+    Task<PruneResult> PruneOutputAsync(DateTimeOffset finishedBefore, string setting, DateTimeOffset now, int maxLines, CancellationToken cancellationToken);
+
+    /// <summary>Removes at most <paramref name="maxRows"/> of the oldest audit entries from before <paramref name="before"/>; returns how many.</summary>
+    Task<int> PruneAuditAsync(DateTimeOffset before, int maxRows, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives up to <paramref name="maxPages"/> free pages back to the file system (SQLite's incremental vacuum) and returns
+    /// how many; PostgreSQL's autovacuum keeps freed space for reuse by itself, so there it does nothing.
+    /// </summary>
+    Task<long> ReclaimSpaceAsync(int maxPages, CancellationToken cancellationToken);
+
+    /// <summary>Rows and sizes per table (<c>bot store stats</c>).</summary>
+    Task<StoreStats> StatsAsync(CancellationToken cancellationToken);
+
     /// <summary>Ends a deployment where it waits (superseded, its checks failed or never finished); null when it no longer waits.</summary>
     Task<Deployment?> EndWaitingAsync(long id, DeploymentState state, string message, DateTimeOffset at, CancellationToken cancellationToken);
 }

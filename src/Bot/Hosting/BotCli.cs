@@ -7,7 +7,7 @@ namespace Bot.Hosting;
 public sealed record BotCli(string Verb, string? Text, string? ConfigFile, string? DataDir, string? UserName, string[] PassThrough)
 {
     /// <summary>The verbs, as <see cref="Parse"/> knows them (hosting files name them; a test checks those against this list).</summary>
-    public static readonly string[] Verbs = ["serve", "worker", "chat", "send", "migrate", "health", "heroku", "audit", "help"];
+    public static readonly string[] Verbs = ["serve", "worker", "chat", "send", "migrate", "health", "heroku", "audit", "store", "help"];
 
     /// <summary><c>worker --drain</c>: run what is queued, then exit.</summary>
     public bool Drain { get; init; }
@@ -17,6 +17,9 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
 
     /// <summary><c>audit --since 7d --app web --json|--csv</c>: what to export, and how.</summary>
     public AuditQuery? Audit { get; init; }
+
+    /// <summary><c>store stats --json</c>: the figures as JSON instead of aligned columns.</summary>
+    public bool Json { get; init; }
 
     public const string Usage = """
         Usage: bot [command] [options]
@@ -37,6 +40,8 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
           audit [--since 7d] [--app <app>] [--json|--csv]
                            print the audit log: every command, who sent it and what came of it
                            (--since a duration such as 1d or 12h, or a date such as 2026-11-30)
+          store stats [--json]
+                           rows and sizes per table, and on SQLite the file's size and free pages
           heroku webhooks <app> [<env>] [--url <bot url>]
                            make the Heroku app webhook that sends alerts to this bot
                            (needs HEROKU_API_KEY, HEROKU_WEBHOOK_SECRET, --url or BOT_PUBLIC_URL)
@@ -54,7 +59,7 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
         string? text = null, config = null, dataDir = null, user = null;
         var rest = new List<string>();
         var verbSeen = false;
-        bool drain = false, noWorker = false;
+        bool drain = false, noWorker = false, json = false;
         var audit = new AuditQuery();
         for (var i = 0; i < args.Length; i++)
         {
@@ -70,6 +75,12 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                 case "--drain" when verb == "worker": drain = true; break;
                 case "--no-worker" when verb == "serve": noWorker = true; break;
                 case "audit" when !verbSeen: verb = a; verbSeen = true; break;
+                case "store" when !verbSeen:
+                    verb = a;
+                    verbSeen = true;
+                    if (i + 1 >= args.Length || args[++i] != "stats") throw new CliException("store needs what to show: bot store stats [--json].");
+                    break;
+                case "--json" when verb == "store": json = true; break;
                 case "--since" when verb == "audit": audit = AuditQuery.ParseSince(Next()) with { App = audit.App, Format = audit.Format }; break;
                 case "--app" when verb == "audit": audit = audit with { App = Next() }; break;
                 case "--json" or "--csv" when verb == "audit": audit = audit with { Format = a[2..] }; break;
@@ -83,7 +94,7 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                     rest.Add(Next());
                     break;
                 default:
-                    if (!verbSeen && !a.StartsWith('-')) throw new CliException($"Unknown command '{a}'. Try: serve, worker, chat, send \"<text>\", migrate, health, audit, heroku webhooks <app>.");
+                    if (!verbSeen && !a.StartsWith('-')) throw new CliException($"Unknown command '{a}'. Try: serve, worker, chat, send \"<text>\", migrate, health, audit, store stats, heroku webhooks <app>.");
                     if (verb is "send" or "heroku" && !a.StartsWith('-')) text = text is null ? a : text + " " + a;
                     else rest.Add(a);
                     break;
@@ -97,6 +108,7 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
             Drain = drain,
             NoWorker = noWorker,
             Audit = verb == "audit" ? audit : null,
+            Json = json,
         };
     }
 }

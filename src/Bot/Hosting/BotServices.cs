@@ -98,6 +98,8 @@ public static class BotServices
             services.AddHostedService(sp => sp.GetRequiredService<RepositoryPoller>());
             // Deploy events go out from workers only (one per webhook at a time, by a lease in the store).
             services.AddHostedService(sp => sp.GetRequiredService<DeployEvents>());
+            // Old output and audit entries are removed by workers only (one at a time, by a lease in the store).
+            services.AddHostedService(sp => sp.GetRequiredService<Deployments.Retention.RetentionWorker>());
         }
         // With PostgreSQL, other processes queue work and record events too: their NOTIFY wakes this worker and its followers.
         if (services.Any(s => s.ServiceType == typeof(PostgresJobListener)))

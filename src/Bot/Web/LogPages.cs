@@ -45,7 +45,9 @@ public sealed class LogPages(IDeploymentStore store, LogLinks links, LogPageHtml
         // While it runs, the page follows it from the last event it shows (and, reconnecting, from Last-Event-ID).
         if (d.IsActive) sb.Append(" data-stream=\"").Append(Ansi.Escape($"{path}/events{query}&after={story.LastSeq}")).Append('"');
         sb.Append('>');
-        if (story.Steps.Count == 0) sb.Append("<p class=\"none\">No output yet.</p>");
+        // A pruned deployment says so where its output was (Retention:Output), not that it has none yet.
+        if (d.OutputRemoved is { } removed) sb.Append("<p class=\"none\">").Append(Ansi.Escape(removed.Describe())).Append("</p>");
+        else if (story.Steps.Count == 0) sb.Append("<p class=\"none\">No output yet.</p>");
         foreach (var step in story.Steps)
         {
             html.Step(sb, step, story.IsOpen(step, d), start);
@@ -95,6 +97,7 @@ public sealed class LogPages(IDeploymentStore store, LogLinks links, LogPageHtml
         var sb = new StringBuilder(16 * 1024);
         sb.Append(html.Plain($"{d.App} #{d.Number} → {d.Env}: {DeploymentFeed.Name(d.State)} · {d.RefLabel} {d.Subject} · {d.Origin.UserName}")).Append('\n');
         if (d.Message is { } message) sb.Append(html.Plain(message)).Append('\n');
+        if (d.OutputRemoved is { } removed) sb.Append(removed.Describe()).Append('\n');
         var step = LogStory.Before;
         await foreach (var e in EventsAsync(d.Id, long.MaxValue, ct).ConfigureAwait(false))
         {

@@ -102,5 +102,11 @@ internal static class PostgresSchema
         (7, """
             CREATE INDEX deployment_events_state ON deployment_events (seq) WHERE kind = 'state';
             """),
+        // Retention: when a finished deployment's output was removed and under which setting; the index holds only the
+        // finished deployments not yet pruned, so finding the next ones stays cheap however many were pruned before.
+        (8, """
+            ALTER TABLE deployments ADD COLUMN output_removed_at timestamptz, ADD COLUMN output_retention text;
+            CREATE INDEX deployments_unpruned ON deployments (finished_at) WHERE output_removed_at IS NULL AND finished_at IS NOT NULL;
+            """),
     ];
 }

@@ -8,9 +8,10 @@ namespace Bot.Deployments.Sqlite;
 /// reads run side by side on a few kept connections. Statements are prepared once per connection.
 /// The steps are those both stores share (<see cref="SqlDeploymentStore"/>, in <see cref="SqliteDialect"/>'s spelling).
 /// </summary>
-public sealed class SqliteDeploymentStore : SqlDeploymentStore, IDisposable
+public sealed partial class SqliteDeploymentStore : SqlDeploymentStore, IDisposable
 {
     private readonly string _connectionString;
+    private readonly string _path;
     private readonly SqliteWriter _writer;
     private readonly System.Collections.Concurrent.ConcurrentBag<SqliteConnection> _readers = [];
 
@@ -19,7 +20,8 @@ public sealed class SqliteDeploymentStore : SqlDeploymentStore, IDisposable
 
     public SqliteDeploymentStore(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _path = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -44,7 +46,8 @@ public sealed class SqliteDeploymentStore : SqlDeploymentStore, IDisposable
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await new SqliteSession(connection, null).ExecAsync("PRAGMA journal_mode = WAL", cancellationToken).ConfigureAwait(false);
+            // Before the first table: a new file gives pages freed by retention back a little at a time (ReclaimSpaceAsync).
+            await new SqliteSession(connection, null).ExecAsync("PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL", cancellationToken).ConfigureAwait(false);
             await using var tx = connection.BeginTransaction(deferred: false);
             var db = new SqliteSession(connection, tx);
             await db.ExecAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);
@@ -56,6 +59,7 @@ public sealed class SqliteDeploymentStore : SqlDeploymentStore, IDisposable
                 await db.ExecAsync("INSERT INTO schema_version (version) VALUES (@version)", cancellationToken, ("version", version)).ConfigureAwait(false);
             }
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await SwitchToIncrementalAsync(connection, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

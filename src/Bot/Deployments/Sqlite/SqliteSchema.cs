@@ -99,5 +99,12 @@ internal static class SqliteSchema
         (7, """
             CREATE INDEX deployment_events_state ON deployment_events (seq) WHERE kind = 'state';
             """),
+        // Retention: when a finished deployment's output was removed and under which setting; the index holds only the
+        // finished deployments not yet pruned, so finding the next ones stays cheap however many were pruned before.
+        (8, """
+            ALTER TABLE deployments ADD COLUMN output_removed_at INTEGER;
+            ALTER TABLE deployments ADD COLUMN output_retention TEXT;
+            CREATE INDEX deployments_unpruned ON deployments (finished_at) WHERE output_removed_at IS NULL AND finished_at IS NOT NULL;
+            """),
     ];
 }

@@ -146,4 +146,14 @@ public abstract class SqlDeploymentStore : IDeploymentStore
 
     public Task<StoredAlert?> AlertAsync(long id, CancellationToken cancellationToken) =>
         ReadAsync(db => AlertSql.GetAsync(db, id, cancellationToken), cancellationToken);
+
+    public Task<PruneResult> PruneOutputAsync(DateTimeOffset finishedBefore, string setting, DateTimeOffset now, int maxLines, CancellationToken cancellationToken) =>
+        WriteAsync(db => RetentionSql.OutputAsync(db, finishedBefore, setting, now, maxLines, cancellationToken), cancellationToken);
+
+    public Task<int> PruneAuditAsync(DateTimeOffset before, int maxRows, CancellationToken cancellationToken) =>
+        WriteOneAsync(db => RetentionSql.AuditAsync(db, before, maxRows, cancellationToken), cancellationToken);
+
+    public virtual Task<long> ReclaimSpaceAsync(int maxPages, CancellationToken cancellationToken) => Task.FromResult(0L);
+
+    public abstract Task<StoreStats> StatsAsync(CancellationToken cancellationToken);
 }

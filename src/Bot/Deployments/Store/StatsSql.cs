@@ -22,8 +22,10 @@ internal static class StatsSql
         ORDER BY id
         """;
 
+    private static readonly int Last = DeploymentColumns.Split(", ").Length;
+
     public static async Task<IReadOnlyList<Stats.ReleaseRecord>> SinceAsync(
         StoreSession db, string? app, string env, DateTimeOffset since, CancellationToken cancellationToken) =>
-        await db.QueryAsync(Releases, (r, d) => new Stats.ReleaseRecord(StoreRows.Deployment(r, d), r.GetBoolean(24)),
+        await db.QueryAsync(Releases, (r, d) => new Stats.ReleaseRecord(StoreRows.Deployment(r, d), r.GetBoolean(Last)),
             cancellationToken, ("app", app), ("env", env), ("since", since)).ConfigureAwait(false);
 }

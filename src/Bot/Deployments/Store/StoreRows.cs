@@ -8,7 +8,8 @@ internal static class StoreRows
 {
     public const string DeploymentColumns =
         "id, app, env, number, kind, ref, sha, subject, platform, conversation, thread, user_id, user_name, " +
-        "state, created_at, started_at, finished_at, release, url, message, rollback_to, skip_checks, promote_from, via";
+        "state, created_at, started_at, finished_at, release, url, message, rollback_to, skip_checks, promote_from, via, " +
+        "output_removed_at, output_retention";
 
     public const string LockColumns = "app, env, kind, holder_id, holder_name, reason, since, deployment_id";
 
@@ -26,7 +27,11 @@ internal static class StoreRows
         Str(r, 5), Str(r, 6), Str(r, 7),
         new Origin(r.GetString(8), r.GetString(9), Str(r, 10), r.GetString(11), r.GetString(12)),
         StateOf(r.GetString(13)), d.Time(r, 14), d.OptTime(r, 15), d.OptTime(r, 16),
-        Str(r, 17), Str(r, 18), Str(r, 19), Str(r, 20), r.GetBoolean(21)) { PromoteFrom = Str(r, 22), Via = Str(r, 23) };
+        Str(r, 17), Str(r, 18), Str(r, 19), Str(r, 20), r.GetBoolean(21)) { PromoteFrom = Str(r, 22), Via = Str(r, 23), OutputRemoved = Removal(r, d) };
+
+    /// <summary>Shown only once every output line is gone (both columns set); a deployment that had none has no setting.</summary>
+    private static OutputRemoval? Removal(DbDataReader r, StoreDialect d) =>
+        r.IsDBNull(24) || r.IsDBNull(25) ? null : new OutputRemoval(d.Time(r, 24), r.GetString(25));
 
     public static LockInfo Lock(DbDataReader r, StoreDialect d) => new(
         r.GetString(0), r.GetString(1), LockKindOf(r.GetString(2)),
