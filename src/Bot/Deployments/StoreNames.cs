@@ -13,7 +13,7 @@ internal static class StoreNames
     /// <summary>The notes that hold a waiting config change's sealed values, keyed by deployment id (<see cref="NewDeployment.Sealed"/>).</summary>
     public const string SealedScope = "sealed";
 
-    /// <summary>The states of a deployment that has not ended, as a SQL list.</summary>
+    /// <summary>The states of a deployment that has not ended, as a SQL list; the <c>deployments_open</c> index (schema step 9) has this very condition, so change both together.</summary>
     public const string ActiveStates = "('queued', 'running', 'awaiting_approval', 'waiting')";
 
     /// <summary>
