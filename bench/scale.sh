@@ -74,10 +74,10 @@ for store in $STORES; do
       echo '} }'; } > "$work/bot.json"
     if [[ $store == postgres ]]; then
       url=$(sed -n "${n}p" "$work/pg-urls")
-      DATABASE_URL="$url" "$tool" seed "$apps" "$deployments" | sed "s/^SEED/SEED $tags/" | tee -a "$res"
+      DATABASE_URL="$url" "$tool" seed "$apps" "$deployments" | tee -a "$res"
       env_store="DATABASE_URL=$url"
     else
-      "$tool" seed "$apps" "$deployments" "$data/bot.db" | sed "s/^SEED/SEED $tags/" | tee -a "$res"
+      "$tool" seed "$apps" "$deployments" "$data/bot.db" | tee -a "$res"
       env_store="DATABASE_URL="
     fi
     # Cold start to the first signed ack on the seeded store.
