@@ -1,6 +1,6 @@
 using Bot.Bench;
 
-// dotnet bench/Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | postgres [burst] [single] | logs FILE [runs] | feedback BOT [runs] | logpage [lines] [runs] [samples]
+// dotnet bench/Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | postgres [burst] [single] | logs FILE [runs] | feedback BOT [runs] | logpage [lines] [runs] [samples] | seed APPS DEPLOYMENTS [FILE] | pg-server COUNT FILE
 return args.FirstOrDefault() switch
 {
     "payloads" => Payloads.Run(args[1..]),
@@ -11,11 +11,13 @@ return args.FirstOrDefault() switch
     "store" => await StoreBench.RunAsync(args[1..]),
     "postgres" => await PostgresBench.RunAsync(args[1..]),
     "logpage" => await LogPageBench.RunAsync(args[1..]),
+    "seed" => await SeedBench.RunAsync(args[1..]),
+    "pg-server" => await PgServer.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | postgres [burst] [single] | logs FILE [runs] | feedback BOT [runs] | logpage [lines] [runs] [samples]");
+    Console.Error.WriteLine("usage: Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | postgres [burst] [single] | logs FILE [runs] | feedback BOT [runs] | logpage [lines] [runs] [samples] | seed APPS DEPLOYMENTS [FILE] | pg-server COUNT FILE");
     return 2;
 }

@@ -16,7 +16,7 @@ internal static class StoreNames
     /// <summary>The notes that hold the span a deployment was asked for under (<see cref="NewDeployment.TraceParent"/>), keyed by deployment id.</summary>
     public const string TraceScope = "trace";
 
-    /// <summary>The states of a deployment that has not ended, as a SQL list.</summary>
+    /// <summary>The states of a deployment that has not ended, as a SQL list; the <c>deployments_open</c> index (schema step 9) has this very condition, so change both together.</summary>
     public const string ActiveStates = "('queued', 'running', 'awaiting_approval', 'waiting')";
 
     /// <summary>

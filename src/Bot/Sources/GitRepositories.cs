@@ -59,21 +59,30 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
     }
 
     /// <summary>
-    /// Fetches each app's repository once, one after the other, so the first command finds its clone ready or waits
-    /// only for the fetch already under way. A repository that cannot be fetched is logged; its commands say why.
+    /// Fetches each app's repository once, a few at a time (<see cref="WarmOrder"/>), so the first command finds its clone
+    /// ready or waits only for the fetch already under way. Apps that share a repository ask its address once: the others
+    /// clone the first one's copy. A repository that cannot be fetched is logged; its commands say why.
     /// </summary>
-    public async Task WarmAsync(IEnumerable<AppEnvConfig> apps, CancellationToken cancellationToken)
+    public Task WarmAsync(IEnumerable<AppEnvConfig> apps, CancellationToken cancellationToken) =>
+        WarmOrder.RunAsync(apps.DistinctBy(a => a.App, StringComparer.OrdinalIgnoreCase).ToList(),
+            a => a.Repository is null ? null : RemoteUrl(a), (app, leader, ct) => WarmOneAsync(app, leader, ct), cancellationToken);
+
+    private async Task WarmOneAsync(AppEnvConfig app, AppEnvConfig? leader, CancellationToken cancellationToken)
     {
-        foreach (var app in apps)
+        if (cancellationToken.IsCancellationRequested) return;
+        var cache = _caches.GetOrAdd(app.App, _ => new Cache());
+        if (cache.FetchedAt != 0) return;
+        // A follower copies its leader's clone when that one worked and knows which branch is the default.
+        string? from = null;
+        if (leader is not null && _caches.TryGetValue(leader.App, out var led) && led.FetchedAt != 0 && (app.DefaultBranch is not null || led.HeadBranch is not null))
         {
-            if (app.Repository is null || cancellationToken.IsCancellationRequested) continue;
-            var cache = _caches.GetOrAdd(app.App, _ => new Cache());
-            if (cache.FetchedAt != 0) continue;
-            // Quietly: start-up already says which repositories are missing or unreachable, and a command says it again.
-            try { await FetchAsync(app, cache, cancellationToken, quiet: true).ConfigureAwait(false); }
-            catch (Exception e) when (e is SourceException or IOException or UnauthorizedAccessException) { /* the next command fetches again and tells */ }
-            catch (OperationCanceledException) { return; }
+            from = GitDir(leader.App);
+            cache.HeadBranch ??= led.HeadBranch;
         }
+        // Quietly: start-up already says which repositories are missing or unreachable, and a command says it again.
+        try { await FetchAsync(app, cache, cancellationToken, quiet: true, from).ConfigureAwait(false); }
+        catch (Exception e) when (e is SourceException or IOException or UnauthorizedAccessException) { /* the next command fetches again and tells */ }
+        catch (OperationCanceledException) { /* stopping */ }
     }
 
     /// <summary>Whether a remote repository answers; null when it does, else git's reason in one line.</summary>
@@ -204,7 +213,8 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
         });
     }
 
-    private async Task FetchAsync(AppEnvConfig app, Cache cache, CancellationToken cancellationToken, bool quiet = false)
+    /// <summary>Fetches <paramref name="app"/>'s clone from its repository, or (<paramref name="from"/>) from another app's clone of the same one.</summary>
+    private async Task FetchAsync(AppEnvConfig app, Cache cache, CancellationToken cancellationToken, bool quiet = false, string? from = null)
     {
         var asked = time.GetTimestamp();
         await cache.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -213,7 +223,7 @@ public sealed class GitRepositories(BotOptions options, TimeProvider time, ILogg
             // Someone else fetched while this one waited: that answer is as fresh as asked for.
             if (cache.FetchedAt > asked) return;
             var dir = GitDir(app.App);
-            var url = RemoteUrl(app);
+            var url = from ?? RemoteUrl(app);
             // The first clone of a repository on this machine is one process that links its objects instead of packing
             // and unpacking them, and its HEAD is the source's.
             var local = GitHead.LocalGitDir(url);

@@ -108,5 +108,14 @@ internal static class PostgresSchema
             ALTER TABLE deployments ADD COLUMN output_removed_at timestamptz, ADD COLUMN output_retention text;
             CREATE INDEX deployments_unpruned ON deployments (finished_at) WHERE output_removed_at IS NULL AND finished_at IS NOT NULL;
             """),
+        // Scale: the deployments not yet ended per app (all four states the snapshot asks for; the step 1 index had two, so
+        // a snapshot walked every row of the app), the last good one per app/env, and the audit log by time.
+        (9, """
+            DROP INDEX deployments_active;
+            CREATE INDEX deployments_open ON deployments (app, id) WHERE state IN ('queued', 'running', 'awaiting_approval', 'waiting');
+            CREATE INDEX deployments_live ON deployments (app, env, id) WHERE state = 'succeeded' AND kind <> 'task';
+            CREATE INDEX audit_at ON audit (at, id);
+            CREATE INDEX audit_app_at ON audit (app, at, id);
+            """),
     ];
 }

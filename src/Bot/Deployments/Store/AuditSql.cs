@@ -19,13 +19,14 @@ internal static class AuditSql
         Insert.Replace($"{AuditColumns})", $"{AuditColumns}, delivery)", StringComparison.Ordinal).TrimEnd()[..^1]
         + ", @delivery) ON CONFLICT (delivery) DO NOTHING";
 
-    private const string All = $"SELECT {AuditColumns} FROM audit ORDER BY id DESC LIMIT @limit";
+    internal const string All = $"SELECT {AuditColumns} FROM audit ORDER BY id DESC LIMIT @limit";
 
-    private const string OfApp = $"SELECT {AuditColumns} FROM audit WHERE app = @app ORDER BY id DESC LIMIT @limit";
+    internal const string OfApp = $"SELECT {AuditColumns} FROM audit WHERE app = @app ORDER BY id DESC LIMIT @limit";
 
-    private const string AllSince = $"SELECT {AuditColumns} FROM audit WHERE at >= @since ORDER BY id LIMIT @limit";
+    // In time order, so the export starts at @since in the (at, id) and (app, at, id) indexes instead of walking every older entry.
+    internal const string AllSince = $"SELECT {AuditColumns} FROM audit WHERE at >= @since ORDER BY at, id LIMIT @limit";
 
-    private const string OfAppSince = $"SELECT {AuditColumns} FROM audit WHERE at >= @since AND app = @app ORDER BY id LIMIT @limit";
+    internal const string OfAppSince = $"SELECT {AuditColumns} FROM audit WHERE at >= @since AND app = @app ORDER BY at, id LIMIT @limit";
 
     private const string RecordDelivery = "INSERT INTO deliveries (source, id, at) VALUES (@source, @id, @at) ON CONFLICT (source, id) DO NOTHING";
 

@@ -9,7 +9,7 @@ internal static class DeploymentSql
 
     private const string ByNumber = $"SELECT {DeploymentColumns} FROM deployments WHERE app = @app AND number = @number";
 
-    private const string Succeeded = $"""
+    internal const string Succeeded = $"""
         SELECT {DeploymentColumns} FROM deployments
         WHERE app = @app AND env = @env AND state = 'succeeded' AND kind <> 'task'
         ORDER BY id DESC LIMIT @limit
@@ -25,14 +25,23 @@ internal static class DeploymentSql
 
     public static async Task<IReadOnlyList<Deployment>> ListAsync(StoreSession db, string? app, string? env, int limit, bool activeOnly, CancellationToken cancellationToken)
     {
-        // Only the conditions asked for, so the database can use the (app, env, id) and the active-state indexes.
-        var where = new List<string>();
         var parameters = new List<(string, object?)> { ("limit", limit) };
-        if (app is not null) { where.Add("app = @app"); parameters.Add(("app", app)); }
-        if (env is not null) { where.Add("env = @env"); parameters.Add(("env", env)); }
+        if (app is not null) parameters.Add(("app", app));
+        if (env is not null) parameters.Add(("env", env));
+        return await db.QueryAsync(ListSql(app is not null, env is not null, activeOnly), StoreRows.Deployment, cancellationToken, [.. parameters]).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Only the conditions asked for, so the database can use the (app, env, id) index for history and, for the
+    /// deployments not yet ended, the <c>deployments_open</c> index, whose condition is exactly <see cref="StoreNames.ActiveStates"/>.
+    /// </summary>
+    internal static string ListSql(bool app, bool env, bool activeOnly)
+    {
+        var where = new List<string>();
+        if (app) where.Add("app = @app");
+        if (env) where.Add("env = @env");
         if (activeOnly) where.Add($"state IN {StoreNames.ActiveStates}");
-        var sql = $"SELECT {DeploymentColumns} FROM deployments {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))} ORDER BY id DESC LIMIT @limit";
-        return await db.QueryAsync(sql, StoreRows.Deployment, cancellationToken, [.. parameters]).ConfigureAwait(false);
+        return $"SELECT {DeploymentColumns} FROM deployments {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))} ORDER BY id DESC LIMIT @limit";
     }
 
     public static async Task<IReadOnlyList<Deployment>> SucceededAsync(StoreSession db, string app, string env, int limit, CancellationToken cancellationToken) =>

@@ -6,7 +6,7 @@ namespace Bot.Deployments.Store;
 /// <summary>App/env locks as rows: one per (app, env, kind), a deploy lock naming its deployment; a freeze is the (*, *) row.</summary>
 internal static class LockSql
 {
-    private const string Concerning = $"SELECT {LockColumns} FROM locks WHERE (app = @app AND env = @env) OR (app = '*' AND env = '*')";
+    internal const string Concerning = $"SELECT {LockColumns} FROM locks WHERE (app = @app AND env = @env) OR (app = '*' AND env = '*')";
 
     private const string One = $"SELECT {LockColumns} FROM locks WHERE app = @app AND env = @env AND kind = @kind";
 

@@ -78,14 +78,9 @@ internal static class QueueSql
     /// <summary>Takes the oldest queued job (or <paramref name="deploymentId"/>'s), passing over one another worker is claiming now.</summary>
     public static async Task<Job?> ClaimAsync(StoreSession db, string owner, DateTimeOffset now, TimeSpan lease, long? deploymentId, CancellationToken cancellationToken)
     {
-        var filter = deploymentId is null ? "" : "AND deployment_id = @deployment";
         var parameters = new List<(string, object?)> { ("owner", owner), ("lease", now + lease) };
         if (deploymentId is { } wanted) parameters.Add(("deployment", wanted));
-        var job = await db.FirstAsync($"""
-            UPDATE jobs SET state = 'running', owner = @owner, lease_until = @lease, attempts = attempts + 1
-            WHERE id = (SELECT id FROM jobs WHERE state = 'queued' {filter} ORDER BY id LIMIT 1{db.Dialect.SkipLocked})
-            RETURNING {JobColumns}
-            """, StoreRows.Job, cancellationToken, [.. parameters]).ConfigureAwait(false);
+        var job = await db.FirstAsync(ClaimSql(db.Dialect, deploymentId is not null), StoreRows.Job, cancellationToken, [.. parameters]).ConfigureAwait(false);
         // A put-back job's deployment has ended already; only a deploy job starts its deployment.
         if (job?.DeploymentId is { } id && job.Kind == DeployJob)
         {
@@ -94,6 +89,13 @@ internal static class QueueSql
         }
         return job;
     }
+
+    /// <summary>The claim: the oldest queued job (through the <c>jobs_queued</c> index), or one deployment's.</summary>
+    internal static string ClaimSql(StoreDialect dialect, bool oneDeployment) => $"""
+        UPDATE jobs SET state = 'running', owner = @owner, lease_until = @lease, attempts = attempts + 1
+        WHERE id = (SELECT id FROM jobs WHERE state = 'queued' {(oneDeployment ? "AND deployment_id = @deployment" : "")} ORDER BY id LIMIT 1{dialect.SkipLocked})
+        RETURNING {JobColumns}
+        """;
 
     public static async Task<LeaseState> RenewAsync(StoreSession db, long jobId, string owner, DateTimeOffset until, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ internal static class StatsSql
 {
     // Finished deploys, rollbacks and promotions that started; plus, per app, the last good one before @since, so the
     // first release in the window knows what was live before it. A deploy job with a payload had started going live.
-    private const string Releases = $"""
+    internal const string Releases = $"""
         SELECT {DeploymentColumns},
                EXISTS (SELECT 1 FROM jobs j WHERE j.deployment_id = d.id AND j.payload IS NOT NULL) AS went_live
         FROM deployments d

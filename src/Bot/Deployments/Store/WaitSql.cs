@@ -10,7 +10,7 @@ namespace Bot.Deployments.Store;
 /// </summary>
 internal static class WaitSql
 {
-    private const string Waiting = $"SELECT {DeploymentColumns} FROM deployments WHERE state = 'waiting' ORDER BY id LIMIT @limit";
+    internal const string Waiting = $"SELECT {DeploymentColumns} FROM deployments WHERE state = 'waiting' ORDER BY id LIMIT @limit";
 
     public static async Task<IReadOnlyList<Deployment>> ListAsync(StoreSession db, int limit, CancellationToken cancellationToken) =>
         await db.QueryAsync(Waiting, StoreRows.Deployment, cancellationToken, ("limit", limit)).ConfigureAwait(false);
