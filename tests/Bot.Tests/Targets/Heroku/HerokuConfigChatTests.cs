@@ -53,6 +53,8 @@ public sealed class HerokuConfigChatTests : IAsyncLifetime
         var result = await _rig.Bot.Handler.HandleAsync(new ChatRequest(dm, $"config set web SECRET_X={Value}"), default);
         Assert.True(result.Ok, string.Join(" / ", result.Messages.Select(m => m.Text)));
         var d = await _rig.Bot.WaitFinishedAsync(result.Started!.Id);
+        // The card's end is shown after the store has it: wait until the cards have caught up, then until Slack has it.
+        await _rig.Bot.Services.GetRequiredService<Bot.Chat.DeploymentCards>().IdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await _rig.Bot.Services.GetRequiredService<SlackPlatform>().SettleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(DeploymentState.Succeeded, d.State);
