@@ -35,7 +35,7 @@ public sealed partial class DeployEvents(
 
     private readonly CancellationTokenSource _sending = new();
 
-    private readonly Hook[] _hooks = options.Webhooks.Select(u => new Hook(u, KeyOf(u))).ToArray();
+    private readonly Hook[] _hooks = options.Webhooks.Select(u => new Hook(u, KeyOf(u), new StoreLease(store, LeaseScope, KeyOf(u), identity.Id, options.Lease, time))).ToArray();
     private TaskCompletionSource _news = NewSignal();
     private int _listening;
     private readonly List<(DateTimeOffset At, long Seq)> _seen = [];
@@ -43,11 +43,11 @@ public sealed partial class DeployEvents(
     private volatile bool _unsettled;
 
     /// <summary>One webhook: its address, the key of its notes, and the lease this process holds on it (if any).</summary>
-    private sealed class Hook(Uri url, string key)
+    private sealed class Hook(Uri url, string key, StoreLease lease)
     {
         public Uri Url { get; } = url;
         public string Key { get; } = key;
-        public string? Lease { get; set; }
+        public StoreLease Lease { get; } = lease;
     }
 
     /// <summary>What one try came to.</summary>

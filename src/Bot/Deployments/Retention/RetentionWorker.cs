@@ -16,7 +16,7 @@ public sealed class RetentionWorker(
     internal const string LeaseScope = "retention";
     internal const string LeaseKey = "prune";
 
-    private string? _lease;
+    private readonly StoreLease _lease = new(store, LeaseScope, LeaseKey, identity.Id, options.Lease, time);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -95,34 +95,7 @@ public sealed class RetentionWorker(
 
     private static string Format(TimeSpan t) => t.TotalDays % 1 == 0 ? $"{t.TotalDays.ToString(CultureInfo.InvariantCulture)}d" : t.ToString();
 
-    /// <summary>Takes or renews the turn (<c>owner until</c>, compare-and-set); false while another live process has it.</summary>
-    private async Task<bool> HoldAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var current = await store.GetNoteAsync(LeaseScope, LeaseKey, cancellationToken).ConfigureAwait(false);
-        if (current is { Length: > 0 } && current != _lease && Holder(current) is var (owner, until) && owner != identity.Id && until > now)
-            return false;
-        if (current is not null && current == _lease && Holder(current) is var (_, mine) && mine - now > options.Lease / 2)
-            return true;
-        var wanted = $"{identity.Id} {(now + options.Lease).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
-        var won = await store.ClaimNoteAsync(LeaseScope, LeaseKey, wanted, current, now, cancellationToken).ConfigureAwait(false) == wanted;
-        _lease = won ? wanted : null;
-        return won;
-    }
+    private Task<bool> HoldAsync(CancellationToken cancellationToken) => _lease.HoldAsync(cancellationToken);
 
-    private async Task ReleaseAsync()
-    {
-        if (_lease is not { } mine) return;
-        _lease = null;
-        try { await store.ClaimNoteAsync(LeaseScope, LeaseKey, "", mine, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false); }
-        catch (Exception) { /* it runs out by itself */ }
-    }
-
-    private static (string Owner, DateTimeOffset Until)? Holder(string lease)
-    {
-        var space = lease.LastIndexOf(' ');
-        return space > 0 && long.TryParse(lease.AsSpan(space + 1), CultureInfo.InvariantCulture, out var ms)
-            ? (lease[..space], DateTimeOffset.FromUnixTimeMilliseconds(ms))
-            : null;
-    }
+    private Task ReleaseAsync() => _lease.ReleaseAsync();
 }
