@@ -84,8 +84,9 @@ public sealed class PutBackTests : IDisposable
         var status = await BotProcess.RunAsync(_env, _dir.Path, "send", "status example");
         Assert.True(status.Code == 0, status.Stdout + status.Stderr);
         var text = Flat.Text(status.Stdout);
-        Assert.Contains("example #2 → production: interrupted", text);
-        Assert.Contains("The bot stopped during the health check, so this did not finish. The previous release " + v1, text);
+        // The whole answer on failure (Assert.Contains clips it), so a run that differs says how.
+        Assert.True(text.Contains("example #2 → production: interrupted", StringComparison.Ordinal), text);
+        Assert.True(text.Contains("The bot stopped during the health check, so this did not finish. The previous release " + v1, StringComparison.Ordinal), text);
         Assert.Equal((HttpStatusCode.OK, v1), await HealthAsync());
         Assert.Contains("✅ Live: #1 v1@", text);
         Assert.DoesNotContain("unknown", text);
