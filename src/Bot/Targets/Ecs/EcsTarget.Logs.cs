@@ -28,18 +28,7 @@ public sealed partial class EcsTarget
             var region = (string?)logOptions["awslogs-region"] ?? s.Region;
             var since = request.Since ?? DefaultLogWindow;
             var start = (time.GetUtcNow() - since).ToUnixTimeMilliseconds();
-            var pattern = request.Grep is { } g ? "\"" + g.Replace("\"", "", StringComparison.Ordinal) + "\"" : null;
-            var lines = new List<string>();
-            string? next = null;
-            var pages = 0;
-            do
-            {
-                var page = await cloudWatch.FilterLogEventsAsync(group, start, pattern, next, 1000, cancellationToken, prefix, region).ConfigureAwait(false);
-                foreach (var e in page.Events ?? [])
-                    if (ForChat(e) is { } line && (request.Grep is null || line.Contains(request.Grep, StringComparison.OrdinalIgnoreCase)))
-                        lines.Add(line);
-                next = page.NextToken;
-            } while (!string.IsNullOrEmpty(next) && ++pages < 20);
+            var (lines, _) = await cloudWatch.ReadLinesAsync(group, start, request.Grep, ForChat, cancellationToken, prefix, region).ConfigureAwait(false);
             var where = prefix is null ? group : $"{group} ({prefix}…)";
             var note = lines.Count == 0 ? $"Nothing in {where} in the last {Format.Duration(since)}{(request.Grep is null ? "" : $" matching \"{request.Grep}\"")}." : null;
             return new LogResult(lines.TakeLast(Math.Max(1, request.Lines)).ToList(), note);

@@ -28,6 +28,34 @@ public sealed class CloudWatchApi(AwsClient aws)
         return all;
     }
 
+    /// <summary>
+    /// The lines for chat of a log group from <paramref name="start"/> (ms since the epoch), oldest first, reading at most
+    /// <see cref="MaxPages"/> pages: each event as <paramref name="forChat"/> shows it (null leaves it out), and with
+    /// <paramref name="grep"/> only lines that contain it (CloudWatch's quoted-term filter, checked again ignoring case).
+    /// <c>More</c> when there was more than those pages hold.
+    /// </summary>
+    public async Task<(List<string> Lines, bool More)> ReadLinesAsync(string group, long start, string? grep, Func<FilteredLogEvent, string?> forChat,
+        CancellationToken ct, string? streamPrefix = null, string? region = null)
+    {
+        // A quoted term is a plain substring match in CloudWatch's filter syntax.
+        var pattern = grep is { } g ? "\"" + g.Replace("\"", "", StringComparison.Ordinal) + "\"" : null;
+        var lines = new List<string>();
+        string? next = null;
+        var pages = 0;
+        do
+        {
+            var page = await FilterLogEventsAsync(group, start, pattern, next, 1000, ct, streamPrefix, region).ConfigureAwait(false);
+            foreach (var e in page.Events ?? [])
+                if (forChat(e) is { } line && (grep is null || line.Contains(grep, StringComparison.OrdinalIgnoreCase)))
+                    lines.Add(line);
+            next = page.NextToken;
+        } while (!string.IsNullOrEmpty(next) && ++pages < MaxPages);
+        return (lines, !string.IsNullOrEmpty(next));
+    }
+
+    /// <summary>How many pages of a thousand events one <c>logs</c> answer reads at most.</summary>
+    public const int MaxPages = 20;
+
     /// <summary>One page of matching events, oldest first, from <paramref name="start"/> (ms since the epoch).</summary>
     public Task<FilterLogEventsAnswer> FilterLogEventsAsync(string group, long? start, string? pattern, string? next, int limit, CancellationToken ct,
         string? streamPrefix = null, string? region = null)

@@ -11,28 +11,16 @@ public sealed partial class LambdaTarget
     /// <summary>How far back <c>logs</c> looks without <c>since</c>.</summary>
     public static readonly TimeSpan DefaultLogWindow = TimeSpan.FromHours(1);
 
-    private const int MaxLogPages = 20;
-
     public async Task<LogResult> ReadLogsAsync(AppEnvConfig app, LogRequest request, CancellationToken cancellationToken)
     {
         var s = LambdaSettings.Read(app);
         var since = request.Since ?? DefaultLogWindow;
         var start = (time.GetUtcNow() - since).ToUnixTimeMilliseconds();
-        // A quoted term is a plain substring match in CloudWatch's filter syntax.
-        var pattern = request.Grep is { } g ? "\"" + g.Replace("\"", "", StringComparison.Ordinal) + "\"" : null;
-        var lines = new List<string>();
-        string? next = null;
-        var pages = 0;
+        List<string> lines;
+        bool more;
         try
         {
-            do
-            {
-                var page = await cloudWatch.FilterLogEventsAsync(s.LogGroup, start, pattern, next, 1000, cancellationToken).ConfigureAwait(false);
-                foreach (var e in page.Events ?? [])
-                    if (ForChat(e) is { } line && (request.Grep is null || line.Contains(request.Grep, StringComparison.OrdinalIgnoreCase)))
-                        lines.Add(line);
-                next = page.NextToken;
-            } while (!string.IsNullOrEmpty(next) && ++pages < MaxLogPages);
+            (lines, more) = await cloudWatch.ReadLinesAsync(s.LogGroup, start, request.Grep, ForChat, cancellationToken).ConfigureAwait(false);
         }
         catch (AwsApiException e) when (e.Code == "ResourceNotFoundException")
         {
@@ -42,7 +30,7 @@ public sealed partial class LambdaTarget
         {
             throw Explain(e, app);
         }
-        var note = (next is not null ? $"{s.LogGroup} has more in the last {Format.Duration(since)} than one look reads; showing the oldest of it." : null)
+        var note = (more ? $"{s.LogGroup} has more in the last {Format.Duration(since)} than one look reads; showing the oldest of it." : null)
             ?? (lines.Count == 0 ? $"Nothing in {s.LogGroup} in the last {Format.Duration(since)}{(request.Grep is null ? "" : $" matching \"{request.Grep}\"")}." : null);
         return new LogResult(lines.TakeLast(Math.Max(1, request.Lines)).ToList(), note);
     }
