@@ -32,7 +32,8 @@ public static partial class BotLog
     [LoggerMessage(1008, LogLevel.Information, "{App} #{Number} was not approved in time; it expired")]
     public static partial void ApprovalExpired(this ILogger logger, string app, int number);
 
-    [LoggerMessage(2001, LogLevel.Information, "Command {Verb} from {Platform} handled: {Outcome}")]
+    // Debug: a line per request would cost more than a read-only request itself (thousands a second); the span and the audit have it.
+    [LoggerMessage(2001, LogLevel.Debug, "Command {Verb} from {Platform} handled: {Outcome}")]
     public static partial void CommandHandled(this ILogger logger, string verb, string platform, string outcome);
 
     [LoggerMessage(2002, LogLevel.Error, "Command {Command} failed")]
