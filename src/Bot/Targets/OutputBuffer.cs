@@ -9,7 +9,7 @@ namespace Bot.Targets;
 /// </summary>
 public static class OutputBuffer
 {
-    public const int Capacity = 1000;
+    public const int Capacity = 100;
 
     public static Channel<DeployEvent> Create() =>
         Channel.CreateBounded<DeployEvent>(new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
