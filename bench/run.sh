@@ -50,6 +50,17 @@ stop_all() { for s in "${!PID[@]}"; do kill "${PID[$s]}" 2>/dev/null || true; do
 trap 'stop_all; rm -rf "$work"' EXIT
 wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened"; return 1; }
 rss_of() { awk '/^VmRSS/{r=$2}/^VmHWM/{h=$2}END{printf "rss_mb=%.1f hwm_mb=%.1f", r/1024, h/1024}' "/proc/$1/status"; }
+# Where the bot's memory is, by phase: anonymous vs mapped from files (/proc), and the runtime's own GC figures from its
+# /metrics (meter System.Runtime, as dotnet-counters shows them): heap by generation and committed bytes after the last GC,
+# GCs so far and bytes allocated so far.
+gc_of() { # phase pid port
+  local m; m=$(curl -s "http://127.0.0.1:$3/metrics")
+  echo "GC name=$1 $(awk '/^RssAnon/{a=$2}/^RssFile/{f=$2}END{printf "anon_mb=%.1f file_mb=%.1f", a/1024, f/1024}' "/proc/$2/status") $(awk '
+    /^dotnet_gc_last_collection_heap_size_bytes/ { match($0, /gc_heap_generation="[a-z0-9]+"/); g = substr($0, RSTART + 20, RLENGTH - 21); printf "heap_%s_mb=%.1f ", g, $NF / 1048576 }
+    /^dotnet_gc_last_collection_memory_committed_size_bytes/ { printf "committed_mb=%.1f ", $NF / 1048576 }
+    /^dotnet_gc_heap_total_allocated_bytes_total/ { printf "allocated_mb=%.0f ", $NF / 1048576 }
+    /^dotnet_gc_collections_total/ { match($0, /gc_heap_generation="[a-z0-9]+"/); g = substr($0, RSTART + 20, RLENGTH - 21); printf "gcs_%s=%d ", g, $NF }' <<< "$m")" | tee -a "$res"
+}
 
 # ---- cold start (warm disk cache, store already migrated) and idle memory ----
 bot_cmd="DATA_DIR=$work/data exec $bot serve --config $work/bot.json --urls http://127.0.0.1:3111"
@@ -73,6 +84,7 @@ bash -c "ASPNETCORE_URLS=http://127.0.0.1:3104 exec $aspnet/publish/aot/AspnetHe
 for p in 3110 3101 3102 3104; do wait_port $p; done
 sleep 5
 echo "IDLE name=bot $(rss_of "${PID[bot]}")" | tee -a "$res"
+gc_of idle "${PID[bot]}" 3110
 
 # Every server gets the same load from the same wrk script: a pool of signed, all-different requests (bench/lib/pool.lua),
 # so a ratio between two rows is the servers', not the load generator's.
@@ -102,7 +114,8 @@ TARGETS=(bot-slack-deploy bot-slack-status bot-line-deploy bot-slack-same-body b
 for t in "${TARGETS[@]}"; do echo "== warm-up $t"; DUR=3s run_target "$t" > /dev/null; done
 grep -v '^RESULT' "$res" > "$work/keep" || true; cp "$work/keep" "$res"
 for round in $(seq 1 "$ROUNDS"); do
-  for t in "${TARGETS[@]}"; do echo "== round $round $t"; run_target "$t"; done
+  for t in "${TARGETS[@]}"; do echo "== round $round $t"; run_target "$t"
+    if [[ $round == "$ROUNDS" && $t == bot-* ]]; then gc_of "after-$t" "${PID[bot]}" 3110; fi; done
 done
 stop_all
 
@@ -121,6 +134,8 @@ for i in $(seq 1 50); do echo "2026-11-25T10:00:00.000Z ERROR web.1 upstream tim
   yes "2026-11-25T10:00:00.000Z INFO web.1 request handled in 12 ms" | head -n 2000; done >> "$logfile"
 set -o pipefail
 "$tool" logs "$logfile" 30 | tee -a "$res"
+# The same 1 GiB file through a running AOT bot, after a deploy whose build printed 10 MB: RSS and its peak per step.
+python3 bench/big-output.py "$bot" "$logfile" 10 | tee -a "$res"
 rm -f "$logfile"
 "$tool" feedback "$bot" 20 | tee -a "$res"
 "$tool" logpage 10000 30 300 | tee -a "$res"

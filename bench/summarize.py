@@ -3,7 +3,7 @@
 import re, statistics, sys
 
 res, summary_path, perf_path = sys.argv[1], sys.argv[2], sys.argv[3]
-rows, cold, idle, machine = {}, {}, {}, []
+rows, cold, idle, machine, gcs, big = {}, {}, {}, [], [], {}
 for line in open(res, encoding="utf-8"):
     line = line.strip()
     kv = dict(re.findall(r"(\w+)=(\"[^\"]*\"|\S+)", line))
@@ -15,6 +15,10 @@ for line in open(res, encoding="utf-8"):
         cold[kv["name"]] = kv
     elif line.startswith("IDLE"):
         idle[kv["name"]] = kv
+    elif line.startswith("GC"):
+        gcs.append(kv)
+    elif line.startswith("BIGOUTPUT") and "name" in kv:
+        big[kv["name"]] = kv
 
 def med(name, key):
     vals = [float(r[key]) for r in rows.get(name, []) if key in r and r[key] not in ("nan", "NaN")]
@@ -68,6 +72,9 @@ check("cold start with a fresh, empty store vs bare ASP.NET AOT (ratio)", float(
       "≤ 1.5×", lambda v: v <= 1.5, "×")
 idle_rss = idle.get("bot", {}).get("rss_mb")
 check("idle RSS", float(idle_rss) if idle_rss else None, "≤ 40 MB", lambda v: v <= 40, " MB")
+for name, what in [("deploy-10mb-build-output", "a deploy whose build prints 10 MB"), ("logs-1gib-grep", "`logs` over a 1 GiB log file (tail, then grep)")]:
+    hwm = big.get(name, {}).get("hwm_mb")
+    check(f"{what}: the serving process's peak RSS", float(hwm) if hwm else None, "≤ 100 MB", lambda v: v <= 100, " MB")
 check("command to first feedback in Slack, p50", med("slack-first-feedback", "p50_ms"), "≤ 300 ms", lambda v: v <= 300, " ms")
 check("do-nothing deploy: the card reaches \"live\" (slack-card-live), p50", med("slack-card-live", "p50_ms"), "≤ 300 ms", lambda v: v <= 300, " ms")
 check("do-nothing shell deploy end to end, p50", med("deploy-noop-end-to-end", "p50_ms"), "≤ 200 ms", lambda v: v <= 200, " ms")
@@ -89,6 +96,20 @@ if burst: extra.append(f"Queue burst: {burst.get('jobs')} jobs, {burst.get('enqu
 for name in ["slack-ack", "slack-card-live", "logs-200-grep", "logpage-whole", "logpage-line-to-sse"]:
     if name in rows: extra.append(f"{name}: p50 {fmt(med(name,'p50_ms'),2)} ms, p99 {fmt(med(name,'p99_ms'),2)} ms.")
 out.append(" ".join(extra))
+if gcs:
+    out.append("")
+    out.append("Where the bot's memory is, by phase (`/proc`: anonymous and file-mapped RSS; the runtime's `/metrics`: GC heap by generation and committed after the last GC, GCs and allocations so far):")
+    out.append("")
+    out.append("| phase | anon MB | file-mapped MB | gen0 / gen1 / gen2 / LOH / POH MB | GC committed MB | gen0 / gen1 / gen2 GCs | allocated MB |")
+    out.append("|---|---|---|---|---|---|---|")
+    for g in gcs:
+        heaps = " / ".join(g.get(f"heap_{k}_mb", "—") for k in ["gen0", "gen1", "gen2", "loh", "poh"])
+        counts = " / ".join(g.get(f"gcs_{k}", "—") for k in ["gen0", "gen1", "gen2"])
+        out.append(f"| {g['name']} | {g.get('anon_mb', '—')} | {g.get('file_mb', '—')} | {heaps} | {g.get('committed_mb', '—')} | {counts} | {g.get('allocated_mb', '—')} |")
+if big:
+    out.append("")
+    out.append("Big output through the AOT bot (`bench/big-output.py`): " + " ".join(
+        f"{n}: RSS {b.get('rss_mb')} MB, peak {b.get('hwm_mb')} MB (anon {b.get('anon_mb')})." for n, b in big.items()))
 table = "\n".join(out) + "\n"
 open(summary_path, "w", encoding="utf-8").write(table)
 

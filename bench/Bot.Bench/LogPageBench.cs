@@ -55,6 +55,21 @@ public static class LogPageBench
             var first = new List<double>();
             var whole = new List<double>();
             long bytes = 0;
+            // What serving the page costs in memory: bytes allocated per page, the most the GC heap held while pages were
+            // served (sampled), and the process's peak working set (which includes the seeding before).
+            GC.Collect();
+            var heapBefore = GC.GetTotalMemory(true);
+            var allocatedBefore = GC.GetTotalAllocatedBytes(true);
+            var heapPeak = heapBefore;
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    heapPeak = Math.Max(heapPeak, GC.GetTotalMemory(false));
+                    try { await Task.Delay(2, sampling.Token); } catch (OperationCanceledException) { }
+                }
+            });
             for (var r = 0; r < runs + 3; r++)
             {
                 var t0 = Stopwatch.GetTimestamp();
@@ -70,8 +85,14 @@ public static class LogPageBench
                 whole.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 bytes = total;
             }
+            await sampling.CancelAsync();
+            await sampler;
+            var allocatedPerPage = (GC.GetTotalAllocatedBytes(true) - allocatedBefore) / (double)(runs + 3) / (1024 * 1024);
+            using var self = Process.GetCurrentProcess();
             Console.WriteLine(Stats.Line("logpage-first-byte", first, ("lines", lines)));
-            Console.WriteLine(Stats.Line("logpage-whole", whole, ("lines", lines), ("kb", bytes / 1024)));
+            Console.WriteLine(Stats.Line("logpage-whole", whole, ("lines", lines), ("kb", bytes / 1024),
+                ("alloc_mb_per_page", allocatedPerPage), ("heap_before_mb", heapBefore / (1024.0 * 1024)), ("heap_peak_mb", heapPeak / (1024.0 * 1024)),
+                ("peak_ws_mb", self.PeakWorkingSet64 / (1024.0 * 1024))));
 
             var live = await RunningAsync(store, "live");
             var token = Uri.EscapeDataString(links.DeploymentToken("live", live.Number));

@@ -40,11 +40,14 @@ public static class OperatorSignals
         return services;
     }
 
+    /// <summary>The runtime's own meter (GC heap and pauses, working set, thread pool), the figures <c>dotnet-counters</c> shows.</summary>
+    internal const string RuntimeMeter = "System.Runtime";
+
     /// <summary>The meter behind <c>/metrics</c> (only <c>serve</c> maps it; elsewhere nothing reads the meter).</summary>
     public static IServiceCollection AddMetricsEndpoint(this IServiceCollection services)
     {
         services.AddOpenTelemetry().WithMetrics(m => m
-            .AddMeter(BotMetrics.Name)
+            .AddMeter(BotMetrics.Name, RuntimeMeter)
             .AddPrometheusExporter(o =>
             {
                 // The series and their labels as README lists them: no otel_scope_* labels, no target_info series.

@@ -12,7 +12,7 @@ public static partial class ChildProcess
 {
     private const int SIGTERM = 15, SIGKILL = 9;
     private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan DrainAfterExit = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DrainAfterExit = TimeSpan.FromSeconds(1), DrainLimit = TimeSpan.FromSeconds(10);
     private static readonly string? Setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 
     /// <summary>Runs a shell command line with <c>/bin/sh -c</c>.</summary>
@@ -43,8 +43,17 @@ public static partial class ChildProcess
         """;
 
     /// <param name="onStarted">Gets the child's pid, which is also its process group id when <c>setsid</c> is used.</param>
+    public static Task<ProcessOutcome> RunAsync(
+        ProcessSpec spec, Action<string, bool>? onLine, CancellationToken cancellationToken, TimeProvider? time = null, Action<int>? onStarted = null) =>
+        RunAsync(spec, onLine is null ? null : (line, isError) => { onLine(line, isError); return ValueTask.CompletedTask; }, cancellationToken, time, onStarted);
+
+    /// <param name="onLine">
+    /// Awaited before the next line is read, so a consumer that falls behind holds the child at its pipe instead of the
+    /// bot holding everything the child printed.
+    /// </param>
+    /// <param name="onStarted">Gets the child's pid, which is also its process group id when <c>setsid</c> is used.</param>
     public static async Task<ProcessOutcome> RunAsync(
-        ProcessSpec spec, Action<string, bool>? onLine, CancellationToken cancellationToken, TimeProvider? time = null, Action<int>? onStarted = null)
+        ProcessSpec spec, Func<string, bool, ValueTask>? onLine, CancellationToken cancellationToken, TimeProvider? time = null, Action<int>? onStarted = null)
     {
         time ??= TimeProvider.System;
         var started = time.GetTimestamp();
@@ -54,8 +63,9 @@ public static partial class ChildProcess
         if (spec.Held) Release(process);
         else process.StandardInput.Close();
 
-        var stdout = PumpAsync(process.StandardOutput, line => onLine?.Invoke(line, false));
-        var stderr = PumpAsync(process.StandardError, line => onLine?.Invoke(line, true));
+        var read = new long[1];
+        var stdout = PumpAsync(process.StandardOutput, line => onLine?.Invoke(line, false) ?? ValueTask.CompletedTask, read);
+        var stderr = PumpAsync(process.StandardError, line => onLine?.Invoke(line, true) ?? ValueTask.CompletedTask, read);
 
         using var timeout = spec.Timeout is { } t ? new CancellationTokenSource(t, time) : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -71,8 +81,16 @@ public static partial class ChildProcess
 
         // A held child's watcher reads its stdin until the child ends; closing it now lets the watcher go too.
         if (spec.Held) CloseQuietly(process.StandardInput);
-        // A background child that kept our pipes open must not hold us: read what is there, then move on.
-        await Task.WhenAny(Task.WhenAll(stdout, stderr), Task.Delay(DrainAfterExit, CancellationToken.None)).ConfigureAwait(false);
+        // A background child that kept our pipes open must not hold us: read what is there, then move on. What is there
+        // may take longer than a second to hand over when the consumer is behind, so the wait ends after a second in
+        // which no line was read (a quiet background child), or after ten (a chatty one).
+        var pumps = Task.WhenAll(stdout, stderr);
+        var draining = Stopwatch.StartNew();
+        for (var before = -1L; !pumps.IsCompleted && Interlocked.Read(ref read[0]) != before && draining.Elapsed < DrainLimit;)
+        {
+            before = Interlocked.Read(ref read[0]);
+            await Task.WhenAny(pumps, Task.Delay(DrainAfterExit, CancellationToken.None)).ConfigureAwait(false);
+        }
         return new ProcessOutcome(process.HasExited ? process.ExitCode : -1, timeout.IsCancellationRequested, time.GetElapsedTime(started));
     }
 
@@ -133,12 +151,15 @@ public static partial class ChildProcess
         catch (IOException) { /* the child is gone and so is the pipe */ }
     }
 
-    private static async Task PumpAsync(StreamReader reader, Action<string> onLine)
+    private static async Task PumpAsync(StreamReader reader, Func<string, ValueTask> onLine, long[] read)
     {
         try
         {
             while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
-                onLine(line.Length > 4000 ? line[..4000] + " …" : line);
+            {
+                Interlocked.Increment(ref read[0]);
+                await onLine(line.Length > 4000 ? line[..4000] + " …" : line).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {

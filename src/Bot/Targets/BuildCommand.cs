@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Bot.Processes;
 using Bot.Security;
 using Bot.Text;
@@ -20,15 +19,22 @@ public static class BuildCommand
         [EnumeratorCancellation] CancellationToken ct)
     {
         yield return new StepStarted("build");
-        var lines = Channel.CreateUnbounded<DeployEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var lines = OutputBuffer.Create();
         var spec = ChildProcess.Shell(command, dir, environment, limit);
         var run = Task.Run(async () =>
         {
-            try { return await ChildProcess.RunAsync(spec, (line, error) => lines.Writer.TryWrite(new OutputLine(line, error)), ct, time).ConfigureAwait(false); }
+            try { return await ChildProcess.RunAsync(spec, (line, error) => OutputBuffer.WriteAsync(lines.Writer, new OutputLine(line, error)), ct, time).ConfigureAwait(false); }
             finally { lines.Writer.TryComplete(); }
         }, CancellationToken.None);
-        await foreach (var e in lines.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-            yield return e;
+        try
+        {
+            await foreach (var e in lines.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+                yield return e;
+        }
+        finally
+        {
+            lines.Writer.TryComplete();
+        }
         var result = await run.ConfigureAwait(false);
         if (result.TimedOut || result.ExitCode != 0)
         {

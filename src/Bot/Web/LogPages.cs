@@ -32,7 +32,9 @@ public sealed class LogPages(IDeploymentStore store, LogLinks links, LogPageHtml
         html.Header(sb, d, now);
         await FlushAsync(context, sb, ct).ConfigureAwait(false);
 
-        var story = new LogStory();
+        // First the outline (steps, how each ended, the first error), then the lines again, written as they are read:
+        // the page holds one batch of events at a time, however long the log.
+        var story = new LogStory(keepLines: false);
         await foreach (var e in EventsAsync(d.Id, long.MaxValue, ct).ConfigureAwait(false)) story.Add(e);
         story.End(d);
         var path = LogLinks.DeploymentPath(d.App, d.Number);
@@ -48,14 +50,35 @@ public sealed class LogPages(IDeploymentStore store, LogLinks links, LogPageHtml
         // A pruned deployment says so where its output was (Retention:Output), not that it has none yet.
         if (d.OutputRemoved is { } removed) sb.Append("<p class=\"none\">").Append(Ansi.Escape(removed.Describe())).Append("</p>");
         else if (story.Steps.Count == 0) sb.Append("<p class=\"none\">No output yet.</p>");
-        foreach (var step in story.Steps)
-        {
-            html.Step(sb, step, story.IsOpen(step, d), start);
-            if (sb.Length > 64 * 1024) await FlushAsync(context, sb, ct).ConfigureAwait(false);
-        }
+        await StepsAsync(context, sb, d, story, start, ct).ConfigureAwait(false);
         sb.Append("</main>");
         LogPageHtml.Script(sb, nonce);
         await FlushAsync(context, sb, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Each step of <paramref name="outline"/> with its lines, read again up to the outline's last event: a second story
+    /// without lines says where each step starts, the outline how it ended (a step's end comes after its lines).
+    /// </summary>
+    private async Task StepsAsync(HttpContext context, StringBuilder sb, Deployment d, LogStory outline, DateTimeOffset start, CancellationToken ct)
+    {
+        var walk = new LogStory(keepLines: false);
+        var inStep = false;
+        await foreach (var e in EventsAsync(d.Id, outline.LastSeq, ct).ConfigureAwait(false))
+        {
+            var change = walk.Add(e);
+            if (change is LogStory.Change.NewStep or LogStory.Change.NewStepWithLine)
+            {
+                if (inStep) sb.Append("</div></details>");
+                // Lines pruned between the two reads can shift the groups: the step read now stands in for a missing one.
+                var step = outline.Steps.ElementAtOrDefault(walk.Current!.Index) ?? walk.Current;
+                LogPageHtml.StepOpen(sb, step, outline.IsOpen(step, d), start);
+                inStep = true;
+            }
+            if (change is LogStory.Change.Line or LogStory.Change.NewStepWithLine) html.Line(sb, e, start);
+            if (sb.Length > 64 * 1024) await FlushAsync(context, sb, ct).ConfigureAwait(false);
+        }
+        if (inStep) sb.Append("</div></details>");
     }
 
     /// <summary>The token, then the deployment: a wrong token learns nothing of what exists.</summary>

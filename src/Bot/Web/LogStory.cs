@@ -5,9 +5,11 @@ namespace Bot.Web;
 
 /// <summary>
 /// A deployment's events grouped by step, built one event at a time (the page from the store, the live stream as
-/// events come): what each event did to the story, so the stream can tell the page the same thing.
+/// events come): what each event did to the story, so the stream can tell the page the same thing. Built with
+/// <c>keepLines: false</c> it keeps only the outline (steps, their times and ends, the first error), so a long log costs
+/// no more than its steps.
 /// </summary>
-public sealed partial class LogStory
+public sealed partial class LogStory(bool keepLines = true)
 {
     /// <summary>Lines before the first step (checking the ref out, waiting for a lock).</summary>
     public const string Before = "prepare";
@@ -45,7 +47,7 @@ public sealed partial class LogStory
                 var newStep = Current is null || Current.Done is not null;
                 if (Current is null) _steps.Add(new LogStep(0, Before, e.At) { Between = true });
                 else if (Current.Done is not null) _steps.Add(new LogStep(_steps.Count, "after " + Current.Name, e.At) { Between = true });
-                Current!.Lines.Add(e);
+                if (keepLines) Current!.Lines.Add(e);
                 if (FirstError is null && LooksLikeError(e)) FirstError = e.Seq;
                 return newStep ? Change.NewStepWithLine : Change.Line;
         }

@@ -66,6 +66,19 @@ public sealed class LogTailTests : IDisposable
         Assert.Equal([line], found);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("long")]
+    public async Task A_line_longer_than_several_blocks_is_carried_whole(string? grep)
+    {
+        // 200 KiB on one line: the partial line carried between 64 KiB blocks outgrows its buffer twice.
+        var longLine = "long " + new string('z', 200 * 1024);
+        var lines = Enumerable.Range(1, 5000).Select(i => $"early {i}").Append(longLine).Concat(Enumerable.Range(1, 3).Select(i => $"late {i}"));
+        var (tail, _) = await LogTail.ReadAsync(Write(lines), 4, grep, long.MaxValue, default);
+        var kept = longLine[..4000] + " …";
+        Assert.Equal(grep is null ? [kept, "late 1", "late 2", "late 3"] : new[] { kept }, tail);
+    }
+
     [Fact]
     public async Task Keeps_utf8_text_intact()
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
@@ -78,8 +79,13 @@ public sealed partial class MetricsEndpointTests
         Assert.Contains("# TYPE deploybot_deployment_duration_seconds histogram", text);
         Assert.Contains("# TYPE deploybot_queue_depth gauge", text);
 
-        // Every series is the bot's own, and no label carries who asked or which commit.
-        Assert.All(samples, s => Assert.StartsWith("deploybot_", s.Name));
+        // The runtime's figures (meter System.Runtime) are there too: the heap the GC last left and the working set.
+        Assert.Contains(samples, s => s.Name.StartsWith("dotnet_gc_last_collection_heap_size", StringComparison.Ordinal));
+        Assert.Contains(samples, s => s.Name.StartsWith("dotnet_process_memory_working_set", StringComparison.Ordinal) && double.Parse(s.Value, CultureInfo.InvariantCulture) > 0);
+
+        // Every other series is the bot's own, and no label carries who asked or which commit.
+        Assert.All(samples, s => Assert.True(s.Name.StartsWith("deploybot_", StringComparison.Ordinal) || s.Name.StartsWith("dotnet_", StringComparison.Ordinal), s.Name));
+        samples = samples.Where(s => s.Name.StartsWith("deploybot_", StringComparison.Ordinal)).ToList();
         var values = samples.SelectMany(s => s.Labels.Values).ToList();
         Assert.DoesNotContain(values, v => v.Contains("U0ALICE", StringComparison.OrdinalIgnoreCase) || v.Contains("alice", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(values, v => v == "main" || Regex.IsMatch(v, "^[0-9a-f]{7,40}$"));

@@ -1,7 +1,9 @@
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 using Bot.Deployments;
 using Bot.Security;
+using Bot.Web;
 
 namespace Bot.Tests.Web;
 
@@ -228,6 +230,70 @@ public sealed partial class LogPageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
         Assert.DoesNotContain("Error rate", await wrong.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task A_long_log_read_in_batches_renders_the_same_steps_as_the_whole_story_at_once()
+    {
+        // Over a batch of events per step, lines before the first step and after one ended, a step without lines, the
+        // failed step last: the page (an outline first, then the lines written as read) against the whole story's HTML.
+        var d = await _host.RunningAsync();
+        for (var i = 0; i < 3; i++) await _host.AppendAsync(d, LineKind.Notice, $"waiting for the lock ({i})");
+        await _host.AppendAsync(d, LineKind.Step, "build");
+        for (var i = 0; i < 1500; i++) await _host.AppendAsync(d, i % 400 == 399 ? LineKind.ErrorOutput : LineKind.Output, $"\u001b[32m#{i}\u001b[0m <compile> unit {i}");
+        await _host.AppendAsync(d, LineKind.Step, "build done in 25m 0s");
+        for (var i = 0; i < 5; i++) await _host.AppendAsync(d, LineKind.Output, $"uploading part {i}");
+        await _host.AppendAsync(d, LineKind.Step, "test");
+        await _host.AppendAsync(d, LineKind.Step, "test done in 1s");
+        await _host.AppendAsync(d, LineKind.Step, "deploy");
+        for (var i = 0; i < 1200; i++) await _host.AppendAsync(d, LineKind.Output, i == 1100 ? "error: rollout stuck" : $"waiting for rollout {i}");
+        await _host.FinishAsync(d, DeploymentState.Failed, "The deploy step failed (exit code 1).");
+
+        var (expected, story) = await WholeStoryAsync(d);
+        var page = await _host.Client.GetStringAsync(_host.PathOf(d));
+
+        Assert.Equal(["prepare", "build", "after build", "test", "deploy"], story.Steps.Select(s => s.Name));
+        Assert.Equal(expected, LogMain().Match(page).Groups[1].Value);
+        Assert.Contains($"<a id=\"jump\" href=\"#L{story.FirstError}\">", page);
+        Assert.Contains("<details id=\"S4\" class=\"step fail\" open>", page);
+    }
+
+    [Fact]
+    public async Task A_long_running_log_renders_the_same_steps_as_the_whole_story_and_follows_from_its_last_event()
+    {
+        var d = await _host.RunningAsync();
+        await _host.AppendAsync(d, LineKind.Step, "build");
+        for (var i = 0; i < 1100; i++) await _host.AppendAsync(d, LineKind.Output, $"unit {i}");
+        await _host.AppendAsync(d, LineKind.Step, "build done in 18m 20s");
+        await _host.AppendAsync(d, LineKind.Step, "deploy");
+        var last = await _host.AppendAsync(d, LineKind.Output, "rolling out");
+
+        var (expected, story) = await WholeStoryAsync(d);
+        var page = await _host.Client.GetStringAsync(_host.PathOf(d));
+
+        Assert.Equal(expected, LogMain().Match(page).Groups[1].Value);
+        Assert.Contains($"&amp;after={last.Seq}\"", page);
+        Assert.Contains("<details id=\"S1\" class=\"step\" open>", page);
+        Assert.Contains("<a id=\"jump\" href=\"#L0\" hidden>", page);
+        Assert.Null(story.FirstError);
+    }
+
+    /// <summary>The steps as the page drew them before it streamed: every event in one story, then each step whole.</summary>
+    private async Task<(string Html, LogStory Story)> WholeStoryAsync(Deployment d)
+    {
+        d = (await _host.Store.GetAsync(d.Id, default))!;
+        var events = new List<StoryLine>();
+        for (IReadOnlyList<StoryLine> batch; (batch = await _host.Store.EventsAsync(d.Id, events.Count > 0 ? events[^1].Seq : 0, 500, default)).Count > 0;)
+            events.AddRange(batch);
+        var story = LogStory.Of(events);
+        story.End(d);
+        var html = _host.Host.Get<LogPageHtml>();
+        var sb = new StringBuilder();
+        foreach (var step in story.Steps) html.Step(sb, step, story.IsOpen(step, d), d.StartedAt ?? d.CreatedAt);
+        return (sb.ToString(), story);
+    }
+
+    [GeneratedRegex("<main id=\"log\"[^>]*>(.*)</main>", RegexOptions.Singleline)]
+    private static partial Regex LogMain();
 
     [GeneratedRegex("'nonce-([^']+)'")]
     private static partial Regex Nonce();

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Bot.Processes;
 
 namespace Bot.Targets.Shell;
@@ -12,7 +11,7 @@ public static class StepRunner
         StepResult result, bool streamOutput, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken,
         StepPidFile? pidFile = null)
     {
-        var lines = Channel.CreateUnbounded<DeployEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var lines = OutputBuffer.Create();
         var spec = ChildProcess.HeldShell(command, workingDirectory, environment, timeout);
         var run = Task.Run(async () =>
         {
@@ -25,7 +24,7 @@ public static class StepRunner
                         result.LastLines.Add(line);
                         if (result.LastLines.Count > 20) result.LastLines.RemoveAt(0);
                     }
-                    if (streamOutput) lines.Writer.TryWrite(new OutputLine(line, isError));
+                    return streamOutput ? OutputBuffer.WriteAsync(lines.Writer, new OutputLine(line, isError)) : ValueTask.CompletedTask;
                 }, cancellationToken, time, pid => pidFile?.Write(pid)).ConfigureAwait(false);
                 (result.ExitCode, result.TimedOut, result.Elapsed) = (outcome.ExitCode, outcome.TimedOut, outcome.Elapsed);
             }
@@ -36,8 +35,16 @@ public static class StepRunner
             }
         }, CancellationToken.None);
 
-        await foreach (var e in lines.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-            yield return e;
+        try
+        {
+            await foreach (var e in lines.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+                yield return e;
+        }
+        finally
+        {
+            // Left early: the child's lines are dropped from here on rather than holding it at a full buffer.
+            lines.Writer.TryComplete();
+        }
         await run.ConfigureAwait(false);
     }
 }
