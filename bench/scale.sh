@@ -92,6 +92,20 @@ for store in $STORES; do
       "$tool" seed "$apps" "$deployments" "$data/bot.db" | tee -a "$res"
       env_store="DATABASE_URL="
     fi
+    # The audit export of the last 30 days of the seeded store (before the load below adds its own), as an operator runs
+    # it: a process of its own, its wall time.
+    python3 - "$AUDIT_RUNS" "$tags" bash -c "$env_store DATA_DIR=$data exec $bot audit --since 30d --config $work/bot.json" <<'PY' | tee -a "$res"
+import subprocess, sys, time
+runs, tags, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+times, rows = [], 0
+for r in range(runs + 1):
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True).stdout
+    if r: times.append((time.perf_counter() - t0) * 1000)
+    rows = out.count(b"\n")
+times.sort()
+print(f"RESULT {tags} name=audit n={runs} p50_ms={times[len(times) // 2]:.1f} p99_ms={times[-1]:.1f} rows={rows}")
+PY
     # Cold start to the first signed ack on the seeded store.
     RUNS=$CS_RUNS WARMUP=1 "$PEERS/cold-start.sh" "$env_store DATA_DIR=$data exec $bot serve --config $work/bot.json --urls http://127.0.0.1:3121" \
       http://127.0.0.1:3121/slack/commands slack | grep '^COLDSTART' | sed "s/^COLDSTART/COLDSTART $tags name=bot/" | tee -a "$res"
@@ -106,19 +120,6 @@ for store in $STORES; do
     last=$(( (deployments + apps - 1) / apps ))
     "$tool" scale page http://127.0.0.1:3120 api "$last" "$PAGE_RUNS" | sed "s/^RESULT/RESULT $tags/" | tee -a "$res"
     stop_all
-    # The audit export of the last 30 days, as an operator runs it: a process of its own, its wall time.
-    python3 - "$AUDIT_RUNS" "$tags" bash -c "$env_store DATA_DIR=$data exec $bot audit --since 30d --config $work/bot.json" <<'PY' | tee -a "$res"
-import subprocess, sys, time
-runs, tags, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
-times, rows = [], 0
-for r in range(runs + 1):
-    t0 = time.perf_counter()
-    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True).stdout
-    if r: times.append((time.perf_counter() - t0) * 1000)
-    rows = out.count(b"\n")
-times.sort()
-print(f"RESULT {tags} name=audit n={runs} p50_ms={times[len(times) // 2]:.1f} p99_ms={times[-1]:.1f} rows={rows}")
-PY
     # Enqueue -> job start and a worker's claim, in-process on the same store (the bot stopped).
     bash -c "$env_store DATA_DIR=$data exec $tool scale queue $QUEUE_RUNS $CLAIMS" | grep '^RESULT' | sed "s/^RESULT/RESULT $tags/" | tee -a "$res"
     [[ $store == sqlite ]] && rm -rf "$data"

@@ -102,16 +102,19 @@ def svg(store):
         pts = [(k, (value(rows[k], key, field) or float("nan")) / b) for k in keys]
         series.append((label, COLOURS[i % len(COLOURS)], pts))
     top = max([4.0] + [v for _, _, pts in series for _, v in pts if v == v])
-    ymin, ymax = math.log10(0.25), math.log10(top * 1.2)
+    bottom = min([0.25] + [v for _, _, pts in series for _, v in pts if v == v and v > 0])
+    ymin, ymax = math.log10(bottom / 1.2), math.log10(top * 1.2)
     X = lambda d: L + (math.log10(d) - x0) / (x1 - x0) * (W - L - R)
     Y = lambda v: T + (ymax - math.log10(v)) / (ymax - ymin) * (H - T - B)
     o = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" font-family="sans-serif" font-size="13">',
          f'<rect width="{W}" height="{H}" fill="white"/>',
          f'<text x="{L}" y="28" font-size="16" font-weight="bold">How cost grows with the store: {store}</text>',
          f'<text x="{L}" y="44" fill="#555">each measure relative to {keys[0][1]:,} app(s) × {keys[0][2]:,} deployments (log scales)</text>']
-    for v in [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]:
+    for v in [2.0 ** e for e in range(-10, 14)]:
         if v > top * 1.2:
             break
+        if v < bottom / 1.2:
+            continue
         o.append(f'<line x1="{L}" x2="{W - R}" y1="{Y(v):.1f}" y2="{Y(v):.1f}" stroke="#eee"/>')
         o.append(f'<text x="{L - 8}" y="{Y(v) + 4:.1f}" text-anchor="end" fill="#555">{v:g}×</text>')
     for goal, dash in [(1.5, "6 4"), (2.0, "2 3")]:

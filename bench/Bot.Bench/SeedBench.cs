@@ -3,6 +3,8 @@ using System.Diagnostics;
 using Bot.Deployments;
 using Bot.Deployments.Postgres;
 using Bot.Deployments.Retention;
+using Bot.Deployments.Stats;
+using System.Globalization;
 using Bot.Deployments.Sqlite;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -16,7 +18,8 @@ namespace Bot.Bench;
 /// for an approval. No deployment is left running, so the bot starts on it with every app free.
 /// As the bot's default <c>Retention:Output = 90d</c> leaves a year-old store, only deployments that finished in the
 /// last 90 days keep their output and notice lines; older ones keep their row and state lines and are marked pruned
-/// (<c>output_removed_at</c>, <c>output_retention</c>) as the retention worker marks them. <c>SEED_OUTPUT=all</c> keeps all
+/// (<c>output_removed_at</c>, <c>output_retention</c>) as the retention worker marks them; those recent releases also
+/// have the lead-time note <c>stats</c> keeps once it has read git. <c>SEED_OUTPUT=all</c> keeps all
 /// output (a store that never pruned: about four times the rows).
 /// Rows go in big transactions (SQLite: prepared inserts; PostgreSQL: binary COPY), and the rate is printed.
 /// Usage: seed APPS DEPLOYMENTS FILE (SQLite), or with DATABASE_URL set, seed APPS DEPLOYMENTS (PostgreSQL).
@@ -32,6 +35,7 @@ public static class SeedBench
     private static readonly string[] Audit = ["at", "platform", "conversation", "user_id", "user_name", "command", "app", "result", "outcome", "env"];
     private static readonly string[] Requests = ["deployment_id", "needed", "expires_at", "approvers"];
     private static readonly string[] Votes = ["deployment_id", "user_id", "user_name", "approved", "at"];
+    private static readonly string[] Notes = ["scope", "key", "value", "at"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -93,6 +97,13 @@ public static class SeedBench
             await sink.AddAsync(2, "deploy", id, state, 1, created, finished);
             await sink.AddAsync(3, created, "slack", "C1", user, user, $"deploy {app} {env}", app, "ok", "ok", env);
             rows += 6 + lines;
+            // The lead time `stats` keeps per release once read from git (the seeded commits are not in any repository,
+            // so without it every `stats` would run git for each release in its window).
+            if (!pruned && kind != "task")
+            {
+                await sink.AddAsync(6, LeadTimes.Scope, id.ToString(CultureInfo.InvariantCulture), created.AddHours(-random.Next(1, 72)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), finished);
+                rows++;
+            }
             if (id % 4 == 0)
             {
                 await sink.AddAsync(3, created.AddMinutes(1), "slack", "C1", user, user, $"status {app}", app, "ok", "ok", null);
@@ -105,11 +116,11 @@ public static class SeedBench
         return rows;
     }
 
-    /// <summary>Where the rows go: table 0 deployments, 1 events, 2 jobs, 3 audit, 4 approval requests, 5 approvals.</summary>
+    /// <summary>Where the rows go: table 0 deployments, 1 events, 2 jobs, 3 audit, 4 approval requests, 5 approvals, 6 notes.</summary>
     private abstract class Sink : IAsyncDisposable
     {
         protected static readonly (string Table, string[] Columns)[] Tables =
-            [("deployments", Deployments), ("deployment_events", Events), ("jobs", Jobs), ("audit", Audit), ("approval_requests", Requests), ("approvals", Votes)];
+            [("deployments", Deployments), ("deployment_events", Events), ("jobs", Jobs), ("audit", Audit), ("approval_requests", Requests), ("approvals", Votes), ("notes", Notes)];
 
         public int Pending { get; protected set; }
 
