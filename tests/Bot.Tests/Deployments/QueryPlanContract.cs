@@ -95,11 +95,20 @@ public abstract class QueryPlanContract
         await AssertUsesAsync("deployments", "deployments_live", StatsSql.ReleasesSql(Dialect, app: false), args);
     }
 
+    [Fact]
+    public Task The_approval_expiry_sweep_starts_from_the_deployments_not_yet_ended() =>
+        AssertUsesAsync("deployments", "deployments_open", ApprovalSql.ExpireSql(Dialect), ("now", Now), ("platform", null));
+
+    [Fact]
+    public Task The_recovery_sweep_reads_running_and_kept_jobs_through_their_indexes() =>
+        AssertIndexedAsync("jobs", QueueSql.RecoverSql(Dialect), ("platform", null));
+
     private protected abstract StoreDialect Dialect { get; }
 
     /// <summary>
     /// The seed, in words both databases read: 50 apps over a year (<c>@t0</c> plus <c>@step</c> per deployment, given as
-    /// the dialect keeps times), most succeeded, some failed and tasks, a few not yet ended; a job and an audit row each.
+    /// the dialect keeps times), most succeeded, some failed and tasks, a few not yet ended; a job and an audit row each,
+    /// and an approval request (long expired) for one in twenty.
     /// </summary>
     protected static string Seed(string time) => $"""
         INSERT INTO deployments (app, env, number, kind, platform, conversation, user_id, user_name, state, created_at, started_at, finished_at)
@@ -111,6 +120,7 @@ public abstract class QueryPlanContract
         FROM n;
         INSERT INTO jobs (kind, deployment_id, state, created_at) SELECT 'deploy', id, CASE WHEN state = 'queued' THEN 'queued' ELSE 'done' END, created_at FROM deployments;
         INSERT INTO audit (at, platform, conversation, user_id, user_name, command, app, result) SELECT created_at, 'slack', 'C1', 'u', 'u', 'deploy', app, 'ok' FROM deployments;
+        INSERT INTO approval_requests (deployment_id, needed, expires_at, approvers) SELECT id, 1, created_at, '*' FROM deployments WHERE id % 20 = 0 OR state = 'awaiting_approval';
         """;
 }
 
