@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
-# How cost grows with the store: for each store (SQLite, PostgreSQL) and size (apps × deployments), seeds a year of
-# history (Bot.Bench seed), starts the AOT bot on it, and measures what bench/run.sh measures for intake and status
-# (signed /deploy and /status through wrk and bench/lib/pool.lua), `history`, and cold start to the first signed ack.
-# Writes bench/results/scale-<UTC stamp>/{results.txt,scale.md}.
+# How cost grows with the store: for each store (SQLite, PostgreSQL) and size (apps x deployments), seeds a year of
+# history (Bot.Bench seed: output kept for the last 90 days only, as the default Retention:Output leaves a store;
+# SEED_OUTPUT=all keeps it all), starts the AOT bot on it and measures: signed /deploy, /status, `history api` and
+# `stats api 30d` intake through wrk and bench/lib/pool.lua (req/s, p50, p99); the log page's first byte of api's last
+# deployment (Bot.Bench scale page); `bot audit --since 30d` (the whole export, wall time of the process); cold start to
+# the first signed ack (../shared/bench-peers/cold-start.sh); then, with the bot stopped, enqueue -> job start and a
+# worker's claim in-process on the same store (Bot.Bench scale queue).
+# Writes bench/results/scale-<UTC stamp>/{results.txt,scale.md,scale-<store>.svg}, copies the plots to docs/ and puts
+# the table into docs/PERFORMANCE.md between <!-- scale:start --> and <!-- scale:end --> (bench/summarize_scale.py).
 #
-# Usage: bench/scale.sh   env: SIZES="1x1000 100x100000 1000x1000000 ..." (apps x deployments; default: all nine)
-#        STORES="sqlite postgres" DUR=5s CONNS=32 THREADS=2 CS_RUNS=3 POOL=200000 BENCH_PEERS=<folder of the peers>
-#        BUILD=0 to reuse bench/bin/bot and bench/bin/tool as bench/run.sh left them.
+# Usage: bench/scale.sh  (the defaults take about 25 minutes on 2 cores: both stores, four sizes)
+#   SIZES="1x1000 100x100000 1000x1000000 1x1000000"  apps x deployments, smallest first (the plots are relative to it)
+#   STORES="sqlite postgres" DUR=5s CONNS=32 THREADS=2 CS_RUNS=3 POOL=200000 PAGE_RUNS=50 AUDIT_RUNS=3
+#   QUEUE_RUNS=100 CLAIMS=200 BENCH_PEERS=<folder of the peers> SEED_OUTPUT=all
+#   BUILD=0 reuses bench/bin/bot and bench/bin/tool (built when missing).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-SIZES="${SIZES:-1x1000 1x100000 1x1000000 100x1000 100x100000 100x1000000 1000x1000 1000x100000 1000x1000000}"
+SIZES="${SIZES:-1x1000 100x100000 1000x1000000 1x1000000}"
 STORES="${STORES:-sqlite postgres}"
 DUR="${DUR:-5s}"; CONNS="${CONNS:-32}"; THREADS="${THREADS:-2}"; CS_RUNS="${CS_RUNS:-3}"; POOL="${POOL:-200000}"
+PAGE_RUNS="${PAGE_RUNS:-50}"; AUDIT_RUNS="${AUDIT_RUNS:-3}"; QUEUE_RUNS="${QUEUE_RUNS:-100}"; CLAIMS="${CLAIMS:-200}"
 PEERS="${BENCH_PEERS:-$root/../shared/bench-peers}"
+[[ -d "$PEERS" ]] || PEERS="/work/shared/bench-peers"
 export SLACK_SIGNING_SECRET=bench-slack-signing-secret LINE_CHANNEL_SECRET=bench-line-channel-secret
+export LOG_LINK_SECRET=bench-log-link-secret-0123456789
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 out="bench/results/scale-$stamp"; mkdir -p "$out"
 exec > >(tee "$out/run.log") 2>&1
@@ -23,8 +33,10 @@ work="$(mktemp -d /tmp/bot-scale.XXXXXX)"
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 [[ -x "$PEERS/cold-start.sh" ]] || { echo "peers not found at $PEERS (set BENCH_PEERS)"; exit 1; }
-if [[ "${BUILD:-1}" != 0 ]]; then
-  dotnet publish src/Bot -c Release -p:PublishAot=true -o bench/bin/bot | grep -E "warn|error|->" || true
+if [[ "${BUILD:-1}" != 0 || ! -x bench/bin/bot/bot ]]; then
+  dotnet publish src/Bot -c Release -p:PublishAot=true -o bench/bin/bot | grep -E " error|->" || true
+fi
+if [[ "${BUILD:-1}" != 0 || ! -x bench/bin/tool/Bot.Bench ]]; then
   dotnet build bench/Bot.Bench -c Release -o bench/bin/tool -v q
 fi
 bot="$root/bench/bin/bot/bot"; tool="$root/bench/bin/tool/Bot.Bench"
@@ -80,40 +92,42 @@ for store in $STORES; do
       "$tool" seed "$apps" "$deployments" "$data/bot.db" | tee -a "$res"
       env_store="DATABASE_URL="
     fi
+    # The audit export of the last 30 days of the seeded store (before the load below adds its own), as an operator runs
+    # it: a process of its own, its wall time.
+    python3 - "$AUDIT_RUNS" "$tags" bash -c "$env_store DATA_DIR=$data exec $bot audit --since 30d --config $work/bot.json" <<'PY' | tee -a "$res"
+import subprocess, sys, time
+runs, tags, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+times, rows = [], 0
+for r in range(runs + 1):
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True).stdout
+    if r: times.append((time.perf_counter() - t0) * 1000)
+    rows = out.count(b"\n")
+times.sort()
+print(f"RESULT {tags} name=audit n={runs} p50_ms={times[len(times) // 2]:.1f} p99_ms={times[-1]:.1f} rows={rows}")
+PY
     # Cold start to the first signed ack on the seeded store.
     RUNS=$CS_RUNS WARMUP=1 "$PEERS/cold-start.sh" "$env_store DATA_DIR=$data exec $bot serve --config $work/bot.json --urls http://127.0.0.1:3121" \
       http://127.0.0.1:3121/slack/commands slack | grep '^COLDSTART' | sed "s/^COLDSTART/COLDSTART $tags name=bot/" | tee -a "$res"
-    bash -c "$env_store DATA_DIR=$data exec $bot serve --config $work/bot.json --urls http://127.0.0.1:3120" > "$out/server-$store-$size.log" 2>&1 & botpid=$!
+    bash -c "$env_store DATA_DIR=$data BOT_PUBLIC_URL=http://127.0.0.1:3120 exec $bot serve --config $work/bot.json --urls http://127.0.0.1:3120" > "$out/server-$store-$size.log" 2>&1 & botpid=$!
     wait_port 3120
     DUR=2s pool_load warm-up slack /slack/commands "status api" > /dev/null
     pool_load deploy slack /slack/commands "deploy api production"
     pool_load status slack /slack/commands "status api"
     pool_load history slack /slack/commands "history api"
+    pool_load stats slack /slack/commands "stats api 30d"
+    # The log page of api's last seeded deployment (finished within 90 days, so its output is there).
+    last=$(( (deployments + apps - 1) / apps ))
+    "$tool" scale page http://127.0.0.1:3120 api "$last" "$PAGE_RUNS" | sed "s/^RESULT/RESULT $tags/" | tee -a "$res"
     stop_all
+    # Enqueue -> job start and a worker's claim, in-process on the same store (the bot stopped).
+    bash -c "$env_store DATA_DIR=$data exec $tool scale queue $QUEUE_RUNS $CLAIMS" | grep '^RESULT' | sed "s/^RESULT/RESULT $tags/" | tee -a "$res"
     [[ $store == sqlite ]] && rm -rf "$data"
   done
 done
 echo "MACHINE load_after=\"$(cut -d' ' -f1-3 /proc/loadavg)\"" | tee -a "$res"
 
-# The table: one row per store and size.
-python3 - "$res" "$out/scale.md" <<'PY'
-import re, sys
-rows, order = {}, []
-for line in open(sys.argv[1]):
-    kv = dict(re.findall(r'(\w+)=("[^"]*"|\S+)', line))
-    if "store" not in kv: continue
-    key = (kv["store"], int(kv["apps"]), int(kv["deployments"]))
-    if key not in rows: rows[key] = {}; order.append(key)
-    r = rows[key]
-    if line.startswith("SEED"): r["seed"] = f'{float(kv["seconds"]):.0f} s ({int(float(kv["rows_per_s"])):,} rows/s)'
-    elif line.startswith("COLDSTART"): r["cold"] = kv.get("first_2xx_ms_median", "?")
-    elif line.startswith("RESULT"): r[kv["name"]] = f'{kv["rps"]} / {kv["p50_ms"]} / {kv["p99_ms"]}'
-with open(sys.argv[2], "w") as f:
-    f.write("| store | apps | deployments | seed | deploy req/s / p50 / p99 ms | status req/s / p50 / p99 ms | history req/s / p50 / p99 ms | cold start to first signed ack (ms, median) |\n")
-    f.write("|---|---:|---:|---|---|---|---|---:|\n")
-    for k in order:
-        r = rows[k]
-        f.write(f'| {k[0]} | {k[1]:,} | {k[2]:,} | {r.get("seed","")} | {r.get("deploy","")} | {r.get("status","")} | {r.get("history","")} | {r.get("cold","")} |\n')
-print(open(sys.argv[2]).read())
-PY
+# The table, the plots (one per store) and the block in docs/PERFORMANCE.md.
+python3 bench/summarize_scale.py "$res" "$out" docs/PERFORMANCE.md
+for store in $STORES; do [[ -f "$out/scale-$store.svg" ]] && cp "$out/scale-$store.svg" "docs/scale-$store.svg"; done
 echo "results: $out"

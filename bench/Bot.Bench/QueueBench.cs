@@ -68,7 +68,7 @@ public static class QueueBench
     }
 
     /// <summary>A target that starts and ends at once, telling when each app's deploy began.</summary>
-    private sealed class NoopTarget : IDeployTarget
+    internal sealed class NoopTarget : IDeployTarget
     {
         private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _waiting = new();
 

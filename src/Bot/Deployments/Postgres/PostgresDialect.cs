@@ -21,6 +21,8 @@ internal sealed class PostgresDialect : StoreDialect
 
     public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
 
+    public override string IdIn(string ids) => $"id = ANY (ARRAY({ids}))";
+
     public override string ForUpdate => " FOR UPDATE";
 
     public override string ByteOrder => " COLLATE \"C\"";

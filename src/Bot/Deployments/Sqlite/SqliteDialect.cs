@@ -19,6 +19,8 @@ internal sealed class SqliteDialect : StoreDialect
 
     public override string SkipLocked => "";
 
+    public override string IdIn(string ids) => $"id IN ({ids})";
+
     public override string ForUpdate => "";
 
     // BINARY, SQLite's default collation, is byte order already.

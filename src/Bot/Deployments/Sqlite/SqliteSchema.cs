@@ -115,5 +115,11 @@ internal static class SqliteSchema
             CREATE INDEX audit_at ON audit (at, id);
             CREATE INDEX audit_app_at ON audit (app, at, id);
             """),
+        // Stats: the releases that finished in a window, per environment and per app/env, read as a range (the query
+        // before walked every deployment of the environment).
+        (10, """
+            CREATE INDEX deployments_released ON deployments (env, finished_at) WHERE kind IN ('deploy', 'rollback', 'promote');
+            CREATE INDEX deployments_app_released ON deployments (app, env, finished_at) WHERE kind IN ('deploy', 'rollback', 'promote');
+            """),
     ];
 }

@@ -67,16 +67,23 @@ internal static class ApprovalSql
         return new VoteCounted((await DeploymentSql.GetAsync(db, deploymentId, cancellationToken).ConfigureAwait(false))!, status);
     }
 
+    /// <summary>
+    /// The deployments awaiting an approval whose request has expired: from the deployments not yet ended
+    /// (<c>deployments_open</c>, whose condition is repeated so the planner may take it), each request by its key. Reading
+    /// the requests by <c>expires_at &lt;= @now</c> first walked every request that ever expired, a share of all history.
+    /// </summary>
+    internal static string ExpireSql(StoreDialect dialect) => $"""
+        SELECT id FROM deployments
+        WHERE state IN {ActiveStates} AND state = '{AwaitingApproval}' AND (CAST(@platform AS text) IS NULL OR platform = @platform)
+          AND EXISTS (SELECT 1 FROM approval_requests r WHERE r.deployment_id = deployments.id AND r.expires_at <= @now)
+        ORDER BY id{dialect.SkipLocked}
+        """;
+
     /// <summary>See <see cref="IDeploymentStore.ExpireApprovalsAsync"/>.</summary>
     public static async Task<IReadOnlyList<Deployment>> ExpireAsync(StoreSession db, DateTimeOffset now, string? onlyPlatform, CancellationToken cancellationToken)
     {
         // On PostgreSQL a deployment another process is answering or expiring right now is passed over: it decides.
-        var due = await db.QueryAsync($"""
-            SELECT id FROM deployments
-            WHERE state = '{AwaitingApproval}' AND (CAST(@platform AS text) IS NULL OR platform = @platform)
-              AND id IN (SELECT deployment_id FROM approval_requests WHERE expires_at <= @now)
-            ORDER BY id{db.Dialect.SkipLocked}
-            """, (r, _) => r.GetInt64(0), cancellationToken, ("now", now), ("platform", onlyPlatform)).ConfigureAwait(false);
+        var due = await db.QueryAsync(ExpireSql(db.Dialect), (r, _) => r.GetInt64(0), cancellationToken, ("now", now), ("platform", onlyPlatform)).ConfigureAwait(false);
         var expired = new List<Deployment>();
         foreach (var id in due)
         {

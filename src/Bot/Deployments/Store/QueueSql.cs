@@ -103,17 +103,24 @@ internal static class QueueSql
         return rows.Count == 0 ? LeaseState.Lost : rows[0] ? LeaseState.CancelRequested : LeaseState.Held;
     }
 
+    /// <summary>
+    /// Running jobs, and queued ones kept for the process that asked for them, each state through its partial index
+    /// (<c>jobs_running</c>, <c>jobs_queued</c>), and a job's deployment by its key: the <c>OR</c> of the two states read
+    /// the whole table at every sweep, and the platform's deployments were listed from all of history.
+    /// </summary>
+    internal static string RecoverSql(StoreDialect dialect) => $"""
+        SELECT id, deployment_id, owner, lease_until, state, payload FROM jobs
+        WHERE id IN (SELECT id FROM jobs WHERE state = 'running' UNION ALL SELECT id FROM jobs WHERE state = 'queued' AND owner IS NOT NULL)
+          AND (CAST(@platform AS text) IS NULL OR EXISTS (SELECT 1 FROM deployments d WHERE d.id = jobs.deployment_id AND d.platform = @platform)){dialect.SkipLocked}
+        """;
+
     /// <summary>See <see cref="IDeploymentStore.RecoverAsync"/>.</summary>
     public static async Task<IReadOnlyList<Deployment>> RecoverAsync(
         StoreSession db, DateTimeOffset now, Func<string, bool> ownerIsGone, string? onlyPlatform, CancellationToken cancellationToken)
     {
         // Running jobs, and queued ones kept for the process that asked for them (which no other worker will run).
         // On PostgreSQL rows another process is claiming, renewing or recovering right now are skipped: it, or the next sweep, decides.
-        var jobs = await db.QueryAsync($"""
-            SELECT id, deployment_id, owner, lease_until, state, payload FROM jobs
-            WHERE (state = 'running' OR (state = 'queued' AND owner IS NOT NULL))
-              AND (CAST(@platform AS text) IS NULL OR deployment_id IN (SELECT id FROM deployments WHERE platform = @platform)){db.Dialect.SkipLocked}
-            """,
+        var jobs = await db.QueryAsync(RecoverSql(db.Dialect),
             (r, d) => (Id: r.GetInt64(0), Deployment: OptLong(r, 1), Owner: Str(r, 2) ?? "", Lease: d.OptTime(r, 3) ?? DateTimeOffset.MinValue,
                 Queued: r.GetString(4) == "queued", PutBack: Str(r, 5)),
             cancellationToken, ("platform", onlyPlatform)).ConfigureAwait(false);

@@ -21,6 +21,12 @@ internal abstract class StoreDialect
     /// <summary>After a <c>SELECT</c> of a row to change: take it, waiting for another transaction that holds it.</summary>
     public abstract string ForUpdate { get; }
 
+    /// <summary>
+    /// <c>id</c> among the ids a subquery gives, read one by one through the primary key (PostgreSQL: as an array, so
+    /// the planner cannot prefer hashing the whole table for a few hundred ids).
+    /// </summary>
+    public abstract string IdIn(string ids);
+
     /// <summary>After a text column in <c>ORDER BY</c>: byte order, whatever the database's locale.</summary>
     public abstract string ByteOrder { get; }
 
