@@ -78,6 +78,7 @@ for store in $STORES; do
       "$tool" seed "$APPS" "$DEPLOYMENTS" "$data/bot.db" | tee -a "$res"
       "$tool" old-output "$ROWS" "$data/bot.db" | tee -a "$res"
     fi
+    [[ $store == sqlite ]] && echo "FILE store=$store mode=$mode when=before bytes=$(stat -c %s "$data/bot.db")" | tee -a "$res"
     log="$out/server-$store-$mode.log"
     # MODE=cli: serve prunes nothing itself (its worker would find the lease taken anyway, but not before a minute).
     keep=""; [[ $mode == cli ]] && keep="Retention__Output=off"
@@ -109,6 +110,7 @@ for store in $STORES; do
       echo "RUNLOG store=$store mode=$mode $(tr -d '\n ' < "$out/prune-$store.json")" | tee -a "$res"
     fi
     stop_all
+    [[ $store == sqlite ]] && echo "FILE store=$store mode=$mode when=after bytes=$(stat -c %s "$data/bot.db")" | tee -a "$res"
   done
 done
 

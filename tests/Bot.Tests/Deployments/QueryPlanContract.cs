@@ -75,6 +75,10 @@ public abstract class QueryPlanContract
     public Task An_apps_audit_export_since_a_date_starts_at_that_date() =>
         AssertUsesAsync("audit", "audit_app_at", AuditSql.OfAppSince, ("since", Now.AddDays(-30)), ("app", "app7"), ("limit", 1000));
 
+    [Fact]
+    public Task Retention_finds_the_next_deployment_to_prune_through_the_unpruned_index() =>
+        AssertUsesAsync("deployments", "deployments_unpruned", RetentionSql.Next, ("cutoff", Now.AddDays(-90)));
+
     private protected abstract StoreDialect Dialect { get; }
 
     /// <summary>
