@@ -10,13 +10,13 @@
 # (rps per kind, averaged over the two kinds; dip = 1 − during / without) and writes bench/results/prune-<stamp>/.
 #
 # Usage: bench/prune.sh     env: STORES="sqlite postgres" MODES="serve" ROWS=1000000 APPS=10 DEPLOYMENTS=20000
-#                                WIN=5 CONNS=32 THREADS=2 POOL=200000 AFTER_WINDOWS=4 PRE_WINDOWS=6
+#                                WIN=5 CONNS=32 THREADS=2 POOL=200000 AFTER_WINDOWS=4 PRE_WINDOWS=6 DEADLINE=1800 (s per store)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 STORES="${STORES:-sqlite postgres}"; MODES="${MODES:-serve}"; ROWS="${ROWS:-1000000}"; APPS="${APPS:-10}"
 DEPLOYMENTS="${DEPLOYMENTS:-20000}"; WIN="${WIN:-5}"; CONNS="${CONNS:-32}"; THREADS="${THREADS:-2}"; POOL="${POOL:-200000}"
-AFTER_WINDOWS="${AFTER_WINDOWS:-4}"; PRE_WINDOWS="${PRE_WINDOWS:-6}"
+AFTER_WINDOWS="${AFTER_WINDOWS:-4}"; PRE_WINDOWS="${PRE_WINDOWS:-6}"; DEADLINE="${DEADLINE:-1800}"
 export SLACK_SIGNING_SECRET=bench-slack-signing-secret
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 out="bench/results/prune-$stamp"; mkdir -p "$out"
@@ -90,7 +90,7 @@ for store in $STORES; do
       echo $((up + 60000)) > "$work/run.begin"
       ( until grep -q "Retention: removed" "$log"; do sleep 0.2; done; ms > "$work/run.end" ) & watcher=$!
     fi
-    w=0; after=0; deadline=$((up + 900000))
+    w=0; after=0; deadline=$((up + DEADLINE * 1000))
     while (( after < AFTER_WINDOWS )) && (( $(ms) < deadline )); do
       w=$((w + 1))
       if [[ $mode == cli && $w -eq $((PRE_WINDOWS + 1)) ]]; then
@@ -100,7 +100,7 @@ for store in $STORES; do
       if (( w % 2 )); then window "$store" "$mode" "$w" deploy "deploy api production"; else window "$store" "$mode" "$w" status "status api"; fi
       [[ -f "$work/run.end" ]] && after=$((after + 1))
     done
-    [[ -f "$work/run.end" ]] || echo "the prune did not end within 15 minutes"
+    [[ -f "$work/run.end" ]] || echo "the prune did not end within $DEADLINE s"
     echo "RUN store=$store mode=$mode begin_ms=$(cat "$work/run.begin" 2>/dev/null || echo 0) end_ms=$(cat "$work/run.end" 2>/dev/null || echo 0) up_ms=$up" | tee -a "$res"
     if [[ $mode == serve ]]; then
       kill "$watcher" 2>/dev/null || true
@@ -153,7 +153,8 @@ for key, run in runs.items():
     kinds = [k for k in ("deploy", "status") if (k, "without") in per and (k, "during") in per]
     dip = 1 - sum(per[(k, "during")][0] for k in kinds) / sum(per[(k, "without")][0] for k in kinds) if kinds else float("nan")
     rows, secs = logs.get(key, (0, 0))
-    line = f'PRUNE store={key[0]} mode={key[1]} rows={rows} seconds={secs:.1f} rps_without={avg("without"):.0f} rps_during={avg("during"):.0f} rps_after={avg("after"):.0f} dip={dip * 100:.1f}%'
+    ended = "yes" if int(run["end_ms"]) else "no"
+    line = f'PRUNE store={key[0]} mode={key[1]} ended={ended} rows={rows} seconds={secs:.1f} rps_without={avg("without"):.0f} rps_during={avg("during"):.0f} rps_after={avg("after"):.0f} dip={dip * 100:.1f}%'
     out.append(line)
     for w in ws: table.append(f'| {key[0]} | {key[1]} | {w["n"]} | {w["kind"]} | {w["phase"]} | {float(w["rps"]):.0f} | {w["p50_ms"]} | {w["p99_ms"]} | {w["max_ms"]} | {w["load1"]} |')
     for (kind, ph), (r, p99, mx, cnt) in sorted(per.items()):
