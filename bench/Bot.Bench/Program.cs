@@ -1,6 +1,6 @@
 using Bot.Bench;
 
-// dotnet bench/Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | postgres [burst] [single] | logs FILE [runs] | feedback BOT [runs] | logpage [lines] [runs] [samples] | seed APPS DEPLOYMENTS [FILE] | pg-server COUNT FILE | scale page URL APP NUMBER [runs] | scale queue [single] [claims]
+// dotnet bench/Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | postgres [burst] [single] | logs FILE [runs] | feedback BOT [runs] | logpage [lines] [runs] [samples] | seed APPS DEPLOYMENTS [FILE] | pg-server COUNT FILE | scale page URL APP NUMBER [runs] | scale queue [single] [claims] | old-output ROWS [FILE]
 return args.FirstOrDefault() switch
 {
     "payloads" => Payloads.Run(args[1..]),
@@ -14,11 +14,12 @@ return args.FirstOrDefault() switch
     "seed" => await SeedBench.RunAsync(args[1..]),
     "pg-server" => await PgServer.RunAsync(args[1..]),
     "scale" => await ScaleBench.RunAsync(args[1..]),
+    "old-output" => await OldOutputBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | postgres [burst] [single] | logs FILE [runs] | feedback BOT [runs] | logpage [lines] [runs] [samples] | seed APPS DEPLOYMENTS [FILE] | pg-server COUNT FILE | scale page URL APP NUMBER [runs] | scale queue [single] [claims]");
+    Console.Error.WriteLine("usage: Bot.Bench payloads slack|line COUNT FILE [text] | queue [single] [burst] | postgres [burst] [single] | logs FILE [runs] | feedback BOT [runs] | logpage [lines] [runs] [samples] | seed APPS DEPLOYMENTS [FILE] | pg-server COUNT FILE | scale page URL APP NUMBER [runs] | scale queue [single] [claims] | old-output ROWS [FILE]");
     return 2;
 }

@@ -1,7 +1,7 @@
 using Bot.Configuration;
 using Bot.Hosting;
 
-// bot [serve|worker|chat|send "<text>"|migrate|health|audit|store stats]: see BotCli.Usage and README.md.
+// bot [serve|worker|chat|send "<text>"|migrate|health|audit|store stats|store prune]: see BotCli.Usage and README.md.
 try
 {
     var cli = BotCli.Parse(args);
@@ -16,6 +16,7 @@ try
         "send" => await ConsoleCommand.SendAsync(cli),
         "heroku" => await HerokuCommand.RunAsync(cli),
         "audit" => await AuditExport.RunAsync(cli),
+        "store" when cli.Text == "prune" => await StorePruneCommand.RunAsync(cli),
         "store" => await StoreStatsCommand.RunAsync(cli),
         _ => await ServeCommand.RunAsync(cli),
     };

@@ -18,7 +18,7 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
     /// <summary><c>audit --since 7d --app web --json|--csv</c>: what to export, and how.</summary>
     public AuditQuery? Audit { get; init; }
 
-    /// <summary><c>store stats --json</c>: the figures as JSON instead of aligned columns.</summary>
+    /// <summary><c>store stats --json</c>, <c>store prune --json</c>: the figures as JSON instead of text.</summary>
     public bool Json { get; init; }
 
     public const string Usage = """
@@ -42,6 +42,9 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                            (--since a duration such as 1d or 12h, or a date such as 2026-11-30)
           store stats [--json]
                            rows and sizes per table, and on SQLite the file's size and free pages
+          store prune [--json]
+                           remove now what Retention no longer keeps (as the hourly run does, beside a
+                           running bot), then print what went and the space given back
           heroku webhooks <app> [<env>] [--url <bot url>]
                            make the Heroku app webhook that sends alerts to this bot
                            (needs HEROKU_API_KEY, HEROKU_WEBHOOK_SECRET, --url or BOT_PUBLIC_URL)
@@ -78,7 +81,9 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                 case "store" when !verbSeen:
                     verb = a;
                     verbSeen = true;
-                    if (i + 1 >= args.Length || args[++i] != "stats") throw new CliException("store needs what to show: bot store stats [--json].");
+                    if (i + 1 >= args.Length || args[++i] is not ("stats" or "prune"))
+                        throw new CliException("store needs what to do: bot store stats [--json] or bot store prune [--json].");
+                    text = args[i];
                     break;
                 case "--json" when verb == "store": json = true; break;
                 case "--since" when verb == "audit": audit = AuditQuery.ParseSince(Next()) with { App = audit.App, Format = audit.Format }; break;
@@ -94,7 +99,7 @@ public sealed record BotCli(string Verb, string? Text, string? ConfigFile, strin
                     rest.Add(Next());
                     break;
                 default:
-                    if (!verbSeen && !a.StartsWith('-')) throw new CliException($"Unknown command '{a}'. Try: serve, worker, chat, send \"<text>\", migrate, health, audit, store stats, heroku webhooks <app>.");
+                    if (!verbSeen && !a.StartsWith('-')) throw new CliException($"Unknown command '{a}'. Try: serve, worker, chat, send \"<text>\", migrate, health, audit, store stats, store prune, heroku webhooks <app>.");
                     if (verb is "send" or "heroku" && !a.StartsWith('-')) text = text is null ? a : text + " " + a;
                     else rest.Add(a);
                     break;

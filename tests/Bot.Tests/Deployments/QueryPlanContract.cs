@@ -103,6 +103,10 @@ public abstract class QueryPlanContract
     public Task The_recovery_sweep_reads_running_and_kept_jobs_through_their_indexes() =>
         AssertIndexedAsync("jobs", QueueSql.RecoverSql(Dialect), ("platform", null));
 
+    [Fact]
+    public Task Retention_finds_the_next_deployment_to_prune_through_the_unpruned_index() =>
+        AssertUsesAsync("deployments", "deployments_unpruned", RetentionSql.Next, ("cutoff", Now.AddDays(-90)));
+
     private protected abstract StoreDialect Dialect { get; }
 
     /// <summary>

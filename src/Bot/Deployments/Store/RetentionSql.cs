@@ -12,7 +12,7 @@ internal static class RetentionSql
     private const int MaxDeployments = 200;
 
     // The partial index deployments_unpruned holds exactly the finished deployments not yet pruned.
-    private const string Next = $"""
+    internal const string Next = $"""
         SELECT id FROM deployments
         WHERE output_removed_at IS NULL AND finished_at IS NOT NULL AND finished_at < @cutoff AND state NOT IN {ActiveStates}
         ORDER BY finished_at LIMIT 1
