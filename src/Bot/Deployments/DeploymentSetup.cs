@@ -56,7 +56,10 @@ public static class DeploymentSetup
         services.AddSingleton<GitHubDeployments>();
         services.AddDeployEvents(configuration, postgres: options.DatabaseUrl is not null);
         // Read now, so a wrong age or an unknown key under Retention stops startup with one line.
-        services.TryAddSingleton(Retention.RetentionOptions.From(configuration));
+        // PostgreSQL has no single writer to leave to requests: a run may take half of one connection's time there.
+        services.TryAddSingleton(Retention.RetentionOptions.From(configuration) is var retention && options.DatabaseUrl is not null
+            ? retention with { WriterShare = Retention.RetentionOptions.PostgresWriterShare }
+            : retention);
         services.AddSingleton<Retention.RetentionWorker>();
         services.AddSingleton<Stats.LeadTimes>();
         services.AddSingleton<Stats.DeploymentStats>();

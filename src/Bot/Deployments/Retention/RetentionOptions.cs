@@ -29,6 +29,12 @@ public sealed record RetentionOptions(TimeSpan? Output, string OutputSetting, Ti
     /// </summary>
     public double WriterShare { get; init; } = 0.1;
 
+    /// <summary>
+    /// On PostgreSQL requests write beside a run (row locks, not one writer), so a run pauses as long as its step took:
+    /// at a tenth, a run over a million rows took longer than a quarter of an hour (docs/PERFORMANCE.md).
+    /// </summary>
+    public const double PostgresWriterShare = 0.5;
+
     /// <summary>Pages (4 KiB) a SQLite file gives back per step after a run.</summary>
     public int ReclaimPages { get; init; } = 500;
 
