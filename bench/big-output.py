@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Memory with big output: a running `bot serve` (Native AOT) deploys an app whose build prints 10 MB, serves that
-deploy's whole log page, and answers `logs` (tail and grep) over a 1 GiB log file, all through signed Slack commands.
-Prints one line per step with the server's RSS and its peak (VmHWM) so far, in MB; the goal is a peak under 100 MB,
-so the 128 MB Lambda of deploy/aws-lambda never runs out.
+"""Memory with big output: a running `bot serve` (Native AOT) deploys an app whose build prints 10 MB and serves that
+deploy's whole log page; a fresh `bot serve` on the same store answers `logs` (tail and grep) over a 1 GiB log file; all
+through signed Slack commands. Prints one line per step with the server's RSS and its peak (VmHWM) so far, in MB; the
+goal is a peak under 100 MB, so the 128 MB Lambda of deploy/aws-lambda never runs out. Each case starts from a fresh
+process, so one case's peak is not charged to the next (the GC keeps what it committed).
 
 Usage: bench/big-output.py <path to the bot binary> <1 GiB log file> [output MB=10]
 """
@@ -26,7 +27,26 @@ with socket.socket() as s:
     s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
 url = f"http://127.0.0.1:{port}"
 env = dict(os.environ, SLACK_SIGNING_SECRET=secret, DATA_DIR=os.path.join(work, "data"), BOT_PUBLIC_URL=url)
-server = subprocess.Popen([bot, "serve", "--config", config, "--urls", url], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+server = None
+
+
+def start():
+    global server
+    server = subprocess.Popen([bot, "serve", "--config", config, "--urls", url], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=1); break
+        except Exception:
+            time.sleep(0.05)
+    time.sleep(2)
+
+
+def stop():
+    server.terminate()
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        print("BIGOUTPUT the server did not stop within 30 s of SIGTERM", flush=True); server.kill(); server.wait()
 
 
 def memory():
@@ -56,14 +76,9 @@ def command(text, n=[0]):
 
 
 try:
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(url + "/healthz", timeout=1); break
-        except Exception:
-            time.sleep(0.05)
-    time.sleep(2)
+    start()
     print(f"BIGOUTPUT name=idle {memory()}", flush=True)
-    start = time.time()
+    began = time.time()
     answer = command("deploy big production")
     assert "big" in answer, answer
     # The deploy has ended when `status` shows nothing queued (🕒) or running (⏳); the build's 10 MB go through the store meanwhile.
@@ -72,10 +87,10 @@ try:
         status = command("status big")
         if "⏳" not in status and "🕒" not in status:
             break
-        if time.time() - start > 600:
+        if time.time() - began > 600:
             raise SystemExit("the deploy did not end in 10 minutes")
     ok = "#1" in status
-    print(f"BIGOUTPUT name=deploy-{megabytes}mb-build-output seconds={time.time() - start:.1f} ended={'yes' if ok else 'no'} {memory()}", flush=True)
+    print(f"BIGOUTPUT name=deploy-{megabytes}mb-build-output seconds={time.time() - began:.1f} ended={'yes' if ok else 'no'} {memory()}", flush=True)
     logs = command("logs big #1")
     link = re.search(r"https?://[^\s\"<>|]+/d/[^\s\"<>|\\]+", logs)
     if link:
@@ -86,6 +101,9 @@ try:
         print(f"BIGOUTPUT name=log-page-{megabytes}mb bytes={size} {memory()}", flush=True)
     else:
         print(f"BIGOUTPUT name=log-page-{megabytes}mb link=none answer={logs[:200]!r}", flush=True)
+    stop()
+    start()
+    print(f"BIGOUTPUT name=idle-again {memory()}", flush=True)
     size = os.path.getsize(logfile) / 1048576
     for name, text in (("logs-1gib-200", "logs big 200"), ("logs-1gib-grep", "logs big 200 grep ERROR")):
         t0 = time.time()
@@ -93,9 +111,6 @@ try:
         assert "big" in answer or "ERROR" in answer or "INFO" in answer, answer[:300]
         print(f"BIGOUTPUT name={name} log_mb={size:.0f} ms={(time.time() - t0) * 1000:.0f} {memory()}", flush=True)
 finally:
-    server.terminate()
-    try:
-        server.wait(30)
-    except subprocess.TimeoutExpired:
-        print("BIGOUTPUT the server did not stop within 30 s of SIGTERM", flush=True); server.kill(); server.wait()
+    if server is not None and server.poll() is None:
+        stop()
     subprocess.run(["rm", "-rf", work])

@@ -71,11 +71,11 @@ for store in $STORES; do
     echo "== store=$store mode=$mode"
     if [[ $store == postgres ]]; then
       url=$(sed -n "${n}p" "$work/pg-urls"); env_store="DATABASE_URL=$url"
-      DATABASE_URL="$url" "$tool" seed "$APPS" "$DEPLOYMENTS" | tee -a "$res"
+      DATABASE_URL="$url" SEED_OUTPUT=all "$tool" seed "$APPS" "$DEPLOYMENTS" | tee -a "$res"
       DATABASE_URL="$url" "$tool" old-output "$ROWS" | tee -a "$res"
     else
       env_store="DATABASE_URL="
-      "$tool" seed "$APPS" "$DEPLOYMENTS" "$data/bot.db" | tee -a "$res"
+      SEED_OUTPUT=all "$tool" seed "$APPS" "$DEPLOYMENTS" "$data/bot.db" | tee -a "$res"
       "$tool" old-output "$ROWS" "$data/bot.db" | tee -a "$res"
     fi
     [[ $store == sqlite ]] && echo "FILE store=$store mode=$mode when=before bytes=$(stat -c %s "$data/bot.db")" | tee -a "$res"

@@ -72,7 +72,8 @@ check("cold start with a fresh, empty store vs bare ASP.NET AOT (ratio)", float(
       "≤ 1.5×", lambda v: v <= 1.5, "×")
 idle_rss = idle.get("bot", {}).get("rss_mb")
 check("idle RSS", float(idle_rss) if idle_rss else None, "≤ 40 MB", lambda v: v <= 40, " MB")
-for name, what in [("deploy-10mb-build-output", "a deploy whose build prints 10 MB"), ("logs-1gib-grep", "`logs` over a 1 GiB log file (tail, then grep)")]:
+for name, what in [("deploy-10mb-build-output", "a deploy whose build prints 10 MB"), ("log-page-10mb", "then that deploy's whole log page"),
+                   ("logs-1gib-grep", "`logs` over a 1 GiB log file (tail, then grep; a fresh process)")]:
     hwm = big.get(name, {}).get("hwm_mb")
     check(f"{what}: the serving process's peak RSS", float(hwm) if hwm else None, "≤ 100 MB", lambda v: v <= 100, " MB")
 check("command to first feedback in Slack, p50", med("slack-first-feedback", "p50_ms"), "≤ 300 ms", lambda v: v <= 300, " ms")

@@ -49,6 +49,12 @@ public static class OldOutputBench
             Add(c, "cutoff", at);
             Add(c, "per", sqlite ? per : (int)per);
             await c.ExecuteNonQueryAsync();
+            // Whatever the seed marked as pruned now has output again: the worker must see it as not yet pruned.
+            await using var unmark = db.CreateCommand();
+            unmark.CommandText = "UPDATE deployments SET output_removed_at = NULL, output_retention = NULL WHERE finished_at < @cutoff";
+            unmark.CommandTimeout = 0;
+            Add(unmark, "cutoff", at);
+            await unmark.ExecuteNonQueryAsync();
             await using var after = db.CreateCommand();
             after.CommandText = sqlite ? "ANALYZE; PRAGMA wal_checkpoint(TRUNCATE)" : "ANALYZE";
             after.CommandTimeout = 0;
