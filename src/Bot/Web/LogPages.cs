@@ -132,10 +132,18 @@ public sealed class LogPages(IDeploymentStore store, LogLinks links, LogPageHtml
         await FlushAsync(context, sb, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sends what the builder holds, encoded chunk by chunk straight into the response: no string of the whole buffer,
+    /// which at 64 KB of text would be a large-object allocation for every flush of a long page.
+    /// </summary>
     private static async Task FlushAsync(HttpContext context, StringBuilder sb, CancellationToken ct)
     {
-        await context.Response.WriteAsync(sb.ToString(), ct).ConfigureAwait(false);
-        await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+        var writer = context.Response.BodyWriter;
+        // One encoder across the chunks: a chunk may end between the two halves of an emoji.
+        var encoder = Encoding.UTF8.GetEncoder();
+        foreach (var chunk in sb.GetChunks()) encoder.Convert(chunk.Span, writer, flush: false, out _, out _);
+        encoder.Convert([], writer, flush: true, out _, out _);
         sb.Clear();
+        await writer.FlushAsync(ct).ConfigureAwait(false);
     }
 }
