@@ -39,15 +39,7 @@ public static class QueueBench
             var deployments = provider.GetRequiredService<DeploymentService>();
             var origin = new Origin("bench", "C", null, "U", "bench");
 
-            var latencies = new List<double>();
-            for (var i = 0; i < single; i++)
-            {
-                var started = target.Expect($"a{i}");
-                var t0 = Stopwatch.GetTimestamp();
-                await deployments.RequestAsync(new NewDeployment($"a{i}", "production", DeploymentKind.Deploy, null, null, null, origin, null, false, DateTimeOffset.UtcNow), default);
-                latencies.Add(Stopwatch.GetElapsedTime(t0, await started).TotalMilliseconds);
-            }
-            Console.WriteLine(Stats.Line("queue-enqueue-to-start", latencies));
+            Console.WriteLine(Stats.Line("queue-enqueue-to-start", await TimeStartsAsync(deployments, target, "a", single, origin)));
 
             var all = Enumerable.Range(single, burst).Select(i => target.Expect($"a{i}")).ToList();
             var b0 = Stopwatch.GetTimestamp();
@@ -65,6 +57,20 @@ public static class QueueBench
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>Deploys apps <paramref name="prefix"/>0… one at a time: each one's time from the request to its job's start, in ms.</summary>
+    internal static async Task<List<double>> TimeStartsAsync(DeploymentService deployments, NoopTarget target, string prefix, int count, Origin origin)
+    {
+        var latencies = new List<double>();
+        for (var i = 0; i < count; i++)
+        {
+            var started = target.Expect($"{prefix}{i}");
+            var t0 = Stopwatch.GetTimestamp();
+            await deployments.RequestAsync(new NewDeployment($"{prefix}{i}", "production", DeploymentKind.Deploy, null, null, null, origin, null, false, DateTimeOffset.UtcNow), default);
+            latencies.Add(Stopwatch.GetElapsedTime(t0, await started).TotalMilliseconds);
+        }
+        return latencies;
     }
 
     /// <summary>A target that starts and ends at once, telling when each app's deploy began.</summary>

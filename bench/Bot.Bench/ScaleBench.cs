@@ -68,15 +68,7 @@ public static class ScaleBench
         await worker.StartAsync(default);
         var deployments = provider.GetRequiredService<DeploymentService>();
         var origin = new Origin("bench", "C", null, "U", "bench");
-        var latencies = new List<double>();
-        for (var i = 0; i < single; i++)
-        {
-            var started = target.Expect($"q{i}");
-            var t0 = Stopwatch.GetTimestamp();
-            await deployments.RequestAsync(new NewDeployment($"q{i}", "production", DeploymentKind.Deploy, null, null, null, origin, null, false, DateTimeOffset.UtcNow), default);
-            latencies.Add(Stopwatch.GetElapsedTime(t0, await started).TotalMilliseconds);
-        }
-        Console.WriteLine(Stats.Line("enqueue-to-start", latencies));
+        Console.WriteLine(Stats.Line("enqueue-to-start", await QueueBench.TimeStartsAsync(deployments, target, "q", single, origin)));
         await worker.StopAsync(default);
 
         // No worker now: the jobs wait, and each claim is the query a worker runs when woken.
