@@ -27,17 +27,8 @@ public static class QueueBench
         {
             var settings = new Dictionary<string, string?> { ["DATA_DIR"] = dir };
             for (var i = 0; i < single + burst; i++) settings[$"Apps:a{i}:Target"] = "noop";
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-            var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-            var target = new NoopTarget();
-            services.AddSingleton<IDeployTarget>(target);
-            services.AddBotCore(configuration);
-            await using var provider = services.BuildServiceProvider();
-            await provider.GetRequiredService<BotStartup>().StartAsync(default);
-            var worker = provider.GetRequiredService<JobWorker>();
-            await worker.StartAsync(default);
-            var deployments = provider.GetRequiredService<DeploymentService>();
-            var origin = new Origin("bench", "C", null, "U", "bench");
+            await using var rig = await Rig.StartAsync(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+            var (worker, deployments, target, origin) = (rig.Worker, rig.Deployments, rig.Target, rig.Origin);
 
             Console.WriteLine(Stats.Line("queue-enqueue-to-start", await TimeStartsAsync(deployments, target, "a", single, origin)));
 
@@ -57,6 +48,38 @@ public static class QueueBench
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>The bot's core on <paramref name="configuration"/> with a do-nothing target, started, its job worker running.</summary>
+    internal sealed class Rig : IAsyncDisposable
+    {
+        private Rig(ServiceProvider provider, NoopTarget target)
+        {
+            Provider = provider;
+            Target = target;
+            Worker = provider.GetRequiredService<JobWorker>();
+            Deployments = provider.GetRequiredService<DeploymentService>();
+        }
+
+        public ServiceProvider Provider { get; }
+        public NoopTarget Target { get; }
+        public JobWorker Worker { get; }
+        public DeploymentService Deployments { get; }
+        public Origin Origin { get; } = new("bench", "C", null, "U", "bench");
+
+        public static async Task<Rig> StartAsync(IConfiguration configuration)
+        {
+            var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+            var target = new NoopTarget();
+            services.AddSingleton<IDeployTarget>(target);
+            services.AddBotCore(configuration);
+            var rig = new Rig(services.BuildServiceProvider(), target);
+            await rig.Provider.GetRequiredService<BotStartup>().StartAsync(default);
+            await rig.Worker.StartAsync(default);
+            return rig;
+        }
+
+        public ValueTask DisposeAsync() => Provider.DisposeAsync();
     }
 
     /// <summary>Deploys apps <paramref name="prefix"/>0… one at a time: each one's time from the request to its job's start, in ms.</summary>

@@ -57,17 +57,8 @@ public static class ScaleBench
     {
         var settings = new Dictionary<string, string?>();
         for (var i = 0; i < single; i++) settings[$"Apps:q{i}:Target"] = "noop";
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        var target = new QueueBench.NoopTarget();
-        services.AddSingleton<IDeployTarget>(target);
-        services.AddBotCore(configuration);
-        await using var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<BotStartup>().StartAsync(default);
-        var worker = provider.GetRequiredService<JobWorker>();
-        await worker.StartAsync(default);
-        var deployments = provider.GetRequiredService<DeploymentService>();
-        var origin = new Origin("bench", "C", null, "U", "bench");
+        await using var rig = await QueueBench.Rig.StartAsync(new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(settings).Build());
+        var (provider, worker, deployments, target, origin) = (rig.Provider, rig.Worker, rig.Deployments, rig.Target, rig.Origin);
         Console.WriteLine(Stats.Line("enqueue-to-start", await QueueBench.TimeStartsAsync(deployments, target, "q", single, origin)));
         await worker.StopAsync(default);
 

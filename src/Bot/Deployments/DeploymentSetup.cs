@@ -57,9 +57,9 @@ public static class DeploymentSetup
         services.AddDeployEvents(configuration, postgres: options.DatabaseUrl is not null);
         // Read now, so a wrong age or an unknown key under Retention stops startup with one line.
         // PostgreSQL has no single writer to leave to requests: a run may take half of one connection's time there.
-        services.TryAddSingleton(Retention.RetentionOptions.From(configuration) is var retention && options.DatabaseUrl is not null
-            ? retention with { WriterShare = Retention.RetentionOptions.PostgresWriterShare }
-            : retention);
+        var retention = Retention.RetentionOptions.From(configuration);
+        if (options.DatabaseUrl is not null) retention = retention with { WriterShare = Retention.RetentionOptions.PostgresWriterShare };
+        services.TryAddSingleton(retention);
         services.AddSingleton<Retention.RetentionWorker>();
         services.AddSingleton<Stats.LeadTimes>();
         services.AddSingleton<Stats.DeploymentStats>();
